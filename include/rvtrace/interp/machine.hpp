@@ -1,0 +1,154 @@
+#pragma once
+// The interpreter: runs a pre-decoded program with the same exec() templates as every other
+// backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
+// is a policy too. The loop does no decoding: one indirect call per step.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/syscalls.hpp"
+#include "rvtrace/interp/program.hpp"
+#include "rvtrace/interp/step.hpp"
+#include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/scalar_ops.hpp"
+#include "rvtrace/isa/vocabulary.hpp"
+
+namespace rvtrace {
+
+// Why a run stopped.
+enum class StopReason : std::uint8_t { exited, ebreak, fault, paused /* reached the requested step */ };
+
+struct RunResult {
+  StopReason reason = StopReason::paused;
+  int exit_code = 0;            // when exited
+  std::optional<Fault> fault;   // when fault
+  std::uint64_t steps = 0;      // total steps retired so far
+};
+
+template <class Memory, class Policy = NoTrace>
+class Machine : public isa::ScalarOps {
+  static constexpr bool traced = StepPolicy<Policy>;
+
+ public:
+  Machine(const DecodedProgram& prog, Memory& mem, Policy& policy = default_policy())
+      : prog_(prog), mem_(mem), policy_(policy) {
+    const auto& table = isa::dispatch_table<Machine>;
+    code_.reserve(prog.slots.size());
+    for (std::size_t i = 0; i < prog.slots.size(); ++i)
+      code_.push_back({prog.executable[i] ? table[prog.slots[i].id] : &fetch_fault, prog.slots[i].ops});
+    state.pc = prog.entry;
+  }
+
+  isa::CpuState state;        // registers, pc, reservation
+  std::uint64_t steps = 0;    // retired steps
+
+  // Run until the program stops or `until_step` steps have retired in total.
+  RunResult run(std::uint64_t until_step) {
+    limit_ = until_step;
+    stop_ = StopReason::paused;
+    const std::uint64_t lo = prog_.lo, span = prog_.hi - prog_.lo;
+    try {
+      while (steps < limit_) {
+        pc_ = state.pc;
+        const std::uint64_t off = pc_ - lo;
+        if (off >= span || (off & 1)) [[unlikely]]
+          throw AccessFault{(off & 1) ? FaultKind::misaligned_fetch : FaultKind::fetch_out_of_range, pc_};
+        const Slot& s = code_[off >> 1];
+        next_pc_ = pc_ + s.ops.len;
+        if constexpr (traced) begin_step();
+        s.handler(*this, s.ops);
+        if constexpr (traced) end_step(off >> 1);
+        state.pc = next_pc_;
+        ++steps;
+      }
+    } catch (const AccessFault& f) {
+      fault_ = Fault{f.kind, pc_, f.addr, steps};
+      stop_ = StopReason::fault;
+    }
+    RunResult r{stop_, exit_code_, std::nullopt, steps};
+    if (stop_ == StopReason::fault) r.fault = fault_;
+    return r;
+  }
+
+  // ---- the op vocabulary (arithmetic comes from ScalarOps) ----
+  value x(unsigned r) const { return state.x[r]; }
+  void set_x(unsigned r, value v) {
+    state.x[r] = v;
+    state.x[0] = 0;  // cheaper than a branch: x0 is restored after every write
+    if constexpr (traced) {
+      if (r != 0) rec_.rd = static_cast<std::uint8_t>(r), rec_.rd_value = v;
+    }
+  }
+  value pc_plus(i64 off) const { return pc_ + static_cast<value>(off); }
+  value load(value addr, unsigned width, bool is_signed) {
+    const value raw = mem_.load(addr, width);
+    if constexpr (traced) rec_.load = {addr, raw, static_cast<std::uint8_t>(width), false};
+    return extend(raw, width, is_signed);
+  }
+  void store(value addr, value v, unsigned width) {
+    mem_.store(addr, v, width);
+    if constexpr (traced) rec_.store = {addr, width == 8 ? v : v & ((value{1} << (8 * width)) - 1), static_cast<std::uint8_t>(width), true};
+  }
+  void branch(cond c, value target) {
+    if (c) next_pc_ = target;
+  }
+  void jump(value target) { next_pc_ = target; }
+  void ecall() {
+    const guest::SyscallResult r = mem_.ecall(state.x);
+    state.x[0] = 0;
+    if (r.exited) {
+      stop(StopReason::exited);
+      exit_code_ = r.exit_code;
+    } else if constexpr (traced) {
+      rec_.rd = 10, rec_.rd_value = state.x[10];  // a syscall's only register result
+    }
+  }
+  void ebreak() { stop(StopReason::ebreak); }
+  [[noreturn]] void illegal() { throw AccessFault{FaultKind::illegal_instruction, prog_.at(pc_).word}; }
+  value instret() const { return steps; }
+  value reservation() const { return state.reservation; }
+  void set_reservation(value v) { state.reservation = v; }
+
+  Memory& memory() { return mem_; }
+  Policy& policy() { return policy_; }
+
+ private:
+  struct Slot {
+    isa::Handler<Machine> handler;
+    isa::Operands ops;
+  };
+  static void fetch_fault(Machine& m, const isa::Operands&) {
+    throw AccessFault{FaultKind::fetch_out_of_range, m.pc_};
+  }
+  static Policy& default_policy() {
+    static Policy p;
+    return p;
+  }
+  // The current step retires, then the loop ends.
+  void stop(StopReason why) {
+    stop_ = why;
+    limit_ = steps + 1;
+  }
+  void begin_step() { rec_ = StepRecord{}; }
+  void end_step(std::size_t slot) {
+    rec_.step = steps;
+    rec_.pc = pc_;
+    rec_.next_pc = next_pc_;
+    rec_.insn = &prog_.slots[slot];
+    policy_.on_step(static_cast<const StepRecord&>(rec_));
+  }
+
+  const DecodedProgram& prog_;
+  Memory& mem_;
+  Policy& policy_;
+  std::vector<Slot> code_;
+  std::uint64_t pc_ = 0, next_pc_ = 0, limit_ = 0;
+  StopReason stop_ = StopReason::paused;
+  int exit_code_ = 0;
+  Fault fault_{};
+  StepRecord rec_{};
+};
+
+}  // namespace rvtrace

@@ -1,0 +1,29 @@
+#pragma once
+// Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
+#include <cstdint>
+
+#include "rvtrace/guest/process.hpp"
+#include "rvtrace/interp/flat_memory.hpp"
+#include "rvtrace/interp/machine.hpp"
+#include "rvtrace/interp/program.hpp"
+
+namespace rvtrace {
+
+// Registers at entry: all zero except sp (Linux leaves a0 = 0: no rtld_fini).
+inline isa::CpuState initial_state(const guest::Process& p) {
+  isa::CpuState s;
+  s.pc = p.program.entry;
+  s.x[2] = p.initial_sp;
+  return s;
+}
+
+template <class Policy = NoTrace>
+RunResult interpret(guest::Process& proc, const DecodedProgram& code, std::uint64_t max_steps,
+                    Policy& policy) {
+  FlatMemory mem(proc.memory, proc.syscalls);
+  Machine<FlatMemory, Policy> m(code, mem, policy);
+  m.state = initial_state(proc);
+  return m.run(max_steps);
+}
+
+}  // namespace rvtrace

@@ -1,0 +1,54 @@
+#pragma once
+// The text witness: one line per retired step, the contract for diffing against other tools:
+//   STEP PC INSN[ xRD=VALUE]      e.g. "12 0000000000010074 00a585b3 x11=0000000000000007"
+// STEP decimal from 0; PC 16 hex digits; INSN 8 hex digits (4 for a compressed instruction, as
+// stored in memory); " xRD=VALUE" (16 hex digits) when the step wrote a register other than x0.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "rvtrace/interp/step.hpp"
+
+namespace rvtrace {
+
+class TextWitness {
+ public:
+  explicit TextWitness(std::FILE* out) : out_(out) { buf_.reserve(1 << 20); }
+  TextWitness(const TextWitness&) = delete;
+  ~TextWitness() { flush(); }
+
+  static void format(std::string& line, const StepRecord& s) {
+    char tmp[24];
+    int n = std::snprintf(tmp, sizeof tmp, "%llu ", static_cast<unsigned long long>(s.step));
+    line.append(tmp, static_cast<std::size_t>(n));
+    hex(line, s.pc, 16);
+    line.push_back(' ');
+    hex(line, s.insn->word, s.insn->ops.len == 2 ? 4 : 8);
+    if (s.rd != 0) {
+      line.append(" x");
+      n = std::snprintf(tmp, sizeof tmp, "%u=", unsigned{s.rd});
+      line.append(tmp, static_cast<std::size_t>(n));
+      hex(line, s.rd_value, 16);
+    }
+    line.push_back('\n');
+  }
+
+  void on_step(const StepRecord& s) {
+    format(buf_, s);
+    if (buf_.size() > (1 << 20) - 128) flush();
+  }
+  void flush() {
+    if (!buf_.empty() && out_) std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+
+ private:
+  static void hex(std::string& out, std::uint64_t v, int digits) {
+    static constexpr char d[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; --i) out.push_back(d[(v >> (4 * i)) & 15]);
+  }
+  std::FILE* out_;
+  std::string buf_;
+};
+
+}  // namespace rvtrace

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs everything rvtrace needs on a fresh Debian (bookworm) machine. Run as root.
+set -euo pipefail
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  g++ cmake make ninja-build git ca-certificates \
+  libboost-dev libxbyak-dev catch2 libbenchmark-dev libcli11-dev \
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user >/dev/null
