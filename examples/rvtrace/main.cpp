@@ -45,7 +45,7 @@ int finish(const RunResult& r, std::uint64_t max_steps) {
     case StopReason::ebreak: std::fprintf(stderr, "rvtrace: guest stopped at ebreak after %llu steps\n", (unsigned long long)r.steps); return 0;
     case StopReason::fault: std::fprintf(stderr, "rvtrace: guest fault: %s\n", r.fault->message().c_str()); return exit_code::guest_fault;
     case StopReason::paused:
-      std::fprintf(stderr, "rvtrace: guest fault: %s\n", Fault{FaultKind::step_limit, 0, 0, max_steps}.message().c_str());
+      std::fprintf(stderr, "rvtrace: guest fault: %s\n", Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str());
       return exit_code::step_limit;
   }
   return exit_code::guest_fault;
@@ -70,7 +70,9 @@ int cmd_witness(const GuestArgs& g, const std::string& out_path) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
   std::FILE* out = stdout;
-  if (!out_path.empty() && out_path != "-") {
+  if (out_path.empty() || out_path == "-")
+    proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
+  else {
     out = std::fopen(out_path.c_str(), "wb");
     if (!out) throw InputError(out_path + ": cannot open for writing");
   }

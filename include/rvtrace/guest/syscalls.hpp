@@ -58,6 +58,7 @@ class LinuxSyscalls {
       in_pos_ = o.in_pos_;
       use_in_buf_ = o.use_in_buf_;
       capture_ = o.capture_;
+      stdout_fd_ = o.stdout_fd_;
       out_ = std::move(o.out_);
       err_ = std::move(o.err_);
     }
@@ -81,6 +82,8 @@ class LinuxSyscalls {
 
   // --- output (guest fds 1, 2): host fds 1, 2 by default, or captured into strings ---
   void capture_output(bool on = true) { capture_ = on; }
+  // Host fd that receives the guest's stdout (e.g. 2 when our own stdout carries a witness).
+  void set_stdout_fd(int host_fd) { stdout_fd_ = host_fd; }
   const std::string& captured_stdout() const { return out_; }
   const std::string& captured_stderr() const { return err_; }
 
@@ -137,7 +140,7 @@ class LinuxSyscalls {
     }
     std::uint64_t done = 0;
     while (done < len) {  // host writes may be partial; the guest sees the whole write or an error
-      ssize_t n = ::write(static_cast<int>(fd), p + done, len - done);
+      ssize_t n = ::write(fd == 1 ? stdout_fd_ : 2, p + done, len - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return done ? static_cast<std::int64_t>(done) : -(n < 0 ? errno : sys::eio);
       done += static_cast<std::uint64_t>(n);
@@ -187,6 +190,7 @@ class LinuxSyscalls {
   std::size_t in_pos_ = 0;
   bool use_in_buf_ = false;
   bool capture_ = false;
+  int stdout_fd_ = 1;
   std::string out_, err_;
 };
 

@@ -25,6 +25,7 @@ struct RunResult {
   int exit_code = 0;            // when exited
   std::optional<Fault> fault;   // when fault
   std::uint64_t steps = 0;      // total steps retired so far
+  std::uint64_t pc = 0;         // pc of the next instruction (of the faulting one after a fault)
 };
 
 template <class Memory, class Policy = NoTrace>
@@ -67,7 +68,7 @@ class Machine : public isa::ScalarOps {
       fault_ = Fault{f.kind, pc_, f.addr, steps};
       stop_ = StopReason::fault;
     }
-    RunResult r{stop_, exit_code_, std::nullopt, steps};
+    RunResult r{stop_, exit_code_, std::nullopt, steps, stop_ == StopReason::fault ? pc_ : state.pc};
     if (stop_ == StopReason::fault) r.fault = fault_;
     return r;
   }
