@@ -58,7 +58,7 @@ class Machine : public isa::ScalarOps {
           throw AccessFault{(off & 1) ? FaultKind::misaligned_fetch : FaultKind::fetch_out_of_range, pc_};
         const Slot& s = code_[off >> 1];
         next_pc_ = pc_ + s.ops.len;
-        if constexpr (traced) begin_step();
+        if constexpr (traced) begin_step(s.ops);
         s.handler(*this, s.ops);
         if constexpr (traced) end_step(off >> 1);
         state.pc = next_pc_;
@@ -132,7 +132,10 @@ class Machine : public isa::ScalarOps {
     stop_ = why;
     limit_ = steps + 1;
   }
-  void begin_step() { rec_ = StepRecord{}; }
+  void begin_step([[maybe_unused]] const isa::Operands& o) {
+    rec_ = StepRecord{};
+    if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
+  }
   void end_step(std::size_t slot) {
     rec_.step = steps;
     rec_.pc = pc_;

@@ -23,10 +23,18 @@ struct StepRecord {
   std::uint8_t rd = 0;              // register written, 0 if none (writes to x0 are not writes)
   std::uint64_t rd_value = 0;
   MemAccess load, store;            // an AMO has both
+  // Source register values before the step; filled only for policies that declare
+  // `static constexpr bool reads_operands = true;` (others pay nothing). rs1/rs2 as decoded
+  // (0 when the format has none, so the value is 0).
+  std::uint64_t rs1_value = 0, rs2_value = 0;
 };
 
 template <class P>
 concept StepPolicy = requires(P& p, const StepRecord& s) { p.on_step(s); };
+
+// Does the policy want StepRecord::rs1_value / rs2_value?
+template <class P>
+inline constexpr bool reads_operands_v = requires { requires P::reads_operands; };
 
 // The policy that records nothing.
 struct NoTrace {};
