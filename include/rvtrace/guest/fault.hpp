@@ -15,6 +15,7 @@ enum class FaultKind : std::uint8_t {
   store_to_text,        // store into a read-only (text/rodata) segment
   fetch_out_of_range,   // jump/branch target outside the executable segments
   misaligned_fetch,     // jump target not 2-byte aligned
+  misaligned_atomic,    // LR/SC/AMO address not naturally aligned (addr = the address)
   step_limit,           // --max-steps exceeded
 };
 
@@ -26,6 +27,7 @@ constexpr const char* fault_name(FaultKind k) {
     case FaultKind::store_to_text: return "store to read-only memory";
     case FaultKind::fetch_out_of_range: return "jump outside executable code";
     case FaultKind::misaligned_fetch: return "misaligned jump target";
+    case FaultKind::misaligned_atomic: return "misaligned atomic access";
     case FaultKind::step_limit: return "step limit exceeded";
   }
   return "unknown fault";

@@ -92,6 +92,10 @@ class Machine : public isa::ScalarOps {
     mem_.store(addr, v, width);
     if constexpr (traced) rec_.store = {addr, width == 8 ? v : v & ((value{1} << (8 * width)) - 1), static_cast<std::uint8_t>(width), true};
   }
+  void require_aligned(value addr, unsigned width) {
+    if (addr & (width - 1)) [[unlikely]]
+      throw AccessFault{FaultKind::misaligned_atomic, addr};
+  }
   void branch(cond c, value target) {
     if (c) next_pc_ = target;
   }

@@ -41,6 +41,9 @@ class ConstexprMachine : public ScalarOps {
     for (unsigned i = 0; i < width; ++i) s_.mem[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
   }
 
+  constexpr void require_aligned(value addr, unsigned width) const {
+    if (addr % width != 0) throw std::out_of_range("misaligned atomic access");
+  }
   constexpr void branch(cond c, value target) { if (c) next_pc_ = target; }
   constexpr void jump(value target) { next_pc_ = target; }
   constexpr void ecall() { ++s_.ecalls; }

@@ -164,7 +164,8 @@ template <std::uint32_t Match, std::uint32_t Mask = 0xffffffff>
 struct FixedType {
   static constexpr std::uint32_t match = Match, mask = Mask;
   static constexpr Operands decode(std::uint32_t) { return {}; }
-  static constexpr std::uint32_t encode() { return match | (Mask == 0xffffffff ? 0 : 0x0ff00000u); }
+  // fence is encoded as "fence iorw, iorw"; fence.i's reserved fields are zero.
+  static constexpr std::uint32_t encode() { return match | (Match == 0x0000000f && Mask != 0xffffffff ? 0x0ff00000u : 0); }
 };
 
 template <std::uint32_t Match> using FenceType = FixedType<Match, 0x0000707f>;

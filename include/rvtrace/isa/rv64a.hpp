@@ -1,5 +1,6 @@
 #pragma once
 // RV64A on a single hart: LR/SC keep one reserved address; AMOs are a load, an op and a store.
+// Their addresses must be naturally aligned (no Zam): otherwise a fault, as on hardware and qemu.
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
@@ -12,6 +13,7 @@ using namespace sem;
 namespace sem {
 template <class M>
 constexpr void load_reserved(M& m, const Operands& o, unsigned width) {
+  m.require_aligned(m.x(o.rs1), width);
   auto v = m.load(m.x(o.rs1), width, true);
   m.set_reservation(m.x(o.rs1));
   m.set_x(o.rd, v);
@@ -19,6 +21,7 @@ constexpr void load_reserved(M& m, const Operands& o, unsigned width) {
 // Succeeds (stores, rd = 0) only if the reservation is on this address; always clears it.
 template <class M>
 constexpr void store_conditional(M& m, const Operands& o, unsigned width) {
+  m.require_aligned(m.x(o.rs1), width);
   m.if_(
       m.eq(m.reservation(), m.x(o.rs1)),
       [&] { m.store(m.x(o.rs1), m.x(o.rs2), width); m.set_x(o.rd, m.imm(0)); },
@@ -28,6 +31,7 @@ constexpr void store_conditional(M& m, const Operands& o, unsigned width) {
 // rd = old memory value (sign-extended for .w); memory = op(old, rs2).
 template <class M, class Op>
 constexpr void amo(M& m, const Operands& o, unsigned width, Op op) {
+  m.require_aligned(m.x(o.rs1), width);
   auto old = m.load(m.x(o.rs1), width, true);
   m.store(m.x(o.rs1), op(old, m.x(o.rs2)), width);
   m.set_x(o.rd, old);

@@ -17,6 +17,7 @@
 //   void      if_(c, fthen, felse)        run one of two callables
 //   value     load(addr, width, is_signed)  width 1/2/4/8, misaligned allowed
 //   void      store(addr, v, width)
+//   void      require_aligned(addr, width)  fault unless addr is a multiple of width (LR/SC/AMOs)
 //   void      branch(c, target), jump(target)   control transfer (target: a value)
 //   void      ecall(), ebreak(), illegal()
 //   value     instret()                    steps retired before this instruction (cycle/time/instret)
@@ -45,6 +46,7 @@ concept Backend = requires(M& m, typename M::value v, typename M::cond c, unsign
   { m.from_cond(c) } -> std::convertible_to<typename M::value>;
   { m.load(v, 4u, true) } -> std::convertible_to<typename M::value>;
   m.store(v, v, 4u);
+  m.require_aligned(v, 4u);
   m.branch(c, v);
   m.jump(v);
   m.ecall();
