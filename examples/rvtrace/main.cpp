@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
+#include "trace_cli.hpp"
 
 namespace {
 
@@ -52,13 +54,28 @@ int finish(const RunResult& r, std::uint64_t max_steps) {
 }
 
 int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
-  if (engine != "interp") throw InputError("unknown engine '" + engine + "'");
+  if (engine != "interp" && engine != "aot") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
-  NoTrace none;
-  const auto t0 = std::chrono::steady_clock::now();
-  const RunResult r = interpret(proc, code, g.max_steps, none);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RunResult r;
+  double secs = 0;
+  if (engine == "aot") {
+    const aot::CompiledProgram compiled(code, proc.memory);
+    if (stats)
+      std::fprintf(stderr, "rvtrace: translated %zu slots into %zu blocks, %zu bytes of x86 in %.3f s\n",
+                   code.slots.size(), compiled.blocks(), compiled.code_bytes(), compiled.translate_seconds());
+    FlatMemory mem(proc.memory, proc.syscalls);
+    isa::CpuState cpu = initial_state(proc);
+    std::uint64_t steps = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    r = aot::run(compiled, cpu, steps, g.max_steps, mem);
+    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } else {
+    NoTrace none;
+    const auto t0 = std::chrono::steady_clock::now();
+    r = interpret(proc, code, g.max_steps, none);
+    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
   std::fflush(stdout);
   if (stats)
     std::fprintf(stderr, "rvtrace: %llu steps in %.3f s (%.1f M steps/s, engine %s)\n", (unsigned long long)r.steps,
@@ -66,9 +83,10 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
   return finish(r, g.max_steps);
 }
 
-int cmd_witness(const GuestArgs& g, const std::string& out_path) {
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
+  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out_path, g.max_steps), g.max_steps);
   std::FILE* out = stdout;
   if (out_path.empty() || out_path == "-")
     proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
@@ -91,18 +109,23 @@ int main(int argc, char** argv) {
   CLI::App app{"rvtrace: run RISC-V (RV64IMAC) programs and trace them"};
   app.require_subcommand(1);
   GuestArgs run_args, witness_args;
-  std::string engine = "interp", out_path;
+  std::string engine = "aot", out_path;
   bool stats = false;
 
   auto* run = app.add_subcommand("run", "Run a program; its stdout/stderr pass through, its exit code is ours");
-  run->add_option("--engine", engine, "Execution engine: interp")->capture_default_str();
+  run->add_option("--engine", engine, "Execution engine: aot (x86_64 translation) or interp")->capture_default_str();
   run->add_flag("--stats", stats, "Print steps and steps/s to stderr");
   run_args.add_to(run);
   run->prefix_command(false);
 
   auto* witness = app.add_subcommand("witness", "Print the per-step text witness of a sequential interpreter run");
   witness->add_option("-o,--output", out_path, "Output file (default: stdout)");
+  std::string witness_policy = "text";
+  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops")->capture_default_str();
   witness_args.add_to(witness);
+
+  rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
+  trace_cmds.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -112,7 +135,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(run_args, engine, stats);
-    if (*witness) return cmd_witness(witness_args, out_path);
+    if (*witness) return cmd_witness(witness_args, out_path, witness_policy);
+    if (auto rc = trace_cmds.run(finish)) return *rc;
   } catch (const InputError& e) {
     std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
     return exit_code::bad_input;

@@ -1,7 +1,9 @@
 /* atomics.c (RISC-V only) -- LR/SC (success, and SC without a reservation, which fails)
- * and every AMO in .w and .d form on signed edge values.  No parameter (~20k steps). */
+ * and every AMO in .w and .d form on signed edge values.  No parameter.
+ * AMO lines: "op src old mem" (hex; .w values are shown sign-extended to 64 bits). . */
 #include <stdio.h>
 #include <stdint.h>
+#include "guest_out.h"
 
 static volatile int64_t m64 __attribute__((aligned(8)));
 static volatile int32_t m32 __attribute__((aligned(8)));
@@ -11,8 +13,13 @@ static volatile int32_t m32 __attribute__((aligned(8)));
 
 static void pr(const char *what, int64_t src, int64_t old, int64_t now)
 {
-    printf("%-10s src=%016llx old=%016llx mem=%016llx\n", what, (unsigned long long)src,
-           (unsigned long long)old, (unsigned long long)now);
+    go_puts(what); go_putc(' '); go_hex((uint64_t)src); go_putc(' '); go_hex((uint64_t)old);
+    go_putc(' '); go_hex((uint64_t)now); go_putc('\n');
+}
+static void pr2(const char *what, int64_t v, int64_t sc, int64_t mem)
+{
+    go_puts(what); go_puts(": value="); go_hex((uint64_t)v); go_puts(" sc="); go_hex((uint64_t)sc);
+    go_puts(" mem="); go_hex((uint64_t)mem); go_putc('\n');
 }
 
 int main(void)
@@ -21,16 +28,16 @@ int main(void)
     /* lr.d / sc.d success */
     m64 = 5;
     __asm__ volatile(ASM_A("lr.d %0, (%2)\naddi %0, %0, 1\nsc.d %1, %0, (%2)") : "=&r"(r), "=&r"(s) : "r"(&m64) : "memory");
-    printf("lr.d/sc.d: new=%lld sc=%lld mem=%lld\n", (long long)r, (long long)s, (long long)m64);
+    pr2("lr.d/sc.d", r, s, m64);
     /* second sc.d: the reservation was consumed -> fails */
     __asm__ volatile(ASM_A("sc.d %0, %1, (%2)") : "=&r"(s) : "r"((int64_t)99), "r"(&m64) : "memory");
-    printf("sc.d without lr: sc=%lld mem=%lld\n", (long long)s, (long long)m64);
+    pr2("sc.d without lr", 99, s, m64);
     /* lr.w / sc.w on a negative value */
     m32 = -5;
     __asm__ volatile(ASM_A("lr.w.aq %0, (%2)\naddi %0, %0, -3\nsc.w.rl %1, %0, (%2)") : "=&r"(r), "=&r"(s) : "r"(&m32) : "memory");
-    printf("lr.w/sc.w: new=%016llx sc=%lld mem=%d\n", (unsigned long long)r, (long long)s, (int)m32);
+    pr2("lr.w/sc.w", r, s, m32);
     __asm__ volatile(ASM_A("sc.w %0, %1, (%2)") : "=&r"(s) : "r"((int64_t)77), "r"(&m32) : "memory");
-    printf("sc.w without lr: sc=%lld mem=%d\n", (long long)s, (int)m32);
+    pr2("sc.w without lr", 77, s, m32);
 
     static const int64_t pairs[4][2] = {
         {5, -3}, {-8, 3}, {(int64_t)0x8000000000000000ULL, -1}, {-1, 0x7fffffff}};
@@ -44,5 +51,6 @@ int main(void)
         DO32("amoswap.w") DO32("amoadd.w") DO32("amoxor.w") DO32("amoand.w") DO32("amoor.w")
         DO32("amomin.w") DO32("amomax.w") DO32("amominu.w") DO32("amomaxu.w.aq")
     }
+    go_flush();
     return 0;
 }

@@ -1,9 +1,9 @@
 /* bignum.c -- multi-precision arithmetic with 64-bit limbs and unsigned __int128
  * (gcc emits mul/mulhu): schoolbook multiply and Montgomery modular exponentiation.
- * usage: bignum [ITERS] [BITS]   (BITS multiple of 64, 64..2048)
- * Each iteration draws m (odd, top bit set), b < m, e (BITS bits) from splitmix64(seed 1)
- * and computes b^e mod m and the full product b*m.
- * SMALL: 1 128, BIG: 150 1024 */
+ * usage: bignum [ITERS] [BITS] [EBITS]   (BITS multiple of 64, 64..2048; EBITS 1..BITS,
+ * default BITS).  Each iteration draws m (BITS, odd, top bit set), b < m, and e from
+ * splitmix64 (seed 1); e keeps its low EBITS bits.  Computes b^e mod m (Montgomery)
+ * and the full product b*m.   SMALL: 1 256 16, BIG: see README */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +90,7 @@ static void dbl_mod(uint64_t *x, const uint64_t *m, int n)
     }
 }
 
-static void modexp(uint64_t *res, const uint64_t *b, const uint64_t *e, const uint64_t *m, int n)
+static void modexp(uint64_t *res, const uint64_t *b, const uint64_t *e, const uint64_t *m, int n, int en)
 {
     uint64_t inv = 1, one_m[MAXL], r2[MAXL], bm[MAXL], acc[MAXL], one[MAXL];
     for (int i = 0; i < 6; i++) inv *= 2 - m[0] * inv;
@@ -114,10 +114,11 @@ static void modexp(uint64_t *res, const uint64_t *b, const uint64_t *e, const ui
     }
     montmul(bm, b, r2, m, n, minv);          /* b R */
     memcpy(acc, one_m, sizeof(uint64_t) * n);
-    for (int i = n - 1; i >= 0; i--)
+    int started = 0;                         /* skip leading zero bits of e */
+    for (int i = en - 1; i >= 0; i--)
         for (int k = 63; k >= 0; k--) {
-            montmul(acc, acc, acc, m, n, minv);
-            if ((e[i] >> k) & 1) montmul(acc, acc, bm, m, n, minv);
+            if (started) montmul(acc, acc, acc, m, n, minv);
+            if ((e[i] >> k) & 1) { montmul(acc, acc, bm, m, n, minv); started = 1; }
         }
     memset(one, 0, sizeof(uint64_t) * n);
     one[0] = 1;
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
     if (bits < 64) bits = 64;
     if (bits > 64 * MAXL) bits = 64 * MAXL;
     int n = (int)(bits / 64);
+    unsigned long ebits = argc > 3 ? strtoul(argv[3], 0, 0) : (unsigned long)n * 64;
+    if (ebits < 1 || ebits > (unsigned long)n * 64) ebits = (unsigned long)n * 64;
     uint64_t m[MAXL], b[MAXL], e[MAXL], r[MAXL], p[2 * MAXL];
     uint64_t ck_exp = 0, ck_mul = 0;
 
@@ -159,10 +162,15 @@ int main(int argc, char **argv)
         for (int j = 0; j < n; j++) m[j] = splitmix();
         for (int j = 0; j < n; j++) b[j] = splitmix();
         for (int j = 0; j < n; j++) e[j] = splitmix();
+        for (int j = 0; j < n; j++) {
+            unsigned long lo = (unsigned long)j * 64;
+            if (lo >= ebits) e[j] = 0;
+            else if (ebits - lo < 64) e[j] &= (1ULL << (ebits - lo)) - 1;
+        }
         m[0] |= 1;
         m[n - 1] |= 1ULL << 63;
         b[n - 1] &= ~(1ULL << 63);
-        modexp(r, b, e, m, n);
+        modexp(r, b, e, m, n, (int)((ebits + 63) / 64));
         mul_full(p, b, m, n);
         for (int j = 0; j < n; j++) ck_exp = (ck_exp ^ r[j]) * 0x100000001b3ULL;
         for (int j = 0; j < 2 * n; j++) ck_mul = (ck_mul ^ p[j]) * 0x100000001b3ULL;
@@ -171,7 +179,7 @@ int main(int argc, char **argv)
             print_num("b*m = ", p, 2 * n);
         }
     }
-    printf("bits=%lu iters=%lu modexp_ck=%016llx mul_ck=%016llx\n", bits, iters,
+    printf("bits=%lu ebits=%lu iters=%lu modexp_ck=%016llx mul_ck=%016llx\n", bits, ebits, iters,
            (unsigned long long)ck_exp, (unsigned long long)ck_mul);
     return 0;
 }

@@ -10,15 +10,11 @@
 #include <stdint.h>
 #include <unistd.h>
 
-static char obuf[4096];
-static unsigned olen;
-static void flush(void) { write(1, obuf, olen); olen = 0; }
-static void putch(char c) { obuf[olen++] = c; if (olen == sizeof obuf) flush(); }
-static void puts_(const char *s) { while (*s) putch(*s++); }
-static void hex(uint64_t v)
-{
-    for (int i = 60; i >= 0; i -= 4) putch("0123456789abcdef"[(v >> i) & 15]);
-}
+#include "guest_out.h"
+#define putch go_putc
+#define puts_ go_puts
+#define hex go_hex
+#define flush go_flush
 
 #define R3(op, a, b) ({ uint64_t r_; __asm__ volatile(op " %0, %1, %2" : "=r"(r_) : "r"(a), "r"(b)); r_; })
 #define RI(op, a, imm) ({ uint64_t r_; __asm__ volatile(op " %0, %1, %2" : "=r"(r_) : "r"(a), "i"(imm)); r_; })

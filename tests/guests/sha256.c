@@ -1,5 +1,6 @@
-/* sha256.c -- SHA-256 of N KiB of generated data (byte i = (i*7 + (i>>8)) & 0xff).
- * usage: sha256 [KIB]  SMALL: 2, BIG: 40000 */
+/* sha256.c -- SHA-256 of N bytes of generated data (byte i = (i*7 + (i>>8)) & 0xff),
+ * generated and hashed in 1 KiB pieces, after checking sha256("abc").
+ * usage: sha256 [NBYTES]  (default 1 MiB)  SMALL: 55 (one block, padding at the edge), BIG: see README */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,7 @@ static void print_digest(const uint8_t d[32])
 
 int main(int argc, char **argv)
 {
-    unsigned long kib = argc > 1 ? strtoul(argv[1], 0, 0) : 1024;
+    unsigned long nbytes = argc > 1 ? strtoul(argv[1], 0, 0) : 1048576;
     sha_ctx c;
     uint8_t d[32], blk[1024];
 
@@ -93,12 +94,13 @@ int main(int argc, char **argv)
 
     sha_init(&c);
     uint64_t pos = 0;
-    for (unsigned long k = 0; k < kib; k++) {
-        for (int i = 0; i < 1024; i++, pos++) blk[i] = (uint8_t)(pos * 7 + (pos >> 8));
-        sha_update(&c, blk, sizeof blk);
+    while (pos < nbytes) {
+        unsigned long k = nbytes - pos < sizeof blk ? nbytes - pos : sizeof blk;
+        for (unsigned long i = 0; i < k; i++, pos++) blk[i] = (uint8_t)(pos * 7 + (pos >> 8));
+        sha_update(&c, blk, k);
     }
     sha_final(&c, d);
-    printf("sha256(gen %lu KiB) = ", kib);
+    printf("sha256(gen %lu bytes) = ", nbytes);
     print_digest(d);
     return ok ? 0 : 1;
 }

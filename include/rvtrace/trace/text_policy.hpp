@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rvtrace/interp/step.hpp"
+#include "rvtrace/trace/output_buffer.hpp"
 
 namespace rvtrace {
 
@@ -52,3 +53,27 @@ class TextWitness {
 };
 
 }  // namespace rvtrace
+
+namespace rvtrace::trace {
+
+// The text witness as a trace policy (same format as TextWitness, byte for byte). A default-made
+// instance buffers its lines (per-chunk instances of a replay); one made with a FILE* streams
+// them, and writes what it merges, in order.
+class TextPolicy {
+ public:
+  TextPolicy() = default;
+  explicit TextPolicy(std::FILE* out) : out_(out) {}
+
+  void on_step(const StepRecord& s) {
+    TextWitness::format(out_.buf(), s);
+    out_.maybe_flush();
+  }
+  void merge(TextPolicy&& later) { out_.append(later.out_.str()); }
+  void flush() { out_.flush(); }
+  const std::string& text() const { return out_.str(); }  // what is buffered (not yet written)
+
+ private:
+  OutputBuffer out_;
+};
+
+}  // namespace rvtrace::trace

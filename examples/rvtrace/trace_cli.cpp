@@ -1,0 +1,252 @@
+// The trace subcommands of the rvtrace CLI: see trace_cli.hpp.
+#include "trace_cli.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "rvtrace/aot/runtime.hpp"
+#include "rvtrace/guest/elf.hpp"
+#include "rvtrace/guest/fault.hpp"
+#include "rvtrace/trace/aot_engine.hpp"
+#include "rvtrace/trace/digest_policy.hpp"
+#include "rvtrace/trace/file.hpp"
+#include "rvtrace/trace/histogram_policy.hpp"
+#include "rvtrace/trace/memops_policy.hpp"
+#include "rvtrace/trace/recorder.hpp"
+#include "rvtrace/trace/replay.hpp"
+#include "rvtrace/trace/sequential.hpp"
+#include "rvtrace/trace/text_policy.hpp"
+#include "rvtrace/trace/witness_policy.hpp"
+
+namespace rvtrace_cli {
+
+using namespace rvtrace;
+using namespace rvtrace::trace;
+
+namespace {
+
+const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text"};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// An output file (or stdout), closed with error checking.
+struct Output {
+  std::FILE* f = stdout;
+  std::string path;
+  explicit Output(const std::string& p) : path(p) {
+    if (!p.empty() && p != "-") {
+      f = std::fopen(p.c_str(), "wb");
+      if (!f) throw InputError(p + ": cannot open for writing");
+    }
+  }
+  void close() {
+    const bool bad = std::fflush(f) != 0 || std::ferror(f);
+    if (f != stdout) std::fclose(f);
+    f = nullptr;
+    if (bad) throw std::runtime_error((path.empty() ? "stdout" : path) + ": write error");
+  }
+  ~Output() {
+    if (f && f != stdout) std::fclose(f);
+  }
+};
+
+// Runs `policy` over the trace (replay) or sequentially (sequential != nullptr), writing its output.
+template <class Run>
+void with_policy(const std::string& name, const DecodedProgram& code, std::FILE* out, Run&& run) {
+  if (name == "digest") {
+    DigestPolicy root;
+    run(root, [] { return DigestPolicy{}; });
+    root.write(out);
+  } else if (name == "histogram") {
+    HistogramPolicy root(code);
+    run(root, [&] { return HistogramPolicy(code); });
+    root.write(out);
+  } else if (name == "witness") {
+    WitnessPolicy root(out);
+    run(root, [] { return WitnessPolicy{}; });
+    root.finish();
+  } else if (name == "memops") {
+    MemopsPolicy root(out);
+    run(root, [] { return MemopsPolicy{}; });
+    root.flush();
+  } else if (name == "text") {
+    TextPolicy root(out);
+    run(root, [] { return TextPolicy{}; });
+    root.flush();
+  } else {
+    throw InputError("unknown policy '" + name + "' (digest, histogram, witness, memops, text)");
+  }
+}
+
+unsigned default_threads(unsigned t) {
+  if (t) return t;
+  const unsigned h = std::thread::hardware_concurrency();
+  return h ? h : 1;
+}
+
+// Prefixes replay errors (which name chunks) with the trace file.
+[[noreturn]] void rethrow_with(const std::string& path, const InputError& e) {
+  const std::string what = e.what();
+  if (what.rfind(path, 0) == 0) throw e;
+  throw InputError(path + ": " + what);
+}
+
+}  // namespace
+
+void TraceCommands::add_to(CLI::App& app) {
+  trace_ = app.add_subcommand("trace", "Run a program and record its minimal trace (.rvmt); guest output passes through");
+  trace_->add_option("-o,--output", out, "Trace file to write")->required();
+  trace_->add_option("--chunk-steps", chunk_steps, "Steps per chunk: a power of two, 2^4..2^40")->capture_default_str();
+  trace_->add_option("--engine", engine, "Execution engine: aot (x86_64 translation) or interp")->capture_default_str();
+  trace_->add_flag("--force", force, "Overwrite an existing trace file");
+  trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
+  trace_->add_option("--max-steps", max_steps, "Stop (and record a step-limit trace) after this many steps");
+  trace_->add_option("--input", input, "File the guest reads as its standard input")->check(CLI::ExistingFile);
+  trace_->add_option("program", elf, "RISC-V ELF executable")->required();
+  trace_->add_option("args", args, "Arguments passed to the guest");
+  trace_->prefix_command(false);
+
+  replay_ = app.add_subcommand("replay", "Replay a trace in parallel, memoryless, through a trace policy");
+  replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required()->check(CLI::ExistingFile);
+  replay_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required()->check(CLI::ExistingFile);
+  replay_->add_option("--threads", threads, "Worker threads (default: all cores)");
+  replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops or text")
+      ->capture_default_str()
+      ->check(CLI::IsMember(policy_names));
+  replay_->add_option("-o,--output", out, "Output file (default: stdout)");
+  replay_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
+  replay_->add_flag("--stats", stats, "Print steps and steps/s to stderr");
+
+  verify_ = app.add_subcommand("verify", "Check a trace: every chunk replays to the next checkpoint; prints OK or the first error (exit 0/1)");
+  verify_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
+  verify_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required();
+  verify_->add_option("--threads", threads, "Worker threads (default: all cores)");
+  verify_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
+
+  info_ = app.add_subcommand("info", "Describe a trace file: steps, chunks, log words, bytes per step");
+  info_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
+}
+
+std::optional<int> TraceCommands::run(const Finish& finish) {
+  if (trace_ && *trace_) return cmd_trace(finish);
+  if (replay_ && *replay_) return cmd_replay();
+  if (verify_ && *verify_) return cmd_verify();
+  if (info_ && *info_) return cmd_info();
+  return std::nullopt;
+}
+
+int TraceCommands::cmd_trace(const Finish& finish) {
+  if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
+  check_chunk_steps(chunk_steps);
+  std::vector<std::string> argv{elf};
+  argv.insert(argv.end(), args.begin(), args.end());
+  guest::Process proc(guest::load_elf_file(elf), argv);
+  if (!input.empty()) proc.syscalls.set_input_file(input);
+  const DecodedProgram code = decode_program(proc.program);
+  TraceFileWriter writer(out, force);
+  RecordOptions opt;
+  opt.chunk_steps = chunk_steps;
+  opt.max_steps = max_steps;
+  const auto t0 = std::chrono::steady_clock::now();
+  RunResult r;
+  if (engine == "aot") {
+    const aot::CompiledProgram compiled(code, proc.memory, true);
+    AotEngine e(compiled);
+    r = record(proc, code, writer, e, opt);
+  } else {
+    r = record(proc, code, writer, opt);
+  }
+  const double secs = seconds_since(t0);
+  std::fflush(stdout);
+  if (stats)
+    std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3f bytes/step)\n",
+                 (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(),
+                 (unsigned long long)writer.bytes_written(), r.steps ? double(writer.bytes_written()) / r.steps : 0.0);
+  return finish(r, max_steps);
+}
+
+int TraceCommands::cmd_replay() {
+  TraceFile file(trace_path);
+  const guest::Program prog = guest::load_elf_file(elf);
+  file.check_program(prog, elf);
+  const DecodedProgram code = decode_program(prog);
+  ReplayOptions opt;
+  opt.threads = default_threads(threads);
+  opt.progress = progress || ::isatty(2);
+  Output output(out);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
+  } catch (const InputError& e) {
+    rethrow_with(trace_path, e);
+  }
+  output.close();
+  const double secs = seconds_since(t0);
+  if (stats) {
+    const std::uint64_t n = file.info().total_steps;
+    std::fprintf(stderr, "rvtrace: replayed %llu steps (%llu chunks) in %.3f s on %u threads (%.1f M steps/s), policy %s\n",
+                 (unsigned long long)n, (unsigned long long)file.info().num_chunks, secs, opt.threads, n / secs / 1e6,
+                 policy.c_str());
+  }
+  return 0;
+}
+
+int TraceCommands::cmd_verify() {
+  try {
+    TraceFile file(trace_path);
+    const guest::Program prog = guest::load_elf_file(elf);
+    file.check_program(prog, elf);
+    const DecodedProgram code = decode_program(prog);
+    ReplayOptions opt;
+    opt.threads = default_threads(threads);
+    opt.progress = progress || ::isatty(2);
+    try {
+      verify(code, file.view(), opt);
+    } catch (const InputError& e) {
+      rethrow_with(trace_path, e);
+    }
+    std::printf("OK: %s: %llu steps in %llu chunks verified\n", trace_path.c_str(),
+                (unsigned long long)file.info().total_steps, (unsigned long long)file.info().num_chunks);
+    return 0;
+  } catch (const InputError& e) {
+    std::printf("FAILED: %s\n", e.what());
+    return 1;
+  }
+}
+
+int TraceCommands::cmd_info() {
+  TraceFile file(trace_path);
+  const TraceInfo& in = file.info();
+  std::printf("file          %s (%llu bytes)\n", trace_path.c_str(), (unsigned long long)file.file_size());
+  std::printf("steps         %llu\n", (unsigned long long)in.total_steps);
+  std::printf("chunk steps   %llu\n", (unsigned long long)in.chunk_steps);
+  std::printf("chunks        %llu\n", (unsigned long long)in.num_chunks);
+  std::printf("log words     %llu (%.3f per step)\n", (unsigned long long)in.log_words,
+              in.total_steps ? double(in.log_words) / in.total_steps : 0.0);
+  std::printf("bytes/step    %.3f\n", in.total_steps ? double(file.file_size()) / in.total_steps : 0.0);
+  switch (in.stop) {
+    case TraceStop::exited: std::printf("stop          exited with code %d\n", in.exit_code); break;
+    case TraceStop::ebreak: std::printf("stop          ebreak\n"); break;
+    case TraceStop::fault: std::printf("stop          fault: %s\n", in.fault().message().c_str()); break;
+    case TraceStop::step_limit: std::printf("stop          step limit\n"); break;
+  }
+  std::printf("program hash  %016llx\n", (unsigned long long)in.program_hash);
+  return 0;
+}
+
+RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy,
+                         const std::string& out, std::uint64_t max_steps) {
+  Output output(out);
+  if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
+  RunResult r;
+  with_policy(policy, code, output.f, [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps); });
+  output.close();
+  return r;
+}
+
+}  // namespace rvtrace_cli

@@ -1,0 +1,1109 @@
+#pragma once
+// The emitter backend of the op vocabulary: instantiating an instruction's exec() with this M emits
+// x86_64 for it through an Xbyak::CodeGenerator (held, not inherited). No instruction semantics live
+// here, only how each op of isa/vocabulary.hpp becomes x86 code.
+//
+// Values are descriptors: a constant, a guest register (in a host register or in the register file),
+// a host temp, or a pending simple ALU expression (op, a, b) materialized where it is used --
+// directly into rd's home when set_x receives it, so `addi a0, a0, 1` becomes `add rbp, 1`.
+//
+// set_x is deferred: writes are recorded and committed when the instruction ends (or at the end of an
+// if_ arm, or before an ecall), so a value read from a register stays valid after a set_x of that
+// register in the same instruction (the vocabulary rule), at no cost.
+//
+// Fixed host registers (HostRegs): rbx = Context* (the CpuState register file at offset 0),
+// r15 = guest memory base, r14 = step budget (until_step - steps), r13 = log cursor in trace mode,
+// rax/rdx = scratch (never hold a value across ops), rcx/rsi/rdi = value temps of one instruction,
+// rbp r12 r8 r9 r10 r11 (+ r13 without trace) = the most used guest registers.
+// Variable shifts use BMI2 (shlx/shrx/sarx).
+#include <xbyak/xbyak.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "rvtrace/guest/fault.hpp"
+#include "rvtrace/isa/operands.hpp"
+#include "rvtrace/isa/scalar_ops.hpp"
+
+namespace rvtrace::aot {
+
+// What rbx points to while native code runs. The register file is first (x[r] at 8*r).
+struct Context {
+  isa::CpuState cpu;                           // x[32], pc, reservation
+  std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
+  std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
+  std::uint64_t* cursor = nullptr;             // log cursor (r13 in trace-mode code)
+  std::uint64_t exit_kind = 0;                 // ExitKind
+  std::uint64_t exit_addr = 0;                 // faulting address
+  std::uint64_t exit_aux = 0;                  // FaultKind, or the exit code
+  std::uint8_t* mem_base = nullptr;            // guest memory host base (r15)
+  std::uint64_t (*ecall)(Context*) = nullptr;  // runtime thunk: 0 = continue, else exit (exit_kind set)
+  void* runner = nullptr;                      // the runtime object behind the thunk
+};
+
+enum class ExitKind : std::uint64_t {
+  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal)
+  fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
+  ebreak = 2,
+  exited = 3,     // exit_aux = exit code
+  error = 4,      // a host exception inside the ecall thunk (the runtime rethrows it)
+};
+
+namespace ctx_off {
+inline constexpr int x = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, x));
+inline constexpr int pc = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, pc));
+inline constexpr int reservation = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, reservation));
+inline constexpr int budget = static_cast<int>(offsetof(Context, budget));
+inline constexpr int until = static_cast<int>(offsetof(Context, until));
+inline constexpr int cursor = static_cast<int>(offsetof(Context, cursor));
+inline constexpr int exit_kind = static_cast<int>(offsetof(Context, exit_kind));
+inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
+inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
+inline constexpr int mem_base = static_cast<int>(offsetof(Context, mem_base));
+inline constexpr int ecall = static_cast<int>(offsetof(Context, ecall));
+}  // namespace ctx_off
+
+// Guest memory windows baked into the code (GuestMemory::read_lo/write_lo/size).
+struct MemLayout {
+  std::uint64_t read_lo = 0, write_lo = 0, size = 0;
+  friend bool operator==(const MemLayout&, const MemLayout&) = default;
+};
+
+// Fixed host register roles.
+struct HostRegs {
+  static constexpr int ctx = Xbyak::Operand::RBX, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14,
+                       cursor = Xbyak::Operand::R13;
+  static constexpr std::array<int, 3> temps{Xbyak::Operand::RCX, Xbyak::Operand::RSI, Xbyak::Operand::RDI};
+  // Host registers that may hold a guest register, in order of preference (r13 only without trace).
+  static constexpr std::array<int, 7> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+                                            Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
+                                            Xbyak::Operand::R13};
+  static constexpr std::size_t guest_count(bool traced) { return traced ? guest.size() - 1 : guest.size(); }
+};
+
+// Guest register -> host register index (-1: lives in the register file). Entry 0 is always -1.
+using RegMap = std::array<int, 32>;
+
+class Emitter {
+ public:
+  // ---- value descriptors ----
+  enum class Kind : std::uint8_t { konst, greg, temp };
+  struct Simple {
+    Kind k = Kind::konst;
+    std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
+    std::int64_t c = 0;    // konst
+  };
+  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw };
+  struct value {
+    Op op = Op::none;
+    Simple a, b;
+  };
+  enum class CC : std::uint8_t { eq, ne, lt, ge, ltu, geu, gt, le, gtu, leu };
+  struct cond {
+    CC cc = CC::eq;
+    Simple a, b;
+  };
+
+  // Direct control targets: the label to jump to for a guest pc, nullptr if not executable.
+  using LabelOf = std::function<const Xbyak::Label*(std::uint64_t pc)>;
+
+  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
+      : g_(g), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
+
+  // Shared code the emitted instructions jump to (defined by the translator).
+  Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
+  Xbyak::Label exit_nostore;   // leave native code (register file already current)
+  Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
+  Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // ---- per-instruction protocol (translator) ----
+  // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
+  void begin(std::uint64_t pc, unsigned len, unsigned k, unsigned n) {
+    pc_ = pc, len_ = len, k_ = k, n_ = n;
+    temps_used_ = 0;
+    writes_.clear();
+    scope_ = 0;
+    ctl_ = Control{};
+  }
+  // Commits register writes and emits the control transfer. Returns true when nothing falls through.
+  bool end() {
+    if (ctl_.kind == CtlKind::jump && ctl_.target.op != Op::none)
+      ctl_.target = val(simplify(ctl_.target));  // evaluated before rd lands (jalr rd == rs1)
+    else if (ctl_.kind == CtlKind::jump && ctl_.target.a.k == Kind::greg && !writes_.empty())
+      ctl_.target = val(copy_to_temp(ctl_.target.a));
+    if (ctl_.kind == CtlKind::branch && !writes_.empty())
+      throw std::logic_error("aot emitter: a branch that also writes registers is not supported");
+    commit();
+    switch (ctl_.kind) {
+      case CtlKind::none: return false;
+      case CtlKind::branch: emit_branch(); return false;
+      case CtlKind::jump: emit_jump(ctl_.target.a); return true;
+      case CtlKind::ebreak:
+        uncharge(n_ - k_ - 1);
+        set_pc_imm(pc_ + len_);
+        g_.mov(g_.qword[g_.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
+        g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+        return true;
+      case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
+        uncharge(n_ - k_);
+        mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
+        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        return true;
+    }
+    return false;
+  }
+
+  // Did the last instruction transfer control (branch, jump, ebreak, illegal)?
+  bool transfers_control() const { return ctl_.kind != CtlKind::none; }
+
+  // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
+  void emit_cold() {
+    for (std::size_t i = 0; i < cold_.size(); ++i) {
+      g_.L(cold_labels_[i]);
+      cold_[i]();
+    }
+    cold_.clear();
+    g_.align(8);
+    for (auto& [v, lbl] : pool_) {
+      g_.L(lbl);
+      g_.dq(v);
+    }
+  }
+
+  // ---- the op vocabulary ----
+  value x(unsigned r) {
+    if (r == 0) return kv(0);
+    for (std::size_t i = writes_.size(); i-- > 0;)
+      if (writes_[i].r == r) return writes_[i].v;
+    return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
+  }
+  void set_x(unsigned r, value v) {
+    if (r == 0) return;
+    for (auto& w : writes_)
+      if (w.r == r && w.scope == scope_) {
+        w.v = v;
+        return;
+      }
+    writes_.push_back({static_cast<std::uint8_t>(r), scope_, v});
+  }
+  value imm(std::int64_t i) { return kv(i); }
+  value pc_plus(std::int64_t off) { return kv(static_cast<std::int64_t>(pc_ + static_cast<std::uint64_t>(off))); }
+
+  value add(value a, value b) { return bin(Op::add, a, b); }
+  value sub(value a, value b) { return bin(Op::sub, a, b); }
+  value and_(value a, value b) { return bin(Op::and_, a, b); }
+  value or_(value a, value b) { return bin(Op::or_, a, b); }
+  value xor_(value a, value b) { return bin(Op::xor_, a, b); }
+  value sll(value a, value b) { return bin(Op::sll, a, b); }
+  value srl(value a, value b) { return bin(Op::srl, a, b); }
+  value sra(value a, value b) { return bin(Op::sra, a, b); }
+  value addw(value a, value b) { return bin(Op::addw, a, b); }
+  value subw(value a, value b) { return bin(Op::subw, a, b); }
+  value sllw(value a, value b) { return bin(Op::sllw, a, b); }
+  value srlw(value a, value b) { return bin(Op::srlw, a, b); }
+  value sraw(value a, value b) { return bin(Op::sraw, a, b); }
+  value mul(value a, value b) { return bin(Op::mul, a, b); }
+  value mulw(value a, value b) { return bin(Op::mulw, a, b); }
+
+  value mulh(value a, value b) { return mul_high(a, b, 0); }
+  value mulhu(value a, value b) { return mul_high(a, b, 1); }
+  value mulhsu(value a, value b) { return mul_high(a, b, 2); }
+  value div(value a, value b) { return divide(a, b, false, true, false); }
+  value divu(value a, value b) { return divide(a, b, false, false, false); }
+  value rem(value a, value b) { return divide(a, b, true, true, false); }
+  value remu(value a, value b) { return divide(a, b, true, false, false); }
+  value divw(value a, value b) { return divide(a, b, false, true, true); }
+  value divuw(value a, value b) { return divide(a, b, false, false, true); }
+  value remw(value a, value b) { return divide(a, b, true, true, true); }
+  value remuw(value a, value b) { return divide(a, b, true, false, true); }
+
+  cond eq(value a, value b) { return mkcond(CC::eq, a, b); }
+  cond ne(value a, value b) { return mkcond(CC::ne, a, b); }
+  cond lt(value a, value b) { return mkcond(CC::lt, a, b); }
+  cond ge(value a, value b) { return mkcond(CC::ge, a, b); }
+  cond ltu(value a, value b) { return mkcond(CC::ltu, a, b); }
+  cond geu(value a, value b) { return mkcond(CC::geu, a, b); }
+
+  value from_cond(cond c) {
+    if (is_known(c)) return kv(known(c) ? 1 : 0);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    g_.xor_(T.cvt32(), T.cvt32());
+    setcc(emit_cmp(c), T.cvt8());
+    return val(t);
+  }
+  template <class A, class B>
+  value select(cond c, A&& fa, B&& fb) {
+    if (is_known(c)) return known(c) ? fa() : fb();
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    Xbyak::Label lelse, lend;
+    jcc(negate(emit_cmp(c)), lelse);
+    put(fa(), T);
+    g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
+    g_.L(lelse);
+    put(fb(), T);
+    g_.L(lend);
+    return val(t);
+  }
+  template <class A, class B>
+  void if_(cond c, A&& fthen, B&& felse) {
+    commit();  // the arms see committed registers; each arm commits its own writes
+    ++scope_;
+    if (is_known(c)) {
+      if (known(c)) fthen();
+      else felse();
+      commit();
+    } else {
+      Xbyak::Label lelse, lend;
+      jcc(negate(emit_cmp(c)), lelse);
+      fthen();
+      commit();
+      g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
+      g_.L(lelse);
+      felse();
+      commit();
+      g_.L(lend);
+    }
+    --scope_;
+  }
+
+  value load(value addr, unsigned width, bool is_signed) {
+    addr_to_rax(addr);
+    check_range(layout_.read_lo, width, FaultKind::load_out_of_range);
+    if (traced_) log_words(width, false);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    switch (width) {
+      case 1:
+        if (is_signed) g_.movsx(T, g_.byte[g_.r15 + g_.rax]);
+        else g_.movzx(T.cvt32(), g_.byte[g_.r15 + g_.rax]);
+        break;
+      case 2:
+        if (is_signed) g_.movsx(T, g_.word[g_.r15 + g_.rax]);
+        else g_.movzx(T.cvt32(), g_.word[g_.r15 + g_.rax]);
+        break;
+      case 4:
+        if (is_signed) g_.movsxd(T, g_.dword[g_.r15 + g_.rax]);
+        else g_.mov(T.cvt32(), g_.dword[g_.r15 + g_.rax]);
+        break;
+      default: g_.mov(T, g_.qword[g_.r15 + g_.rax]); break;
+    }
+    return val(t);
+  }
+  void store(value addr, value v, unsigned width) {
+    const Simple s = simplify(v);
+    addr_to_rax(addr);
+    check_range(layout_.write_lo, width, FaultKind::store_out_of_range);
+    if (traced_) log_words(width, true);
+    if (s.k == Kind::konst && (width < 8 || fits32(s.c))) {
+      const auto c = static_cast<std::uint64_t>(s.c);
+      switch (width) {
+        case 1: g_.mov(g_.byte[g_.r15 + g_.rax], c & 0xff); break;
+        case 2: g_.mov(g_.word[g_.r15 + g_.rax], c & 0xffff); break;
+        case 4: g_.mov(g_.dword[g_.r15 + g_.rax], c & 0xffffffff); break;
+        default: g_.mov(g_.qword[g_.r15 + g_.rax], c); break;  // imm32, sign-extended
+      }
+      return;
+    }
+    Xbyak::Reg64 R = g_.rdx;
+    if (s.k == Kind::konst) mov_imm(g_.rdx, s.c);
+    else if (is_mem(s)) g_.mov(g_.rdx, mem64(s));
+    else R = hreg(reg_index(s));
+    switch (width) {
+      case 1: g_.mov(g_.byte[g_.r15 + g_.rax], R.cvt8()); break;
+      case 2: g_.mov(g_.word[g_.r15 + g_.rax], R.cvt16()); break;
+      case 4: g_.mov(g_.dword[g_.r15 + g_.rax], R.cvt32()); break;
+      default: g_.mov(g_.qword[g_.r15 + g_.rax], R); break;
+    }
+  }
+
+  void require_aligned(value addr, unsigned width) {
+    const Simple a = simplify(addr);
+    if (a.k == Kind::konst) {
+      if ((static_cast<std::uint64_t>(a.c) & (width - 1)) == 0) return;
+      mov_imm(g_.rax, a.c);
+      g_.jmp(fault_stub(FaultKind::misaligned_atomic), Xbyak::CodeGenerator::T_NEAR);
+      return;
+    }
+    mov_to(g_.rax, a);
+    g_.test(g_.al, width - 1);
+    g_.jnz(fault_stub(FaultKind::misaligned_atomic), Xbyak::CodeGenerator::T_NEAR);
+  }
+
+  void branch(cond c, value target) { set_control(CtlKind::branch, c, target); }
+  void jump(value target) { set_control(CtlKind::jump, {}, target); }
+  void ebreak() { set_control(CtlKind::ebreak, {}, {}); }
+  void illegal() { set_control(CtlKind::illegal, {}, {}); }
+
+  // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
+  void ecall() {
+    commit();
+    store_mapped();
+    if (traced_) g_.mov(g_.qword[g_.rbx + ctx_off::cursor], g_.r13);
+    g_.mov(g_.rdi, g_.rbx);
+    g_.call(g_.qword[g_.rbx + ctx_off::ecall]);
+    const unsigned unch = n_ - k_ - 1;  // the ecall retires
+    const std::uint64_t next = pc_ + len_;
+    g_.test(g_.eax, g_.eax);
+    g_.jnz(cold([this, unch, next] {
+      uncharge(unch);
+      set_pc_imm(next);
+      g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
+    }), Xbyak::CodeGenerator::T_NEAR);
+    load_mapped();
+    if (traced_) g_.mov(g_.r13, g_.qword[g_.rbx + ctx_off::cursor]);
+  }
+
+  value instret() {  // steps retired before this instruction = until - budget - (n - k)
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    g_.mov(T, g_.qword[g_.rbx + ctx_off::until]);
+    g_.sub(T, g_.r14);
+    if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
+    return val(t);
+  }
+  value reservation() {
+    const Simple t = alloc_temp();
+    g_.mov(hreg(t.r), g_.qword[g_.rbx + ctx_off::reservation]);
+    return val(t);
+  }
+  void set_reservation(value v) { put_mem(v, g_.qword[g_.rbx + ctx_off::reservation]); }
+
+  // ---- helpers the translator uses too ----
+  static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
+  void store_mapped() {
+    for (int r = 1; r < 32; ++r)
+      if (map_[r] >= 0) g_.mov(g_.qword[g_.rbx + ctx_off::x + 8 * r], hreg(map_[r]));
+  }
+  void load_mapped() {
+    for (int r = 1; r < 32; ++r)
+      if (map_[r] >= 0) g_.mov(hreg(map_[r]), g_.qword[g_.rbx + ctx_off::x + 8 * r]);
+  }
+  void mov_imm(const Xbyak::Reg64& d, std::int64_t c) {
+    if (c >= 0 && c <= 0xffffffffLL) g_.mov(d.cvt32(), static_cast<std::uint32_t>(c));
+    else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
+  }
+  void uncharge(unsigned c) {
+    if (c) g_.add(g_.r14, c);
+  }
+  void set_pc_imm(std::uint64_t pc) {
+    if (pc <= 0x7fffffffULL) {
+      g_.mov(g_.qword[g_.rbx + ctx_off::pc], pc);
+    } else {
+      g_.mov(g_.rdx, pc);
+      g_.mov(g_.qword[g_.rbx + ctx_off::pc], g_.rdx);
+    }
+  }
+  // A new piece of out-of-line code; returns its label.
+  const Xbyak::Label& cold(std::function<void()> f) {
+    cold_labels_.emplace_back();
+    cold_.push_back(std::move(f));
+    return cold_labels_.back();
+  }
+  static constexpr bool fits32(std::int64_t c) { return c >= INT32_MIN && c <= INT32_MAX; }
+
+ private:
+  enum class CtlKind : std::uint8_t { none, branch, jump, ebreak, illegal };
+  struct Control {
+    CtlKind kind = CtlKind::none;
+    cond c{};
+    value target{};
+  };
+  struct Write {
+    std::uint8_t r;
+    int scope;
+    value v;
+  };
+
+  static value kv(std::int64_t c) { return value{Op::none, Simple{Kind::konst, 0, c}, {}}; }
+  static value val(Simple s) { return value{Op::none, s, {}}; }
+
+  void set_control(CtlKind k, cond c, value t) {
+    if (ctl_.kind != CtlKind::none || scope_ != 0)
+      throw std::logic_error("aot emitter: control transfer inside if_ or twice in one instruction");
+    ctl_ = Control{k, c, t};
+  }
+
+  // -- descriptors --
+  bool is_mem(const Simple& s) const { return s.k == Kind::greg && map_[s.r] < 0; }
+  bool is_reg(const Simple& s) const { return s.k == Kind::temp || (s.k == Kind::greg && map_[s.r] >= 0); }
+  int reg_index(const Simple& s) const { return s.k == Kind::temp ? s.r : map_[s.r]; }
+  Xbyak::Address mem64(const Simple& s) const { return g_.qword[g_.rbx + ctx_off::x + 8 * s.r]; }
+  Xbyak::Address mem32(const Simple& s) const { return g_.dword[g_.rbx + ctx_off::x + 8 * s.r]; }
+  // Call f with the register or memory operand of a non-constant simple (64 / 32 bits).
+  template <class F>
+  void with64(const Simple& s, F&& f) {
+    if (is_mem(s)) f(mem64(s));
+    else f(hreg(reg_index(s)));
+  }
+  template <class F>
+  void with32(const Simple& s, F&& f) {
+    if (is_mem(s)) f(mem32(s));
+    else f(hreg(reg_index(s)).cvt32());
+  }
+  bool same(const Simple& s, const Xbyak::Reg64& d) const { return is_reg(s) && reg_index(s) == d.getIdx(); }
+
+  Simple alloc_temp() {
+    for (std::size_t i = 0; i < HostRegs::temps.size(); ++i)
+      if (!(temps_used_ & (1u << i))) {
+        temps_used_ |= 1u << i;
+        return Simple{Kind::temp, static_cast<std::uint8_t>(HostRegs::temps[i]), 0};
+      }
+    throw std::logic_error("aot emitter: out of temp registers");
+  }
+  Simple simplify(const value& v) {
+    if (v.op == Op::none) return v.a;
+    const Simple t = alloc_temp();
+    put(v, hreg(t.r));
+    return t;
+  }
+  Simple copy_to_temp(const Simple& s) {
+    const Simple t = alloc_temp();
+    mov_to(hreg(t.r), s);
+    return t;
+  }
+
+  static std::int64_t fold(Op op, std::int64_t a, std::int64_t b) {
+    using S = isa::ScalarOps;
+    const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
+    std::uint64_t r = 0;
+    switch (op) {
+      case Op::add: r = S::add(ua, ub); break;
+      case Op::sub: r = S::sub(ua, ub); break;
+      case Op::and_: r = S::and_(ua, ub); break;
+      case Op::or_: r = S::or_(ua, ub); break;
+      case Op::xor_: r = S::xor_(ua, ub); break;
+      case Op::sll: r = S::sll(ua, ub); break;
+      case Op::srl: r = S::srl(ua, ub); break;
+      case Op::sra: r = S::sra(ua, ub); break;
+      case Op::addw: r = S::addw(ua, ub); break;
+      case Op::subw: r = S::subw(ua, ub); break;
+      case Op::sllw: r = S::sllw(ua, ub); break;
+      case Op::srlw: r = S::srlw(ua, ub); break;
+      case Op::sraw: r = S::sraw(ua, ub); break;
+      case Op::mul: r = S::mul(ua, ub); break;
+      case Op::mulw: r = S::mulw(ua, ub); break;
+      case Op::none: break;
+    }
+    return static_cast<std::int64_t>(r);
+  }
+  static bool commutative(Op op) {
+    return op == Op::add || op == Op::and_ || op == Op::or_ || op == Op::xor_ || op == Op::mul ||
+           op == Op::addw || op == Op::mulw;
+  }
+
+  value bin(Op op, value va, value vb) {
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) return kv(fold(op, a.c, b.c));
+    if (commutative(op) && a.k == Kind::konst) std::swap(a, b);
+    if (b.k == Kind::konst) {
+      const std::int64_t c = b.c;
+      switch (op) {
+        case Op::add: case Op::sub: case Op::or_: case Op::xor_:
+          if (c == 0) return val(a);
+          break;
+        case Op::and_:
+          if (c == -1) return val(a);
+          if (c == 0) return kv(0);
+          break;
+        case Op::sll: case Op::srl: case Op::sra:
+          if ((c & 63) == 0) return val(a);
+          break;
+        case Op::mul:
+          if (c == 0) return kv(0);
+          if (c == 1) return val(a);
+          break;
+        case Op::mulw:
+          if (static_cast<std::int32_t>(c) == 0) return kv(0);
+          break;
+        default: break;
+      }
+    } else if (a.k == Kind::konst && a.c == 0) {
+      switch (op) {  // 0 shifted is 0
+        case Op::sll: case Op::srl: case Op::sra: case Op::sllw: case Op::srlw: case Op::sraw: return kv(0);
+        default: break;
+      }
+    }
+    return value{op, a, b};
+  }
+
+  // Materialize v into host register D (D may be rax; rdx is the only other scratch used).
+  void put(const value& v, const Xbyak::Reg64& D) {
+    const Simple& a = v.a;
+    const Simple& b = v.b;
+    switch (v.op) {
+      case Op::none: mov_to(D, a); return;
+      case Op::add: case Op::sub: case Op::and_: case Op::or_: case Op::xor_: {
+        if (same(a, D)) return alu(v.op, D, b);
+        if (same(b, D)) {
+          if (commutative(v.op)) return alu(v.op, D, a);
+          g_.neg(D);  // D = a - b = -b + a
+          return alu(Op::add, D, a);
+        }
+        if (v.op == Op::add && is_reg(a) && (is_reg(b) || (b.k == Kind::konst && fits32(b.c)))) {
+          if (b.k == Kind::konst) g_.lea(D, g_.ptr[hreg(reg_index(a)) + static_cast<int>(b.c)]);
+          else g_.lea(D, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
+          return;
+        }
+        mov_to(D, a);
+        return alu(v.op, D, b);
+      }
+      case Op::addw: case Op::subw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
+          with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
+          return;
+        }
+        const Op op = v.op == Op::addw ? Op::add : Op::sub;
+        if (same(a, D)) {
+          alu32(op, D32, b);
+        } else if (same(b, D)) {
+          if (op == Op::add) {
+            alu32(op, D32, a);
+          } else {
+            g_.neg(D32);
+            alu32(Op::add, D32, a);
+          }
+        } else if (op == Op::add && is_reg(a) && (is_reg(b) || b.k == Kind::konst)) {
+          if (b.k == Kind::konst) g_.lea(D32, g_.ptr[hreg(reg_index(a)) + static_cast<std::int32_t>(b.c)]);
+          else g_.lea(D32, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
+        } else {
+          mov_to32(D32, a);
+          alu32(op, D32, b);
+        }
+        g_.movsxd(D, D32);
+        return;
+      }
+      case Op::sll: case Op::srl: case Op::sra: {
+        if (b.k == Kind::konst) {
+          mov_to(D, a);
+          const int sh = static_cast<int>(b.c & 63);
+          if (v.op == Op::sll) g_.shl(D, sh);
+          else if (v.op == Op::srl) g_.shr(D, sh);
+          else g_.sar(D, sh);
+          return;
+        }
+        shiftx(v.op, D, a, b, false);
+        return;
+      }
+      case Op::sllw: case Op::srlw: case Op::sraw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (b.k == Kind::konst) {
+          mov_to32(D32, a);
+          const int sh = static_cast<int>(b.c & 31);
+          if (sh) {
+            if (v.op == Op::sllw) g_.shl(D32, sh);
+            else if (v.op == Op::srlw) g_.shr(D32, sh);
+            else g_.sar(D32, sh);
+          }
+        } else {
+          shiftx(v.op, D, a, b, true);
+        }
+        g_.movsxd(D, D32);
+        return;
+      }
+      case Op::mul: {
+        if (b.k == Kind::konst && fits32(b.c) && a.k != Kind::konst) {
+          with64(a, [&](const auto& o) { g_.imul(D, o, static_cast<int>(b.c)); });
+          return;
+        }
+        if (same(a, D)) return mul_src(D, b);
+        if (same(b, D)) return mul_src(D, a);
+        mov_to(D, a);
+        return mul_src(D, b);
+      }
+      case Op::mulw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (b.k == Kind::konst && a.k != Kind::konst) {
+          with32(a, [&](const auto& o) { g_.imul(D32, o, static_cast<std::int32_t>(b.c)); });
+        } else if (same(a, D)) {
+          mul32_src(D32, b);
+        } else if (same(b, D)) {
+          mul32_src(D32, a);
+        } else {
+          mov_to32(D32, a);
+          mul32_src(D32, b);
+        }
+        g_.movsxd(D, D32);
+        return;
+      }
+    }
+  }
+  // v -> a memory slot (register file / reservation).
+  void put_mem(const value& v, const Xbyak::Address& m) {
+    if (v.op == Op::none) {
+      const Simple& s = v.a;
+      if (s.k == Kind::konst && fits32(s.c)) {
+        g_.mov(m, static_cast<std::uint64_t>(s.c));  // imm32 sign-extended
+      } else if (is_reg(s)) {
+        g_.mov(m, hreg(reg_index(s)));
+      } else {
+        mov_to(g_.rax, s);
+        g_.mov(m, g_.rax);
+      }
+      return;
+    }
+    put(v, g_.rax);
+    g_.mov(m, g_.rax);
+  }
+
+  void mov_to(const Xbyak::Reg64& D, const Simple& s) {
+    if (s.k == Kind::konst) mov_imm(D, s.c);
+    else if (!same(s, D)) with64(s, [&](const auto& o) { g_.mov(D, o); });
+  }
+  void mov_to32(const Xbyak::Reg32& D32, const Simple& s) {
+    if (s.k == Kind::konst) g_.mov(D32, static_cast<std::uint32_t>(s.c));
+    else if (!(is_reg(s) && reg_index(s) == D32.getIdx())) with32(s, [&](const auto& o) { g_.mov(D32, o); });
+  }
+  // D op= s (64-bit)
+  void alu(Op op, const Xbyak::Reg64& D, const Simple& s) {
+    auto emit = [&](const auto& src) {
+      switch (op) {
+        case Op::add: g_.add(D, src); break;
+        case Op::sub: g_.sub(D, src); break;
+        case Op::and_: g_.and_(D, src); break;
+        case Op::or_: g_.or_(D, src); break;
+        default: g_.xor_(D, src); break;
+      }
+    };
+    if (s.k == Kind::konst) {
+      if (fits32(s.c)) return emit(static_cast<std::uint32_t>(s.c));
+      mov_imm(g_.rdx, s.c);
+      return emit(g_.rdx);
+    }
+    with64(s, emit);
+  }
+  void alu32(Op op, const Xbyak::Reg32& D, const Simple& s) {
+    auto emit = [&](const auto& src) {
+      if (op == Op::add) g_.add(D, src);
+      else g_.sub(D, src);
+    };
+    if (s.k == Kind::konst) return emit(static_cast<std::uint32_t>(s.c));
+    with32(s, emit);
+  }
+  void mul_src(const Xbyak::Reg64& D, const Simple& s) {
+    if (s.k == Kind::konst) {
+      mov_imm(g_.rdx, s.c);
+      g_.imul(D, g_.rdx);
+    } else {
+      with64(s, [&](const auto& o) { g_.imul(D, o); });
+    }
+  }
+  void mul32_src(const Xbyak::Reg32& D, const Simple& s) {
+    if (s.k == Kind::konst) {
+      g_.mov(g_.edx, static_cast<std::uint32_t>(s.c));
+      g_.imul(D, g_.edx);
+    } else {
+      with32(s, [&](const auto& o) { g_.imul(D, o); });
+    }
+  }
+  // Variable shifts with BMI2 shlx/shrx/sarx (the count is masked mod 64 / mod 32 by the CPU).
+  void shiftx(Op op, const Xbyak::Reg64& D, const Simple& a, const Simple& b, bool w) {
+    Xbyak::Reg64 B = g_.rdx;
+    if (is_reg(b)) B = hreg(reg_index(b));
+    else if (b.k == Kind::konst) mov_imm(g_.rdx, b.c);
+    else g_.mov(g_.rdx, mem64(b));
+    auto emit = [&](const auto& src) {
+      if (w) {
+        switch (op) {
+          case Op::sllw: g_.shlx(D.cvt32(), src, B.cvt32()); break;
+          case Op::srlw: g_.shrx(D.cvt32(), src, B.cvt32()); break;
+          default: g_.sarx(D.cvt32(), src, B.cvt32()); break;
+        }
+      } else {
+        switch (op) {
+          case Op::sll: g_.shlx(D, src, B); break;
+          case Op::srl: g_.shrx(D, src, B); break;
+          default: g_.sarx(D, src, B); break;
+        }
+      }
+    };
+    if (a.k == Kind::konst) {
+      Xbyak::Reg64 S = D;
+      if (B.getIdx() == D.getIdx()) S = D.getIdx() == g_.rax.getIdx() ? g_.rdx : g_.rax;
+      mov_imm(S, a.c);
+      if (w) emit(S.cvt32());
+      else emit(S);
+      return;
+    }
+    if (w) with32(a, emit);
+    else with64(a, emit);
+  }
+
+  // kind: 0 mulh (signed x signed), 1 mulhu, 2 mulhsu (signed x unsigned)
+  value mul_high(value va, value vb, int kind) {
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) {
+      using S = isa::ScalarOps;
+      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
+      const std::uint64_t r = kind == 0 ? S::mulh(ua, ub) : kind == 1 ? S::mulhu(ua, ub) : S::mulhsu(ua, ub);
+      return kv(static_cast<std::int64_t>(r));
+    }
+    if ((a.k == Kind::konst && a.c == 0) || (b.k == Kind::konst && b.c == 0)) return kv(0);
+    if (a.k == Kind::konst) a = copy_to_temp(a);
+    if (b.k == Kind::konst) b = copy_to_temp(b);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    mov_to(g_.rax, a);
+    if (kind == 0) with64(b, [&](const auto& o) { g_.imul(o); });
+    else with64(b, [&](const auto& o) { g_.mul(o); });
+    g_.mov(T, g_.rdx);
+    if (kind == 2) {  // a signed: hi(a*b) = hiu(a*b) - (a < 0 ? b : 0)
+      mov_to(g_.rax, a);
+      g_.sar(g_.rax, 63);
+      with64(b, [&](const auto& o) { g_.and_(g_.rax, o); });
+      g_.sub(T, g_.rax);
+    }
+    return val(t);
+  }
+
+  // RISC-V division results without x86 traps: x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0.
+  value divide(value va, value vb, bool is_rem, bool is_signed, bool w) {
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) {
+      using S = isa::ScalarOps;
+      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
+      std::uint64_t r;
+      if (w) r = is_rem ? (is_signed ? S::remw(ua, ub) : S::remuw(ua, ub)) : (is_signed ? S::divw(ua, ub) : S::divuw(ua, ub));
+      else r = is_rem ? (is_signed ? S::rem(ua, ub) : S::remu(ua, ub)) : (is_signed ? S::div(ua, ub) : S::divu(ua, ub));
+      return kv(static_cast<std::int64_t>(r));
+    }
+    if (b.k == Kind::konst) b = copy_to_temp(b);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    Xbyak::Label lzero, ldo, ldone;
+    constexpr auto N = Xbyak::CodeGenerator::T_NEAR;
+    if (w) {
+      mov_to32(g_.eax, a);
+      with32(b, [&](const auto& o) { g_.cmp(o, 0); });
+      g_.jz(lzero, N);
+      if (is_signed) {
+        with32(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
+        g_.jne(ldo, N);
+        if (is_rem) {
+          g_.xor_(T.cvt32(), T.cvt32());
+        } else {
+          g_.neg(g_.eax);
+          g_.movsxd(T, g_.eax);
+        }
+        g_.jmp(ldone, N);
+        g_.L(ldo);
+        g_.cdq();
+        with32(b, [&](const auto& o) { g_.idiv(o); });
+      } else {
+        g_.xor_(g_.edx, g_.edx);
+        with32(b, [&](const auto& o) { g_.div(o); });
+      }
+      g_.movsxd(T, is_rem ? g_.edx : g_.eax);
+      g_.jmp(ldone, N);
+      g_.L(lzero);
+      if (is_rem) g_.movsxd(T, g_.eax);
+      else g_.mov(T, static_cast<std::uint64_t>(-1));
+    } else {
+      mov_to(g_.rax, a);
+      with64(b, [&](const auto& o) { g_.cmp(o, 0); });
+      g_.jz(lzero, N);
+      if (is_signed) {
+        with64(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
+        g_.jne(ldo, N);
+        if (is_rem) {
+          g_.xor_(T.cvt32(), T.cvt32());
+        } else {
+          g_.mov(T, g_.rax);
+          g_.neg(T);
+        }
+        g_.jmp(ldone, N);
+        g_.L(ldo);
+        g_.cqo();
+        with64(b, [&](const auto& o) { g_.idiv(o); });
+      } else {
+        g_.xor_(g_.edx, g_.edx);
+        with64(b, [&](const auto& o) { g_.div(o); });
+      }
+      g_.mov(T, is_rem ? g_.rdx : g_.rax);
+      g_.jmp(ldone, N);
+      g_.L(lzero);
+      if (is_rem) g_.mov(T, g_.rax);
+      else g_.mov(T, static_cast<std::uint64_t>(-1));
+    }
+    g_.L(ldone);
+    return val(t);
+  }
+
+  // -- conditions --
+  cond mkcond(CC cc, value a, value b) {
+    const Simple sa = simplify(a);
+    const Simple sb = simplify(b);
+    return cond{cc, sa, sb};
+  }
+  static bool is_known(const cond& c) { return c.a.k == Kind::konst && c.b.k == Kind::konst; }
+  static bool known(const cond& c) {
+    using S = isa::ScalarOps;
+    const auto a = static_cast<std::uint64_t>(c.a.c), b = static_cast<std::uint64_t>(c.b.c);
+    switch (c.cc) {
+      case CC::eq: return S::eq(a, b);
+      case CC::ne: return S::ne(a, b);
+      case CC::lt: return S::lt(a, b);
+      case CC::ge: return S::ge(a, b);
+      case CC::ltu: return S::ltu(a, b);
+      case CC::geu: return S::geu(a, b);
+      case CC::gt: return S::lt(b, a);
+      case CC::le: return S::ge(b, a);
+      case CC::gtu: return S::ltu(b, a);
+      case CC::leu: return S::geu(b, a);
+    }
+    return false;
+  }
+  static CC swapped(CC cc) {
+    switch (cc) {
+      case CC::lt: return CC::gt;
+      case CC::ge: return CC::le;
+      case CC::ltu: return CC::gtu;
+      case CC::geu: return CC::leu;
+      case CC::gt: return CC::lt;
+      case CC::le: return CC::ge;
+      case CC::gtu: return CC::ltu;
+      case CC::leu: return CC::geu;
+      default: return cc;
+    }
+  }
+  static CC negate(CC cc) {
+    switch (cc) {
+      case CC::eq: return CC::ne;
+      case CC::ne: return CC::eq;
+      case CC::lt: return CC::ge;
+      case CC::ge: return CC::lt;
+      case CC::ltu: return CC::geu;
+      case CC::geu: return CC::ltu;
+      case CC::gt: return CC::le;
+      case CC::le: return CC::gt;
+      case CC::gtu: return CC::leu;
+      case CC::leu: return CC::gtu;
+    }
+    return cc;
+  }
+  // Emits the comparison; returns the condition code to test (operands may have been swapped).
+  CC emit_cmp(cond c) {
+    if (c.a.k == Kind::konst) {
+      std::swap(c.a, c.b);
+      c.cc = swapped(c.cc);
+    }
+    const Simple& a = c.a;
+    const Simple& b = c.b;
+    if (b.k == Kind::konst) {
+      if (b.c == 0 && is_reg(a)) {
+        const Xbyak::Reg64 A = hreg(reg_index(a));
+        g_.test(A, A);
+      } else if (fits32(b.c)) {
+        with64(a, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(b.c)); });
+      } else {
+        mov_imm(g_.rdx, b.c);
+        with64(a, [&](const auto& o) { g_.cmp(o, g_.rdx); });
+      }
+    } else if (is_mem(a) && is_mem(b)) {
+      g_.mov(g_.rax, mem64(a));
+      g_.cmp(g_.rax, mem64(b));
+    } else if (is_mem(a)) {
+      g_.cmp(mem64(a), hreg(reg_index(b)));
+    } else {
+      with64(b, [&](const auto& o) { g_.cmp(hreg(reg_index(a)), o); });
+    }
+    return c.cc;
+  }
+  void jcc(CC cc, const Xbyak::Label& l) {
+    constexpr auto N = Xbyak::CodeGenerator::T_NEAR;
+    switch (cc) {
+      case CC::eq: g_.je(l, N); break;
+      case CC::ne: g_.jne(l, N); break;
+      case CC::lt: g_.jl(l, N); break;
+      case CC::ge: g_.jge(l, N); break;
+      case CC::ltu: g_.jb(l, N); break;
+      case CC::geu: g_.jae(l, N); break;
+      case CC::gt: g_.jg(l, N); break;
+      case CC::le: g_.jle(l, N); break;
+      case CC::gtu: g_.ja(l, N); break;
+      case CC::leu: g_.jbe(l, N); break;
+    }
+  }
+  void setcc(CC cc, const Xbyak::Reg8& r) {
+    switch (cc) {
+      case CC::eq: g_.sete(r); break;
+      case CC::ne: g_.setne(r); break;
+      case CC::lt: g_.setl(r); break;
+      case CC::ge: g_.setge(r); break;
+      case CC::ltu: g_.setb(r); break;
+      case CC::geu: g_.setae(r); break;
+      case CC::gt: g_.setg(r); break;
+      case CC::le: g_.setle(r); break;
+      case CC::gtu: g_.seta(r); break;
+      case CC::leu: g_.setbe(r); break;
+    }
+  }
+
+  // -- register writes --
+  void commit() {
+    std::size_t first = writes_.size();
+    while (first > 0 && writes_[first - 1].scope == scope_) --first;
+    if (first == writes_.size()) return;
+    if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
+      for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
+    for (std::size_t i = first; i < writes_.size(); ++i) {
+      const Write& w = writes_[i];
+      if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
+      else put_home_mem(w.r, w.v);
+    }
+    writes_.resize(first);
+  }
+  // rd in the register file: read-modify-write forms when rd is also the first operand.
+  void put_home_mem(unsigned r, const value& v) {
+    const Xbyak::Address m = g_.qword[g_.rbx + ctx_off::x + 8 * static_cast<int>(r)];
+    const bool self = v.a.k == Kind::greg && v.a.r == r;
+    if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
+      const auto c = static_cast<std::uint32_t>(v.b.c);
+      switch (v.op) {
+        case Op::add: g_.add(m, c); return;
+        case Op::sub: g_.sub(m, c); return;
+        case Op::and_: g_.and_(m, c); return;
+        case Op::or_: g_.or_(m, c); return;
+        case Op::xor_: g_.xor_(m, c); return;
+        case Op::sll: g_.shl(m, static_cast<int>(v.b.c & 63)); return;
+        case Op::srl: g_.shr(m, static_cast<int>(v.b.c & 63)); return;
+        case Op::sra: g_.sar(m, static_cast<int>(v.b.c & 63)); return;
+        default: break;
+      }
+    }
+    if (self && is_reg(v.b)) {
+      const Xbyak::Reg64 B = hreg(reg_index(v.b));
+      switch (v.op) {
+        case Op::add: g_.add(m, B); return;
+        case Op::sub: g_.sub(m, B); return;
+        case Op::and_: g_.and_(m, B); return;
+        case Op::or_: g_.or_(m, B); return;
+        case Op::xor_: g_.xor_(m, B); return;
+        default: break;
+      }
+    }
+    put_mem(v, m);
+  }
+
+  // -- control --
+  void emit_branch() {
+    const Simple t = ctl_.target.a;
+    if (ctl_.target.op != Op::none || t.k != Kind::konst)
+      throw std::logic_error("aot emitter: branch target must be a constant");
+    const auto target = static_cast<std::uint64_t>(t.c);
+    const Xbyak::Label* l = label_of_(target);
+    if (!l)
+      l = &cold([this, target] {
+        mov_imm(g_.rax, static_cast<std::int64_t>(target));
+        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+      });
+    if (is_known(ctl_.c)) {
+      if (known(ctl_.c)) g_.jmp(*l, Xbyak::CodeGenerator::T_NEAR);
+      return;
+    }
+    jcc(emit_cmp(ctl_.c), *l);
+  }
+  void emit_jump(const Simple& t) {
+    if (t.k == Kind::konst) {
+      const auto target = static_cast<std::uint64_t>(t.c);
+      if (const Xbyak::Label* l = label_of_(target)) {
+        g_.jmp(*l, Xbyak::CodeGenerator::T_NEAR);
+      } else {
+        mov_imm(g_.rax, t.c);
+        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+      }
+      return;
+    }
+    mov_to(g_.rax, t);
+    g_.jmp(dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+  }
+
+  // -- memory --
+  void addr_to_rax(const value& addr) {
+    if (addr.op == Op::none) mov_to(g_.rax, addr.a);
+    else put(addr, g_.rax);
+  }
+  // Faults unless [rax, rax + width) lies inside [lo, size).
+  void check_range(std::uint64_t lo, unsigned width, FaultKind kind) {
+    if (layout_.size < width || layout_.size - width < lo) {  // nothing fits: always faults
+      g_.jmp(fault_stub(kind), Xbyak::CodeGenerator::T_NEAR);
+      return;
+    }
+    const std::uint64_t limit = layout_.size - width - lo;
+    if (lo == 0) {
+      g_.mov(g_.rdx, g_.rax);
+    } else if (lo <= 0x7fffffffULL) {
+      g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
+    } else {
+      g_.mov(g_.rdx, g_.rax);
+      g_.sub(g_.rdx, g_.qword[g_.rip + pool_[lo]]);
+    }
+    if (limit <= 0x7fffffffULL) g_.cmp(g_.rdx, static_cast<std::uint32_t>(limit));
+    else g_.cmp(g_.rdx, g_.qword[g_.rip + pool_[limit]]);
+    g_.ja(fault_stub(kind), Xbyak::CodeGenerator::T_NEAR);
+  }
+  const Xbyak::Label& fault_stub(FaultKind kind) {
+    const unsigned unch = n_ - k_;
+    const std::uint64_t pc = pc_;
+    return cold([this, unch, pc, kind] {
+      uncharge(unch);
+      g_.mov(g_.qword[g_.rbx + ctx_off::exit_addr], g_.rax);
+      set_pc_imm(pc);
+      g_.mov(g_.qword[g_.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
+      g_.mov(g_.qword[g_.rbx + ctx_off::exit_aux], static_cast<std::uint32_t>(kind));
+      g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+    });
+  }
+  // Trace mode: append the aligned word(s) that [rax, rax + width) touches (before a store writes them).
+  void log_words(unsigned width, bool is_store) {
+    Xbyak::Label done;
+    if (is_store && width == 8) {  // an aligned 8-byte store logs nothing
+      g_.test(g_.al, 7);
+      g_.jz(done, Xbyak::CodeGenerator::T_NEAR);
+    }
+    g_.mov(g_.rdx, g_.rax);
+    g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
+    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx]);
+    g_.mov(g_.qword[g_.r13], g_.rdx);
+    g_.add(g_.r13, 8);
+    if (width > 1) {
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.xor_(g_.rdx, g_.rax);
+      g_.test(g_.rdx, static_cast<std::uint32_t>(-8));
+      g_.jz(done, Xbyak::CodeGenerator::T_NEAR);
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
+      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx]);
+      g_.mov(g_.qword[g_.r13], g_.rdx);
+      g_.add(g_.r13, 8);
+    }
+    g_.L(done);
+  }
+
+  Xbyak::CodeGenerator& g_;
+  const RegMap& map_;
+  MemLayout layout_;
+  bool traced_;
+  LabelOf label_of_;
+
+  std::uint64_t pc_ = 0;
+  unsigned len_ = 4, k_ = 0, n_ = 1;
+  unsigned temps_used_ = 0;
+  int scope_ = 0;
+  std::vector<Write> writes_;
+  Control ctl_;
+  std::deque<Xbyak::Label> cold_labels_;
+  std::deque<std::function<void()>> cold_;  // deque: a cold piece may add another while being emitted
+  std::map<std::uint64_t, Xbyak::Label> pool_;
+};
+
+}  // namespace rvtrace::aot

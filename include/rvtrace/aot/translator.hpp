@@ -1,0 +1,283 @@
+#pragma once
+// Whole-program translation, before the run, of a DecodedProgram into x86_64 with the Emitter.
+//
+// Layout of the generated code:
+//  - enter(Context*, host_target): saves callee-saved registers, loads the fixed and mapped registers,
+//    jumps to the target; exit_common / exit_nostore write the state back and return.
+//  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
+//    blocks. A block starts with `sub r14, n; jb limit_exit`: steps are charged per block, and a
+//    block that would cross until_step exits to the runtime (which finishes with the interpreter).
+//    Direct branches/jal jump straight to their target's entry.
+//  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
+//    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
+//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
+//    limit exits, constants.
+// A pc -> host address table (one entry per 2-byte slot) serves jalr and runtime entry; targets
+// outside the executable range (or in gaps) continue in the interpreter, which reports the fault
+// exactly as it always does.
+#include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rvtrace/aot/emitter.hpp"
+#include "rvtrace/interp/program.hpp"
+#include "rvtrace/isa/decoder.hpp"
+
+namespace rvtrace::aot {
+
+// The product of translate(): code (read+execute), the per-slot entry table and the register map.
+struct Translation {
+  using EnterFn = void (*)(Context*, const void* target);
+  std::unique_ptr<Xbyak::CodeGenerator> code;
+  std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
+  EnterFn enter = nullptr;
+  RegMap map{};
+  std::size_t blocks = 0;
+  std::size_t code_bytes() const { return code ? code->getSize() : 0; }
+};
+
+namespace detail {
+
+// Instructions that end a basic block (they may transfer control or stop the run).
+inline bool ends_block(std::uint16_t id) {
+  using namespace isa;
+  static const std::array<std::uint16_t, 9> ids{id_of<Jal>(),  id_of<Jalr>(), id_of<Beq>(),  id_of<Bne>(),   id_of<Blt>(),
+                                                id_of<Bge>(),  id_of<Bltu>(), id_of<Bgeu>(), id_of<Ebreak>()};
+  return id == illegal_id || std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+// Direct control targets (branches, jal): the pc-relative immediate.
+inline bool direct_target(std::uint16_t id) {
+  using namespace isa;
+  return id == id_of<Jal>() || id == id_of<Beq>() || id == id_of<Bne>() || id == id_of<Blt>() ||
+         id == id_of<Bge>() || id == id_of<Bltu>() || id == id_of<Bgeu>();
+}
+
+// The most used guest registers get host registers: a static count over the primary stream in which
+// an instruction inside a loop (the range of a backward branch or jal) counts 16 times.
+inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary, bool traced) {
+  const std::size_t slots = prog.slots.size();
+  std::vector<std::uint32_t> weight(slots, 1);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
+    const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
+    for (std::size_t j = i >= back ? i - back : 0; j <= i; ++j) weight[j] = 16;
+  }
+  std::array<std::uint64_t, 32> count{};
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i] || !prog.slots[i].legal()) continue;
+    const auto& o = prog.slots[i].ops;
+    count[o.rd] += weight[i], count[o.rs1] += weight[i], count[o.rs2] += weight[i];
+  }
+  std::array<int, 32> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
+  RegMap map;
+  map.fill(-1);
+  const std::size_t n = HostRegs::guest_count(traced);
+  for (std::size_t j = 0; j < n && j + 1 < order.size(); ++j)
+    if (count[order[j + 1]] > 0) map[order[j + 1]] = HostRegs::guest[j];
+  return map;
+}
+
+template <class F>
+void exec_instruction(std::uint16_t id, F&& f) {
+  isa::visit_instruction(id, std::forward<F>(f));
+}
+
+}  // namespace detail
+
+inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
+                                  std::size_t code_size) {
+  using Xbyak::CodeGenerator;
+  constexpr auto N = CodeGenerator::T_NEAR;
+  const std::size_t slots = prog.slots.size();
+  const std::uint64_t lo = prog.lo;
+  auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
+
+  // ---- analysis: primary stream, leaders, register map ----
+  std::vector<bool> primary(slots, false), leader(slots, false);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i] || (i > 0 && prog.executable[i - 1])) continue;
+    leader[i] = true;  // start of an executable range
+    for (std::size_t s = i; s < slots && prog.executable[s]; s += prog.slots[s].ops.len / 2) primary[s] = true;
+  }
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i]) continue;
+    const isa::Decoded& d = prog.slots[i];
+    if (detail::direct_target(d.id)) {
+      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+      if (prog.fetchable(t) && primary[prog.index(t)]) leader[prog.index(t)] = true;
+    }
+    if (detail::ends_block(d.id)) {
+      const std::size_t nx = i + d.ops.len / 2;
+      if (nx < slots && primary[nx]) leader[nx] = true;
+    }
+  }
+
+  Translation tr;
+  tr.map = detail::allocate_registers(prog, primary, traced);
+  tr.table.assign(slots, nullptr);
+  tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
+  CodeGenerator& g = *tr.code;
+
+  std::vector<Xbyak::Label> entry(slots), body(slots);
+  Emitter em(g, tr.map, layout, traced, [&](std::uint64_t pc) -> const Xbyak::Label* {
+    return prog.fetchable(pc) ? &entry[prog.index(pc)] : nullptr;
+  });
+
+  // ---- runtime glue ----
+  const void* enter = g.getCurr();
+  for (const auto& r : {g.rbx, g.rbp, g.r12, g.r13, g.r14, g.r15}) g.push(r);
+  g.sub(g.rsp, 8);  // keep rsp 16-byte aligned for the ecall thunk
+  g.mov(g.rbx, g.rdi);
+  g.mov(g.r15, g.qword[g.rbx + ctx_off::mem_base]);
+  g.mov(g.r14, g.qword[g.rbx + ctx_off::budget]);
+  if (traced) g.mov(g.r13, g.qword[g.rbx + ctx_off::cursor]);
+  em.load_mapped();
+  g.jmp(g.rsi);
+
+  g.L(em.exit_common);
+  em.store_mapped();
+  g.L(em.exit_nostore);
+  g.mov(g.qword[g.rbx + ctx_off::budget], g.r14);
+  if (traced) g.mov(g.qword[g.rbx + ctx_off::cursor], g.r13);
+  g.add(g.rsp, 8);
+  for (const auto& r : {g.r15, g.r14, g.r13, g.r12, g.rbp, g.rbx}) g.pop(r);
+  g.ret();
+
+  g.L(em.to_interp_rax);
+  g.mov(g.qword[g.rbx + ctx_off::pc], g.rax);
+  g.mov(g.qword[g.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+  g.jmp(em.exit_common, N);
+
+  g.L(em.dispatch_rax);  // rax = guest target pc
+  if (lo <= 0x7fffffffULL) {
+    g.lea(g.rdx, g.ptr[g.rax - static_cast<int>(lo)]);
+  } else {
+    g.mov(g.rdx, static_cast<std::uint64_t>(0) - lo);
+    g.add(g.rdx, g.rax);
+  }
+  const std::uint64_t span = prog.hi - prog.lo;
+  if (span <= 0x7fffffffULL) {
+    g.cmp(g.rdx, static_cast<std::uint32_t>(span));
+  } else {
+    g.mov(g.rcx, span);
+    g.cmp(g.rdx, g.rcx);
+  }
+  g.jae(em.to_interp_rax, N);
+  g.shr(g.rdx, 1);
+  g.jc(em.to_interp_rax, N);
+  g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
+  g.jmp(g.qword[g.rcx + g.rdx * 8]);
+
+  // ---- instructions ----
+  auto limit_exit = [&](unsigned charged, std::uint64_t pc) -> const Xbyak::Label& {
+    return em.cold([&em, &g, charged, pc] {
+      em.uncharge(charged);
+      em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+      g.jmp(em.to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+    });
+  };
+  auto charge = [&](unsigned n, std::uint64_t pc) {
+    g.sub(g.r14, n);
+    g.jb(limit_exit(n, pc), N);
+  };
+  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n) -> bool {
+    const isa::Decoded& d = prog.slots[i];
+    em.begin(pc_of(i), d.ops.len, k, n);
+    detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    const bool stops = em.end();
+    if (em.transfers_control() && k + 1 != n)
+      throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
+    return stops;
+  };
+  auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
+    if (next < slots && prog.executable[next]) {
+      if (!next_is_emitted_here) g.jmp(entry[next], N);
+    } else {
+      em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
+      g.jmp(em.to_interp_rax, N);
+    }
+  };
+
+  // Primary stream, block by block, in address order.
+  std::vector<std::size_t> block;
+  for (std::size_t b = 0; b < slots; ++b) {
+    if (!primary[b] || !leader[b]) continue;
+    block.clear();
+    for (std::size_t s = b;;) {
+      block.push_back(s);
+      if (detail::ends_block(prog.slots[s].id)) break;
+      s += prog.slots[s].ops.len / 2;
+      if (s >= slots || !primary[s] || leader[s]) break;
+    }
+    const auto n = static_cast<unsigned>(block.size());
+    ++tr.blocks;
+    g.L(entry[b]);
+    charge(n, pc_of(b));
+    bool stops = false;
+    for (unsigned k = 0; k < n; ++k) {
+      const std::size_t i = block[k];
+      if (k > 0) {
+        g.L(body[i]);
+        const unsigned rest = n - k;
+        const std::uint64_t pc = pc_of(i);
+        em.cold([&, i, rest, pc] {  // mid-block entry: charge the rest of the block
+          g.L(entry[i]);
+          charge(rest, pc);
+          g.jmp(body[i], Xbyak::CodeGenerator::T_NEAR);
+        });
+      }
+      stops = emit_insn(i, k, n);
+    }
+    if (!stops) {
+      const std::size_t last = block.back();
+      const std::size_t next = last + prog.slots[last].ops.len / 2;
+      // The next primary leader is emitted right after this block (address order).
+      fallthrough(next, next < slots && primary[next] && leader[next]);
+    }
+  }
+  // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i] || primary[i]) continue;
+    g.L(entry[i]);
+    charge(1, pc_of(i));
+    if (!emit_insn(i, 0, 1)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+  }
+  em.emit_cold();
+
+  // ---- the pc -> host table, then W^X ----
+  const void* interp_stub = em.to_interp_rax.getAddress();
+  for (std::size_t i = 0; i < slots; ++i) {
+    tr.table[i] = prog.executable[i] ? static_cast<const void*>(entry[i].getAddress()) : interp_stub;
+    if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
+  }
+  g.setProtectModeRE();
+  tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+  return tr;
+}
+
+// Translates the whole program (growing the code buffer until it fits).
+inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+  static const bool bmi2 = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2);
+  if (!bmi2) throw std::runtime_error("aot: the x86_64 backend needs BMI2 (shlx/shrx/sarx); use --engine interp");
+  std::size_t size = 64 * 1024 + prog.slots.size() * 160;
+  for (;;) {
+    try {
+      return translate_once(prog, layout, traced, size);
+    } catch (const Xbyak::Error& e) {
+      if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
+      size *= 2;
+    }
+  }
+}
+
+}  // namespace rvtrace::aot

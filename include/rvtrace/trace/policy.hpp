@@ -1,0 +1,107 @@
+#pragma once
+// Trace policies: what replay (and the sequential interpreter) feeds every retired step to.
+//
+// A policy is a movable class with
+//
+//   void on_step(const Step& s);                 // required; Step is StepRecord, or TraceStep
+//                                                //   when the policy declares reads_log
+//   void merge(Policy&& later);                  // required: append the results of the chunk(s)
+//                                                //   that come right after this one's
+//   void on_chunk_begin(const Checkpoint& c);    // optional: before the chunk's first step
+//   void on_chunk_end(const Checkpoint& next);   // optional: after its last step (next = the
+//                                                //   checkpoint the chunk ended at)
+//   static constexpr bool reads_operands = true; // optional: fill StepRecord::rs1_value/rs2_value
+//   static constexpr bool reads_log = true;      // optional: pass TraceStep (the log words of
+//                                                //   the step) instead of StepRecord
+//
+// Replay gives every chunk a fresh instance (from the factory), feeds it that chunk's steps,
+// then merges the instances in chunk order into a root instance: result = root.merge(c0),
+// .merge(c1), ... So the result is the same for any number of threads, as long as merge is
+// "append". What a policy does not declare it does not pay for.
+//
+// Example: count the taken branches and the stores to the stack page of each chunk.
+//
+//   struct Taken {
+//     std::uint64_t taken = 0;
+//     template <class Step> void on_step(const Step& s) {
+//       taken += s.next_pc != s.pc + s.insn->ops.len;
+//     }
+//     void merge(Taken&& later) { taken += later.taken; }
+//   };
+//   Taken t = rvtrace::trace::replay(trace, code, [] { return Taken{}; }, {.threads = 4});
+#include <concepts>
+#include <cstdint>
+#include <span>
+#include <utility>
+
+#include "rvtrace/interp/step.hpp"
+#include "rvtrace/trace/checkpoint.hpp"
+
+namespace rvtrace::trace {
+
+// A step as policies that declare reads_log see it: the StepRecord plus the log words the step
+// consumed, in log order (load words, then the store's before-words; or an ecall's a0).
+struct TraceStep : StepRecord {
+  std::span<const std::uint64_t> log;
+};
+
+template <class P>
+inline constexpr bool reads_log_v = requires { requires P::reads_log; };
+
+template <class P>
+using step_type_t = std::conditional_t<reads_log_v<P>, TraceStep, StepRecord>;
+
+template <class P>
+concept TracePolicy = std::movable<P> && requires(P& p, P&& later, const step_type_t<P>& s) {
+  p.on_step(s);
+  p.merge(std::move(later));
+};
+
+template <class P>
+void chunk_begin(P& p, const Checkpoint& c) {
+  if constexpr (requires { p.on_chunk_begin(c); }) p.on_chunk_begin(c);
+}
+template <class P>
+void chunk_end(P& p, const Checkpoint& c) {
+  if constexpr (requires { p.on_chunk_end(c); }) p.on_chunk_end(c);
+}
+
+// The interpreter-side policy that forwards each step to a user policy. Memory is the machine's
+// memory policy (ReplayMemory, or LoggingMemory for a sequential run of a reads_log policy):
+// log words of a step = [cursor before the step, cursor after).
+template <class P, class Memory>
+class StepAdapter {
+ public:
+  static constexpr bool reads_operands = reads_operands_v<P>;
+
+  explicit StepAdapter(Memory* mem = nullptr) : mem_(mem) {}
+  void bind(P* p) {
+    p_ = p;
+    if constexpr (reads_log_v<P>) prev_ = mem_->cursor();
+  }
+
+  void on_step(const StepRecord& r) {
+    if constexpr (reads_log_v<P>) {
+      TraceStep t;
+      static_cast<StepRecord&>(t) = r;
+      const std::uint64_t* now = mem_->cursor();
+      t.log = {prev_, static_cast<std::size_t>(now - prev_)};
+      prev_ = now;
+      p_->on_step(static_cast<const TraceStep&>(t));
+    } else {
+      p_->on_step(r);
+    }
+  }
+  // For a LoggingMemory that is reused as a small ring: restart at `base` (between steps).
+  void rewind(std::uint64_t* base) {
+    mem_->set_cursor(base);
+    prev_ = base;
+  }
+
+ private:
+  P* p_ = nullptr;
+  Memory* mem_;
+  const std::uint64_t* prev_ = nullptr;
+};
+
+}  // namespace rvtrace::trace

@@ -1,0 +1,294 @@
+#pragma once
+// Memoryless parallel replay of a minimal trace.
+//
+// Chunk i is replayed from checkpoint i with registers only (ReplayMemory: loads come from the
+// chunk's log), for exactly the steps of the chunk. It must end with exactly the pc, x1..x31 and
+// reservation of checkpoint i+1, stop the way the trace says (only the last chunk may stop: exit
+// with the recorded code, or ebreak), and consume exactly the chunk's log words; with checksums
+// on, the chunk's checksum is checked first. Any mismatch throws InputError naming the chunk and
+// the step (and the register).
+//
+// Chunks run on `threads` workers (std::thread); every chunk gets a fresh policy from the factory,
+// and the per-chunk policies are merged into the root in chunk order as soon as their
+// predecessors are merged, so the result (and any output the root streams) is identical for any
+// number of threads, and at most ~4 chunks per thread are held in memory. The first error
+// reported is the one of the lowest-numbered failing chunk.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rvtrace/guest/fault.hpp"
+#include "rvtrace/interp/machine.hpp"
+#include "rvtrace/interp/program.hpp"
+#include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/trace/checkpoint.hpp"
+#include "rvtrace/trace/policy.hpp"
+#include "rvtrace/trace/replay_memory.hpp"
+#include "rvtrace/trace/trace_view.hpp"
+
+namespace rvtrace::trace {
+
+struct ReplayOptions {
+  unsigned threads = 1;
+  bool progress = false;          // progress line on stderr
+  bool check_checksums = true;    // check each chunk's checksum before replaying it
+  std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
+  std::uint64_t chunk_count = ~std::uint64_t{0};
+};
+
+// The policy of `verify`: nothing per step (the interpreter runs untraced).
+struct NoPolicy {
+  void merge(NoPolicy&&) {}
+};
+
+namespace detail {
+
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+[[noreturn]] inline void chunk_error(const TraceInfo& info, std::uint64_t i, const std::string& what) {
+  const std::uint64_t a = info.chunk_first_step(i), b = info.chunk_end_step(i);
+  throw InputError("chunk " + std::to_string(i) + " (steps " + std::to_string(a) + ".." +
+                   std::to_string(b ? b - 1 : 0) + "): " + what);
+}
+
+// One worker's machine, reused for all the chunks it replays.
+template <class P>
+class ChunkReplayer {
+  static constexpr bool traced = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
+  using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
+
+ public:
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t) : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {}
+
+  template <class Factory>
+  P run(std::uint64_t i, Factory& make, bool check_checksums) {
+    const TraceInfo& info = t_.info;
+    const Checkpoint& cp = t_.checkpoints[i];
+    const Checkpoint& next = t_.checkpoints[i + 1];
+    if (cp.log_offset > t_.log.size() || cp.log_words > t_.log.size() - cp.log_offset)
+      chunk_error(info, i, "log range out of bounds");
+    const auto log = t_.chunk_log(i);
+    if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
+      chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
+    const std::uint64_t end = next.step;
+    const bool last = i + 1 == info.num_chunks;
+    P p = make();
+    chunk_begin(p, cp);
+    mem_.reset(log);
+    if constexpr (traced) adapter_.bind(&p);
+    m_.state = cp.cpu();
+    m_.steps = cp.step;
+    RunResult r;
+    try {
+      r = m_.run(end);
+    } catch (const LogExhausted&) {
+      chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
+                               ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
+    }
+    if (r.reason == StopReason::fault)
+      chunk_error(info, i, "replay faulted: " + r.fault->message());
+    if (r.reason != StopReason::paused) {
+      const char* how = r.reason == StopReason::exited ? "exited" : "stopped at ebreak";
+      if (!last || r.steps != end)
+        chunk_error(info, i, std::string("the program ") + how + " at step " + std::to_string(r.steps - 1) +
+                                 ", but the trace goes on to step " + std::to_string(end));
+      if (r.reason == StopReason::exited && !(info.stop == TraceStop::exited && info.exit_code == r.exit_code))
+        chunk_error(info, i, "the program exited with code " + std::to_string(r.exit_code) + " at step " +
+                                 std::to_string(r.steps - 1) + ", but the trace says " + stop_name(info.stop) +
+                                 (info.stop == TraceStop::exited ? " with code " + std::to_string(info.exit_code) : ""));
+      if (r.reason == StopReason::ebreak && info.stop != TraceStop::ebreak)
+        chunk_error(info, i, "the program stopped at ebreak at step " + std::to_string(r.steps - 1) +
+                                 ", but the trace says " + stop_name(info.stop));
+    } else if (last && (info.stop == TraceStop::exited || info.stop == TraceStop::ebreak)) {
+      chunk_error(info, i, std::string("the trace says the program ") + stop_name(info.stop) + " at step " +
+                               std::to_string(end - 1) + ", but replay did not stop there");
+    }
+    const isa::CpuState want = next.cpu();
+    const std::string at = " after step " + std::to_string(end - 1) + " (checkpoint " + std::to_string(i + 1) + ")";
+    if (m_.state.pc != want.pc)
+      chunk_error(info, i, "pc is " + hex64(m_.state.pc) + " but the checkpoint has " + hex64(want.pc) + at);
+    for (unsigned reg = 1; reg < 32; ++reg)
+      if (m_.state.x[reg] != want.x[reg])
+        chunk_error(info, i, "register x" + std::to_string(reg) + " is " + hex64(m_.state.x[reg]) +
+                                 " but the checkpoint has " + hex64(want.x[reg]) + at);
+    if (m_.state.reservation != want.reservation)
+      chunk_error(info, i, "LR/SC reservation is " + hex64(m_.state.reservation) + " but the checkpoint has " +
+                               hex64(want.reservation) + at);
+    if (mem_.consumed() != log.size())
+      chunk_error(info, i, "replay consumed " + std::to_string(mem_.consumed()) + " log words, the chunk has " +
+                               std::to_string(log.size()));
+    chunk_end(p, next);
+    return p;
+  }
+
+ private:
+  Adapter make_adapter() {
+    if constexpr (traced) return Adapter(&mem_);
+    else return Adapter{};
+  }
+  const TraceView& t_;
+  ReplayMemory mem_;
+  Adapter adapter_;
+  Machine<ReplayMemory, Adapter> m_;
+};
+
+class Progress {
+ public:
+  Progress(bool on, std::uint64_t total) : on_(on), total_(total), t0_(clock::now()), last_(t0_) {}
+  void update(std::uint64_t done, std::uint64_t steps) {
+    if (!on_) return;
+    const auto now = clock::now();
+    if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - t0_).count();
+    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s   ",
+                 (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
+                 s > 0 ? steps / s / 1e6 : 0.0);
+    if (done == total_) std::fputc('\n', stderr);
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  bool on_;
+  std::uint64_t total_;
+  clock::time_point t0_, last_;
+};
+
+inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
+  validate_structure(t);
+  if (code.program_hash != t.info.program_hash)
+    throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
+                     ", this ELF has " + hex64(code.program_hash) + ")");
+  if (t.checkpoints.size() != t.info.num_chunks + 1)
+    throw InputError("the trace has " + std::to_string(t.checkpoints.size()) + " checkpoints for " +
+                     std::to_string(t.info.num_chunks) + " chunks (needs one more)");
+  if (t.info.num_chunks > 0 && t.checkpoints[0].pc != code.entry)
+    throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
+                     hex64(code.entry));
+}
+
+}  // namespace detail
+
+// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+template <class P, class Factory>
+void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  detail::check_trace_program(code, t);
+  const std::uint64_t first = std::min(opt.first_chunk, t.info.num_chunks);
+  const std::uint64_t last = first + std::min(opt.chunk_count, t.info.num_chunks - first);
+  const std::uint64_t count = last - first;
+  detail::Progress progress(opt.progress, count);
+  auto steps_before = [&](std::uint64_t i) { return t.checkpoints[i].step - t.checkpoints[first].step; };
+  const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
+
+  if (threads == 1) {
+    detail::ChunkReplayer<P> w(code, t);
+    for (std::uint64_t i = first; i < last; ++i) {
+      root.merge(w.run(i, make, opt.check_checksums));
+      progress.update(i + 1 - first, steps_before(i + 1));
+    }
+    return;
+  }
+
+  const std::uint64_t window = 4 * std::uint64_t{threads};
+  std::mutex mu;
+  std::condition_variable cv_done, cv_space;
+  std::vector<std::optional<P>> results(count);
+  std::vector<std::exception_ptr> errors(count);
+  std::uint64_t next_task = first, merged = first;
+  bool abort = false;
+
+  auto worker = [&] {
+    std::optional<detail::ChunkReplayer<P>> w;
+    for (;;) {
+      std::uint64_t i;
+      {
+        std::unique_lock lk(mu);
+        cv_space.wait(lk, [&] { return abort || next_task >= last || next_task < merged + window; });
+        if (abort || next_task >= last) return;
+        i = next_task++;
+      }
+      std::optional<P> p;
+      std::exception_ptr err;
+      try {
+        if (!w) w.emplace(code, t);
+        p.emplace(w->run(i, make, opt.check_checksums));
+      } catch (...) {
+        err = std::current_exception();
+      }
+      {
+        std::lock_guard lk(mu);
+        if (err) errors[i - first] = err;
+        else results[i - first] = std::move(p);
+      }
+      cv_done.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  auto stop_pool = [&] {
+    {
+      std::lock_guard lk(mu);
+      abort = true;
+    }
+    cv_space.notify_all();
+    for (auto& th : pool) th.join();
+    pool.clear();
+  };
+  try {
+    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
+    for (std::uint64_t i = first; i < last; ++i) {
+      std::optional<P> p;
+      {
+        std::unique_lock lk(mu);
+        cv_done.wait(lk, [&] { return results[i - first].has_value() || errors[i - first]; });
+        if (errors[i - first]) std::rethrow_exception(errors[i - first]);
+        p = std::move(results[i - first]);
+        results[i - first].reset();
+        merged = i + 1;
+      }
+      cv_space.notify_all();
+      root.merge(std::move(*p));
+      progress.update(i + 1 - first, steps_before(i + 1));
+    }
+  } catch (...) {
+    stop_pool();
+    throw;
+  }
+  stop_pool();
+}
+
+// Replays the trace and returns the merged policy: make() for the root, then once per chunk.
+template <class Factory>
+auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  auto root = make();
+  replay_into(root, code, t, make, opt);
+  return root;
+}
+template <class Factory>
+auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsigned threads) {
+  ReplayOptions o;
+  o.threads = threads;
+  return replay(code, t, make, o);
+}
+
+// Checks every chunk (checksum, registers, log consumption, stop); throws InputError naming the
+// first failing chunk.
+inline void verify(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+  NoPolicy root;
+  replay_into(root, code, t, [] { return NoPolicy{}; }, opt);
+}
+
+}  // namespace rvtrace::trace

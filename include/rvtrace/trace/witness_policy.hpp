@@ -1,0 +1,165 @@
+#pragma once
+// The witness policy: the full per-step witness as columns (column-major, like a prover's main
+// table): one row per step, 12 uint64_t columns
+//
+//   pc, insn (word as stored: 16 bits if compressed), rs1_value, rs2_value (before the step),
+//   rd (0: none), rd_value, imm (sign-extended decoded immediate), mem_addr, mem_flags
+//   (load width | store width << 4; an AMO has both, same address), load_value (raw, zero-extended),
+//   store_value (the stored low bytes), next_pc.
+//
+// A default-made instance keeps its columns (columns()); one made with a FILE* streams them as a
+// binary file: a 16-byte header (uint64 magic "RVWT" | version 1 << 32, uint64 column count 12),
+// then row groups of up to 65536 rows: uint64 first step, uint64 rows, then each column's values
+// (rows uint64 each, little-endian) in the order above. Groups are cut every 65536 rows from the
+// first step, so the bytes do not depend on chunk size or threads.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "rvtrace/interp/step.hpp"
+
+namespace rvtrace::trace {
+
+class WitnessPolicy {
+ public:
+  static constexpr bool reads_operands = true;
+  static constexpr std::size_t columns_count = 12;
+  enum Column : unsigned { pc, insn, rs1_value, rs2_value, rd, rd_value, imm, mem_addr, mem_flags, load_value, store_value, next_pc };
+  static constexpr const char* column_names[columns_count] = {
+      "pc", "insn", "rs1_value", "rs2_value", "rd", "rd_value", "imm", "mem_addr", "mem_flags", "load_value", "store_value", "next_pc"};
+  static constexpr std::uint64_t group_rows = 65536;
+
+  WitnessPolicy() = default;
+  explicit WitnessPolicy(std::FILE* out) : out_(out) {
+    const std::uint64_t h[2] = {0x54575652ull | std::uint64_t{1} << 32, columns_count};
+    write(h, sizeof h);
+  }
+  WitnessPolicy(WitnessPolicy&& o) noexcept
+      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_) {}
+  WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
+    finish_noexcept();
+    out_ = std::exchange(o.out_, nullptr);
+    cols_ = std::move(o.cols_);
+    first_step_ = o.first_step_;
+    return *this;
+  }
+  ~WitnessPolicy() { finish_noexcept(); }
+
+  template <class Step>
+  void on_step(const Step& s) {
+    if (cols_[0].empty()) {
+      first_step_ = s.step;
+      if (cols_[0].capacity() < group_rows)
+        for (auto& col : cols_) col = pool().take();
+    }
+    const std::uint64_t row[columns_count] = {
+        s.pc, s.insn->word, s.rs1_value, s.rs2_value, s.rd, s.rd_value,
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(s.insn->ops.imm)),
+        s.load.width ? s.load.addr : s.store.addr,
+        std::uint64_t{s.load.width} | std::uint64_t{s.store.width} << 4,
+        s.load.value, s.store.value, s.next_pc};
+    for (std::size_t c = 0; c < columns_count; ++c) cols_[c].push_back(row[c]);
+    if (out_ && cols_[0].size() >= group_rows) drain(false);
+  }
+  void merge(WitnessPolicy&& later) {
+    if (later.cols_[0].empty()) return;
+    if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
+      // Nothing pending and the chunk starts a group: write its full groups straight from it.
+      first_step_ = later.first_step_;
+      const std::size_t full = later.cols_[0].size() / group_rows * group_rows;
+      write_groups(later.cols_, 0, full);
+      first_step_ += full;
+      for (std::size_t c = 0; c < columns_count; ++c)
+        cols_[c].assign(later.cols_[c].begin() + static_cast<std::ptrdiff_t>(full), later.cols_[c].end());
+      later.recycle();
+      return;
+    }
+    if (cols_[0].empty()) first_step_ = later.first_step_;
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
+    later.recycle();
+    if (out_) drain(false);
+  }
+  // Writes the remaining rows (streaming instances).
+  void finish() {
+    if (out_) drain(true);
+    if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
+  }
+
+  std::uint64_t rows() const { return cols_[0].size(); }
+  std::uint64_t first_step() const { return first_step_; }
+  const std::vector<std::uint64_t>& column(Column c) const { return cols_[c]; }
+
+ private:
+  // Column buffers of merged chunks are reused by later chunks (any thread): no page-fault churn.
+  class Pool {
+   public:
+    std::vector<std::uint64_t> take() {
+      {
+        std::lock_guard lk(mu_);
+        if (!free_.empty()) {
+          auto v = std::move(free_.back());
+          free_.pop_back();
+          return v;
+        }
+      }
+      std::vector<std::uint64_t> v;
+      v.reserve(group_rows);
+      return v;
+    }
+    void give(std::vector<std::uint64_t>&& v) {
+      v.clear();
+      std::lock_guard lk(mu_);
+      if (free_.size() < 512 && v.capacity() >= group_rows) free_.push_back(std::move(v));
+    }
+
+   private:
+    std::mutex mu_;
+    std::vector<std::vector<std::uint64_t>> free_;
+  };
+  static Pool& pool() {
+    static Pool p;
+    return p;
+  }
+  void recycle() {
+    for (auto& col : cols_) pool().give(std::move(col));
+    for (auto& col : cols_) col = {};
+  }
+  void write(const void* p, std::size_t n) {
+    if (std::fwrite(p, 1, n, out_) != n) throw std::runtime_error("write error on the witness output");
+  }
+  void drain(bool all) {
+    const std::size_t n = cols_[0].size();
+    const std::size_t at = all ? n : n / group_rows * group_rows;
+    write_groups(cols_, 0, at);
+    if (at == 0) return;
+    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(at));
+    first_step_ += at;
+  }
+  // Row groups of rows [from, to) of `cols` (whose row 0 is first_step_).
+  void write_groups(const std::array<std::vector<std::uint64_t>, columns_count>& cols, std::size_t from, std::size_t to) {
+    for (std::size_t at = from; at < to; at += group_rows) {
+      const std::size_t rows = std::min<std::size_t>(group_rows, to - at);
+      const std::uint64_t h[2] = {first_step_ + at, rows};
+      write(h, sizeof h);
+      for (const auto& col : cols) write(col.data() + at, rows * 8);
+    }
+  }
+  void finish_noexcept() {
+    try {
+      finish();
+    } catch (...) {
+    }
+  }
+
+  std::FILE* out_ = nullptr;
+  std::array<std::vector<std::uint64_t>, columns_count> cols_;
+  std::uint64_t first_step_ = 0;
+};
+
+}  // namespace rvtrace::trace

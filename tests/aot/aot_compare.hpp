@@ -1,0 +1,148 @@
+#pragma once
+// Runs one program on the interpreter and on the AOT engine from the same state and compares
+// everything observable: RunResult (reason, exit code, fault kind/pc/addr/step), steps, registers, pc,
+// reservation, captured stdout/stderr, and (trace mode) the memory-read log word for word.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "rvtrace/aot/runtime.hpp"
+#include "rvtrace/guest/memory.hpp"
+#include "rvtrace/guest/syscalls.hpp"
+#include "rvtrace/interp/flat_memory.hpp"
+#include "rvtrace/interp/logging_memory.hpp"
+#include "rvtrace/interp/machine.hpp"
+#include "rvtrace/interp/program.hpp"
+
+namespace aot_test {
+using namespace rvtrace;
+
+// One engine's view of a finished run.
+struct Outcome {
+  RunResult r;
+  isa::CpuState cpu;
+  std::uint64_t steps = 0;
+  std::string out, err;
+  std::vector<std::uint64_t> log;
+  std::vector<std::uint8_t> data;  // a compared memory range
+};
+
+inline std::string describe(const RunResult& r) {
+  std::ostringstream s;
+  s << "reason " << int(r.reason) << " exit " << r.exit_code << " steps " << r.steps;
+  if (r.fault) s << " fault: " << r.fault->message() << " (kind " << int(r.fault->kind) << ")";
+  return s.str();
+}
+
+inline void require_same(const Outcome& a, const Outcome& b, const std::string& what) {
+  INFO(what);
+  INFO("interp: " << describe(a.r));
+  INFO("aot:    " << describe(b.r));
+  REQUIRE(a.r.reason == b.r.reason);
+  REQUIRE(a.r.exit_code == b.r.exit_code);
+  REQUIRE(a.r.steps == b.r.steps);
+  REQUIRE(a.steps == b.steps);
+  REQUIRE(a.r.fault.has_value() == b.r.fault.has_value());
+  if (a.r.fault) {
+    REQUIRE(a.r.fault->kind == b.r.fault->kind);
+    REQUIRE(a.r.fault->pc == b.r.fault->pc);
+    REQUIRE(a.r.fault->addr == b.r.fault->addr);
+    REQUIRE(a.r.fault->step == b.r.fault->step);
+    REQUIRE(a.r.fault->message() == b.r.fault->message());
+  }
+  REQUIRE(a.cpu.pc == b.cpu.pc);
+  for (int i = 0; i < 32; ++i) {
+    INFO("x" << i);
+    REQUIRE(a.cpu.x[i] == b.cpu.x[i]);
+  }
+  REQUIRE(a.cpu.reservation == b.cpu.reservation);
+  REQUIRE(a.out == b.out);
+  REQUIRE(a.err == b.err);
+  REQUIRE(a.log == b.log);
+  REQUIRE(a.data == b.data);
+}
+
+// A fresh guest world (memory + syscalls) prepared by `setup`; run by one engine.
+struct World {
+  guest::GuestMemory* mem;
+  guest::LinuxSyscalls* sys;
+  isa::CpuState cpu;
+};
+
+// Runs `until` steps in the given pieces (each a run() call; pieces exercise resuming mid-block).
+template <class Memory>
+RunResult run_interp(const DecodedProgram& code, Memory& m, isa::CpuState& cpu, std::uint64_t& steps,
+                     const std::vector<std::uint64_t>& untils) {
+  Machine<Memory> mach(code, m);
+  mach.state = cpu;
+  mach.steps = steps;
+  RunResult r;
+  for (std::uint64_t u : untils) {
+    r = mach.run(u);
+    if (r.reason != StopReason::paused) break;
+  }
+  cpu = mach.state;
+  steps = mach.steps;
+  return r;
+}
+template <class Memory>
+RunResult run_aot(const aot::CompiledProgram& code, Memory& m, isa::CpuState& cpu, std::uint64_t& steps,
+                  const std::vector<std::uint64_t>& untils) {
+  aot::AotRunner<Memory> runner(code, m);
+  RunResult r;
+  for (std::uint64_t u : untils) {
+    r = runner.run(cpu, steps, u);
+    if (r.reason != StopReason::paused) break;
+  }
+  return r;
+}
+
+// make_world() builds identical fresh worlds; data_lo/len: memory range to compare afterwards.
+template <class MakeWorld>
+RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, const std::vector<std::uint64_t>& untils,
+                     bool trace, std::uint64_t data_lo, std::uint64_t data_len, const std::string& what) {
+  Outcome o[2];
+  for (int engine = 0; engine < 2; ++engine) {
+    auto w = make_world();  // holds memory, syscalls; exposes mem(), sys(), cpu
+    Outcome& out = o[engine];
+    std::uint64_t steps = 0;
+    isa::CpuState cpu = w->cpu;
+    std::vector<std::uint64_t> log;
+    if (trace) {
+      log.assign(max_log_words_per_step * (untils.back() + 1) + 16, 0);
+      LoggingMemory m(w->mem(), w->sys(), log.data());
+      if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
+      else {
+        aot::CompiledProgram compiled(code, w->mem(), true);
+        out.r = run_aot(compiled, m, cpu, steps, untils);
+      }
+      log.resize(static_cast<std::size_t>(m.cursor() - log.data()));
+    } else {
+      FlatMemory m(w->mem(), w->sys());
+      if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
+      else {
+        aot::CompiledProgram compiled(code, w->mem(), false);
+        out.r = run_aot(compiled, m, cpu, steps, untils);
+      }
+    }
+    out.cpu = cpu;
+    out.steps = steps;
+    out.out = w->sys().captured_stdout();
+    out.err = w->sys().captured_stderr();
+    out.log = std::move(log);
+    if (data_len) {
+      out.data.resize(data_len);
+      std::memcpy(out.data.data(), w->mem().host(data_lo), data_len);
+    }
+  }
+  require_same(o[0], o[1], what);
+  return o[0].r;
+}
+
+}  // namespace aot_test

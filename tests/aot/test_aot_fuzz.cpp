@@ -1,0 +1,362 @@
+// Differential fuzzing, AOT vs interpreter: random RV64IMAC sequences (all instruction kinds, x0 as
+// source and destination, rs1 == rs2 == rd, immediate extremes, W forms, division edge cases, shift
+// amounts 0/31/32/63, AMOs, LR/SC, compressed instructions, forward branches, jumps into the middle
+// of instructions) in a synthetic guest::Program (text + data segments, no ELF), random registers.
+// Compared: registers, pc, reservation, steps, RunResult/Fault, the data area, the trace log.
+// CI runs RVTRACE_AOT_FUZZ_COUNT sequences (default 2000); scripts/fuzz-aot.sh runs more.
+#include "aot_compare.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "rvtrace/guest/elf.hpp"
+#include "rvtrace/guest/loader.hpp"
+#include "rvtrace/isa/decoder.hpp"
+
+namespace {
+using namespace rvtrace;
+namespace I = rvtrace::isa;
+
+constexpr std::uint64_t text_base = 0x10000, data_base = 0x20000, data_size = 0x2000;
+constexpr std::uint64_t base31 = 0x21000, base8 = 0x21800, base2 = 0x20c00;
+constexpr std::uint64_t mem_size = 16u << 20;
+constexpr unsigned tmp = 29;  // scratch register of instruction groups
+
+using Rng = std::mt19937_64;
+
+struct Item {
+  enum Kind { plain, branch, jal, jalr_off, addi_off } kind = plain;
+  std::uint32_t word = 0;
+  unsigned len = 4;
+  std::uint32_t (*benc)(unsigned, unsigned, std::int64_t) = nullptr;  // branch encoder
+  unsigned rd = 0, rs1 = 0, rs2 = 0;
+  std::size_t target_group = 0;  // control targets: a later group (or the epilogue)
+  std::size_t anchor = 0;        // jalr_off/addi_off: the auipc item the offset is relative to
+  unsigned mid = 0;              // +2: jump into the middle of the target's first instruction
+};
+
+struct Gen {
+  Rng& rng;
+  std::vector<Item> items;
+  std::vector<std::size_t> group_start;
+  std::size_t groups_total = 0;
+
+  std::uint64_t u(std::uint64_t n) { return rng() % n; }
+  bool chance(unsigned pct) { return u(100) < pct; }
+  unsigned rreg() { return chance(15) ? 0 : static_cast<unsigned>(u(32)); }
+  unsigned wreg() {
+    for (;;) {
+      const unsigned r = chance(10) ? 0 : static_cast<unsigned>(u(31));
+      if (r != 2 && r != 8) return r;
+    }
+  }
+  std::int64_t imm12() {
+    static constexpr std::int64_t ex[] = {-2048, 2047, 0, -1, 1, 2, -2};
+    return chance(30) ? ex[u(std::size(ex))] : static_cast<std::int64_t>(u(4096)) - 2048;
+  }
+  unsigned shamt(unsigned bits) {
+    static constexpr unsigned ex[] = {0, 1, 31, 32, 63};
+    unsigned s = chance(40) ? ex[u(std::size(ex))] : static_cast<unsigned>(u(64));
+    return s % bits;
+  }
+  void add(std::uint32_t w, unsigned len = 4) { items.push_back(Item{Item::plain, w, len}); }
+  std::size_t later_group() { return groups_total + 1 + u(4); }
+  unsigned base_reg() {
+    static constexpr unsigned b[] = {31, 8, 2};
+    return b[u(3)];
+  }
+
+  void r_type() {
+#define R(T) +[](unsigned a, unsigned b, unsigned c) { return I::T::encode(a, b, c); }
+    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, unsigned) = {
+        R(Add),  R(Sub),  R(Sll),  R(Slt),    R(Sltu),  R(Xor),  R(Srl),  R(Sra),  R(Or),    R(And),
+        R(Addw), R(Subw), R(Sllw), R(Srlw),   R(Sraw),  R(Mul),  R(Mulh), R(Mulhsu), R(Mulhu), R(Div),
+        R(Divu), R(Rem),  R(Remu), R(Mulw),   R(Divw),  R(Divuw), R(Remw), R(Remuw)};
+#undef R
+    unsigned rd = wreg(), rs1 = rreg(), rs2 = rreg();
+    if (chance(10)) rs1 = rs2 = (rd == 0 ? rreg() : rd);
+    else if (chance(10)) rs1 = rd;
+    else if (chance(10)) rs2 = rd;
+    add(ops[u(std::size(ops))](rd, rs1, rs2));
+  }
+  void i_type() {
+#define IOP(T) +[](unsigned a, unsigned b, std::int64_t c) { return I::T::encode(a, b, c); }
+    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, std::int64_t) = {
+        IOP(Addi), IOP(Slti), IOP(Sltiu), IOP(Xori), IOP(Ori), IOP(Andi), IOP(Addiw)};
+#undef IOP
+    const unsigned rd = wreg();
+    add(ops[u(std::size(ops))](rd, chance(15) ? rd : rreg(), imm12()));
+  }
+  void shift() {
+    const unsigned rd = wreg(), rs1 = chance(15) ? rd : rreg();
+    switch (u(6)) {
+      case 0: add(I::Slli::encode(rd, rs1, shamt(64))); break;
+      case 1: add(I::Srli::encode(rd, rs1, shamt(64))); break;
+      case 2: add(I::Srai::encode(rd, rs1, shamt(64))); break;
+      case 3: add(I::Slliw::encode(rd, rs1, shamt(32))); break;
+      case 4: add(I::Srliw::encode(rd, rs1, shamt(32))); break;
+      default: add(I::Sraiw::encode(rd, rs1, shamt(32))); break;
+    }
+  }
+  void upper() {
+    static constexpr std::int64_t ex[] = {0, 0x7ffff000, -0x80000000LL, 0x1000, -0x1000};
+    const std::int64_t v = chance(40) ? ex[u(std::size(ex))] : (static_cast<std::int64_t>(u(1u << 20)) - (1 << 19)) * 4096;
+    add(chance(50) ? I::Lui::encode(wreg(), v) : I::Auipc::encode(wreg(), v));
+  }
+  std::int64_t mem_off(unsigned base) { return base == 31 ? imm12() : static_cast<std::int64_t>(u(1024)) - 512; }
+  void load(bool wild) {
+    const unsigned b = wild ? rreg() : base_reg();
+    const std::int64_t off = mem_off(b);
+    const unsigned rd = wreg();
+    switch (u(7)) {
+      case 0: add(I::Lb::encode(rd, b, off)); break;
+      case 1: add(I::Lh::encode(rd, b, off)); break;
+      case 2: add(I::Lw::encode(rd, b, off)); break;
+      case 3: add(I::Ld::encode(rd, b, off)); break;
+      case 4: add(I::Lbu::encode(rd, b, off)); break;
+      case 5: add(I::Lhu::encode(rd, b, off)); break;
+      default: add(I::Lwu::encode(rd, b, off)); break;
+    }
+  }
+  void store(bool wild) {
+    const unsigned b = wild ? rreg() : base_reg();
+    const std::int64_t off = mem_off(b);
+    const unsigned v = rreg();
+    switch (u(4)) {
+      case 0: add(I::Sb::encode(b, v, off)); break;
+      case 1: add(I::Sh::encode(b, v, off)); break;
+      case 2: add(I::Sw::encode(b, v, off)); break;
+      default: add(I::Sd::encode(b, v, off)); break;
+    }
+  }
+  void amo() {
+#define A(T) +[](unsigned a, unsigned b, unsigned c) { return I::T::encode(a, b, c); }
+    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, unsigned) = {
+        A(AmoSwapW), A(AmoSwapD), A(AmoAddW), A(AmoAddD), A(AmoXorW), A(AmoXorD), A(AmoAndW), A(AmoAndD),
+        A(AmoOrW),   A(AmoOrD),   A(AmoMinW), A(AmoMinD), A(AmoMaxW), A(AmoMaxD), A(AmoMinuW), A(AmoMinuD),
+        A(AmoMaxuW), A(AmoMaxuD)};
+#undef A
+    const std::int64_t off = (static_cast<std::int64_t>(u(64)) - 32) * 8 + (chance(3) ? 2 : 0);  // rarely misaligned
+    add(I::Addi::encode(tmp, 31, off));
+    unsigned rd = wreg(), rs2 = rreg();
+    if (rd == tmp) rd = 0;
+    add(ops[u(std::size(ops))](rd, tmp, rs2));
+  }
+  void lrsc() {
+    const bool d = chance(50);
+    add(I::Addi::encode(tmp, 31, (static_cast<std::int64_t>(u(16)) - 8) * 8));
+    unsigned rd = wreg();
+    if (rd == tmp) rd = 5;
+    add(d ? I::LrD::encode(rd, tmp) : I::LrW::encode(rd, tmp));
+    if (chance(30)) i_type();
+    unsigned rd2 = wreg();
+    if (rd2 == tmp) rd2 = 6;
+    const unsigned addr_reg = chance(80) ? tmp : 31;
+    add(chance(50) ? I::ScD::encode(rd2, addr_reg, rreg()) : I::ScW::encode(rd2, addr_reg, rreg()));
+  }
+  void branch() {
+#define B(T) +[](unsigned a, unsigned b, std::int64_t c) { return I::T::encode(a, b, c); }
+    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, std::int64_t) = {B(Beq), B(Bne), B(Blt),
+                                                                                   B(Bge), B(Bltu), B(Bgeu)};
+#undef B
+    Item it{Item::branch};
+    it.benc = ops[u(std::size(ops))];
+    it.rs1 = rreg();
+    it.rs2 = chance(10) ? it.rs1 : rreg();
+    it.target_group = later_group();
+    items.push_back(it);
+  }
+  void jal() {
+    Item it{Item::jal};
+    it.rd = wreg();
+    it.target_group = later_group();
+    items.push_back(it);
+  }
+  void jalr(bool compressed) {
+    const std::size_t anchor = items.size();
+    add(I::Auipc::encode(tmp, 0));
+    Item it{compressed ? Item::addi_off : Item::jalr_off};
+    it.rd = wreg();
+    it.anchor = anchor;
+    it.target_group = later_group();
+    it.mid = chance(8) ? 2 : 0;  // into the middle of an instruction: whatever it decodes to
+    items.push_back(it);
+    if (compressed) add((chance(50) ? 0x9002u : 0x8002u) | tmp << 7, 2);  // c.jalr / c.jr x29
+  }
+  void compressed() {
+    for (;;) {
+      const auto w = static_cast<std::uint16_t>(rng());
+      if ((w & 3) == 3) continue;
+      const I::Decoded d = I::decode_parcels(w, 0);
+      if (!d.legal()) continue;
+      const std::string_view n = I::name_of(d.id);
+      if (n == "jal" || n == "jalr" || n == "beq" || n == "bne" || n == "ebreak") continue;
+      const bool mem = n == "lw" || n == "ld" || n == "sw" || n == "sd";
+      if (mem && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
+      if (d.ops.rd == 2 || d.ops.rd == 8 || d.ops.rd == 31) continue;
+      if ((n == "add" || n == "addi" || n == "sub" || n == "or" || n == "xor" || n == "and" || n == "addw" ||
+           n == "subw" || n == "addiw" || n == "slli" || n == "srli" || n == "srai" || n == "andi" || n == "lui") &&
+          d.ops.rd == 2)
+        continue;
+      add(w, 2);
+      return;
+    }
+  }
+  void misc() {
+    switch (u(5)) {
+      case 0: add(I::Rdcycle::encode(wreg())); break;
+      case 1: add(I::Rdinstret::encode(wreg())); break;
+      case 2: add(I::Rdtime::encode(wreg())); break;
+      case 3: add(I::Fence::encode()); break;
+      default: add(I::FenceI::encode()); break;
+    }
+  }
+  void rare() {
+    switch (u(9)) {
+      case 0: add(I::Addi::encode(17, 0, 214)); add(I::Ecall::encode()); break;   // brk(a0)
+      case 1: add(I::Addi::encode(17, 0, 999)); add(I::Ecall::encode()); break;   // -ENOSYS
+      case 2: add(I::Addi::encode(17, 0, 93)); add(I::Ecall::encode()); break;    // exit(a0)
+      case 3: add(I::Ebreak::encode()); break;
+      case 4: add(0); break;                                                     // illegal
+      case 5: load(true); break;                                                 // wild address
+      case 6: store(true); break;
+      case 7: add(I::Auipc::encode(tmp, 0)); add(I::Sw::encode(tmp, rreg(), 0)); break;  // store to text
+      default: jalr(true); break;
+    }
+  }
+
+  void group() {
+    group_start.push_back(items.size());
+    const unsigned k = static_cast<unsigned>(u(100));
+    if (k < 18) r_type();
+    else if (k < 30) i_type();
+    else if (k < 38) shift();
+    else if (k < 42) upper();
+    else if (k < 50) load(false);
+    else if (k < 58) store(false);
+    else if (k < 63) amo();
+    else if (k < 66) lrsc();
+    else if (k < 74) branch();
+    else if (k < 77) jal();
+    else if (k < 80) jalr(false);
+    else if (k < 93) compressed();
+    else if (k < 97) misc();
+    else rare();
+    ++groups_total;
+  }
+
+  // Lays out the items, resolves the control targets, returns the text bytes.
+  std::vector<std::uint8_t> assemble() {
+    const std::size_t epilogue = items.size();
+    items.push_back(Item{Item::plain, I::Ebreak::encode(), 4});
+    std::vector<std::uint64_t> addr(items.size());
+    std::uint64_t a = text_base;
+    for (std::size_t i = 0; i < items.size(); ++i) addr[i] = a, a += items[i].len;
+    auto target_addr = [&](const Item& it) {
+      const std::size_t t = it.target_group < group_start.size() ? group_start[it.target_group] : epilogue;
+      return addr[t] + (t == epilogue ? 0 : it.mid);
+    };
+    std::vector<std::uint8_t> bytes;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Item& it = items[i];
+      switch (it.kind) {
+        case Item::plain: break;
+        case Item::branch: it.word = it.benc(it.rs1, it.rs2, static_cast<std::int64_t>(target_addr(it) - addr[i])); break;
+        case Item::jal: it.word = I::Jal::encode(it.rd, static_cast<std::int64_t>(target_addr(it) - addr[i])); break;
+        case Item::jalr_off:
+          it.word = I::Jalr::encode(it.rd, tmp, static_cast<std::int64_t>(target_addr(it) - addr[it.anchor]));
+          break;
+        case Item::addi_off:
+          it.word = I::Addi::encode(tmp, tmp, static_cast<std::int64_t>(target_addr(it) - addr[it.anchor]));
+          break;
+      }
+      for (unsigned b = 0; b < it.len; ++b) bytes.push_back(static_cast<std::uint8_t>(it.word >> (8 * b)));
+    }
+    return bytes;
+  }
+};
+
+struct FuzzWorld {
+  guest::GuestMemory memory{mem_size};
+  guest::LoadedImage image;
+  guest::LinuxSyscalls syscalls;
+  isa::CpuState cpu;
+  FuzzWorld(const guest::Program& p, const isa::CpuState& init)
+      : image(guest::map_program(p, memory)), syscalls(memory, image.brk_start), cpu(init) {
+    syscalls.capture_output();
+    syscalls.set_input_buffer("");
+  }
+  guest::GuestMemory& mem() { return memory; }
+  guest::LinuxSyscalls& sys() { return syscalls; }
+};
+
+std::uint64_t env_or(const char* name, std::uint64_t dflt) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoull(v, nullptr, 0) : dflt;
+}
+
+std::uint64_t random_reg_value(Rng& rng) {
+  static constexpr std::uint64_t ex[] = {0, 1, ~0ull, 0x8000000000000000ull, 0x7fffffffffffffffull,
+                                         0xffffffff80000000ull, 0x80000000ull, 0xffffffffull, 0x7fffffffull, 31, 32, 63, 64};
+  switch (rng() % 4) {
+    case 0: return ex[rng() % std::size(ex)];
+    case 1: return rng() % 100;
+    default: return rng();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
+  const std::uint64_t count = env_or("RVTRACE_AOT_FUZZ_COUNT", 2000);
+  const std::uint64_t seed = env_or("RVTRACE_AOT_FUZZ_SEED", 20240601);
+  std::uint64_t steps_total = 0, by_reason[4] = {}, by_fault[16] = {};
+  for (std::uint64_t n = 0; n < count; ++n) {
+    Rng rng(seed + n * 0x9e3779b97f4a7c15ull);
+    Gen gen{rng, {}, {}, 0};
+    const std::size_t groups = 10 + rng() % 120;
+    for (std::size_t i = 0; i < groups; ++i) gen.group();
+    const std::vector<std::uint8_t> text = gen.assemble();
+
+    guest::Program prog;
+    prog.name = "fuzz";
+    prog.entry = text_base;
+    guest::Segment t;
+    t.vaddr = text_base, t.memsz = text.size(), t.bytes = text, t.read = true, t.exec = true;
+    guest::Segment d;
+    d.vaddr = data_base, d.memsz = data_size, d.read = true, d.write = true;
+    d.bytes.resize(data_size);
+    for (auto& b : d.bytes) b = static_cast<std::uint8_t>(rng());
+    prog.segments = {t, d};
+
+    isa::CpuState init;
+    init.pc = text_base;
+    for (int r = 1; r < 32; ++r) init.x[r] = random_reg_value(rng);
+    init.x[2] = base2, init.x[8] = base8, init.x[31] = base31;
+    if (rng() % 4 == 0) init.reservation = base31;
+
+    const DecodedProgram code = decode_program(prog);
+    const bool trace = rng() % 2;
+    std::vector<std::uint64_t> untils;
+    switch (rng() % 4) {
+      case 0: untils = {1 + rng() % 40}; break;                               // stop mid-block
+      case 1: untils = {1 + rng() % 30, 31 + rng() % 30, 61 + rng() % 60, 20000}; break;  // resume in pieces
+      default: untils = {20000}; break;
+    }
+    auto make = [&] { return std::make_unique<FuzzWorld>(prog, init); };
+    const RunResult r = aot_test::compare_engines(code, make, untils, trace, data_base, data_size,
+                                                  "fuzz sequence " + std::to_string(n) + " seed " + std::to_string(seed));
+    steps_total += r.steps;
+    ++by_reason[static_cast<int>(r.reason)];
+    if (r.fault) ++by_fault[static_cast<int>(r.fault->kind) & 15];
+  }
+  std::printf("aot fuzz: %llu sequences compared (seed %llu), %llu steps; exited %llu ebreak %llu fault %llu paused %llu;"
+              " faults by kind:",
+              (unsigned long long)count, (unsigned long long)seed, (unsigned long long)steps_total,
+              (unsigned long long)by_reason[0], (unsigned long long)by_reason[1], (unsigned long long)by_reason[2],
+              (unsigned long long)by_reason[3]);
+  for (int k = 0; k < 16; ++k)
+    if (by_fault[k]) std::printf(" %s=%llu", fault_name(static_cast<FaultKind>(k)), (unsigned long long)by_fault[k]);
+  std::printf("\n");
+}

@@ -1,0 +1,134 @@
+// Small hand-made programs that put LR/SC, ecalls, an exit, an ebreak and a faulting AMO at
+// every position relative to the chunk boundaries (chunk 2^4).
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <set>
+
+#include "../guest/elf_builder.hpp"
+#include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/trace/digest_policy.hpp"
+#include "rvtrace/trace/memops_policy.hpp"
+#include "rvtrace/trace/replay.hpp"
+#include "trace_test_util.hpp"
+
+using namespace tt;
+using namespace rvtrace::isa;
+
+namespace {
+
+constexpr unsigned a0 = 10, a1 = 11, a2 = 12, a7 = 17, t0 = 5, t1 = 6, t2 = 7;
+constexpr std::uint64_t data = 0x11000;  // test_elf::default_segments: R+W data
+
+std::vector<std::uint32_t> exit_with(unsigned reg) {
+  return {encode<Addi>(a0, reg, 0), encode<Addi>(a7, 0, 93), encode<Ecall>()};
+}
+
+struct Synthetic {
+  std::unique_ptr<guest::Process> proc;
+  DecodedProgram code;
+};
+
+// `nops` no-ops, then `body`.
+Synthetic make(unsigned nops, const std::vector<std::uint32_t>& body) {
+  std::vector<std::uint8_t> text;
+  auto put = [&](std::uint32_t w) {
+    for (int k = 0; k < 4; ++k) text.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
+  };
+  for (unsigned i = 0; i < nops; ++i) put(encode<Addi>(0, 0, 0));
+  for (auto w : body) put(w);
+  auto segs = test_elf::default_segments();
+  segs[0].data = text;
+  const auto elf = test_elf::build(0x10000, segs);
+  Synthetic s;
+  const std::vector<std::string> argv{"synthetic"};
+  s.proc = std::make_unique<guest::Process>(guest::load_elf(elf, "synthetic"), argv);
+  s.proc->syscalls.capture_output();
+  s.code = decode_program(s.proc->program);
+  return s;
+}
+
+// Records with chunk 16, checks verify (1 and 2 threads) and the digest against a sequential run.
+MemoryTrace check(const std::function<Synthetic()>& build) {
+  Synthetic r = build();
+  MemoryTrace t;
+  RecordOptions o;
+  o.chunk_steps = 16;
+  record(*r.proc, r.code, t, o);
+  Synthetic s = build();
+  DigestPolicy want;
+  run_sequential(*s.proc, s.code, want);
+  REQUIRE(t.info.total_steps == want.steps());
+  for (unsigned threads : {1u, 2u}) {
+    REQUIRE_NOTHROW(verify(r.code, t.view(), {.threads = threads}));
+    CHECK(replay(r.code, t.view(), [] { return DigestPolicy{}; }, threads).hex() == want.hex());
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("synthetic: LR/SC with the boundary at every position", "[trace][synthetic]") {
+  bool live = false;
+  for (unsigned k = 0; k < 20; ++k) {
+    INFO(k << " nops");
+    std::vector<std::uint32_t> body = {encode<Lui>(a0, data), encode<LrD>(t0, a0), encode<Addi>(t0, t0, 1),
+                                       encode<ScD>(t1, a0, t0), encode<Ld>(t2, a0, 0)};
+    for (auto w : exit_with(t1)) body.push_back(w);
+    const MemoryTrace t = check([&] { return make(k, body); });
+    CHECK(t.info.stop == TraceStop::exited);
+    CHECK(t.info.exit_code == 0);  // the SC succeeded
+    for (const auto& c : t.checkpoints) live |= c.reservation != no_reservation;
+  }
+  CHECK(live);
+}
+
+TEST_CASE("synthetic: write and exit ecalls at every position", "[trace][synthetic]") {
+  std::set<std::uint64_t> write_pos, exit_pos;
+  for (unsigned k = 0; k < 20; ++k) {
+    INFO(k << " nops");
+    std::vector<std::uint32_t> body = {encode<Addi>(a7, 0, 64), encode<Addi>(a0, 0, 1), encode<Lui>(a1, data),
+                                       encode<Addi>(a2, 0, 4), encode<Ecall>()};
+    for (auto w : exit_with(0)) body.push_back(w);
+    const MemoryTrace t = check([&] { return make(k, body); });
+    CHECK(t.info.stop == TraceStop::exited);
+    CHECK(t.info.log_words == 1);  // the write's a0
+    write_pos.insert((k + 4) % 16);
+    exit_pos.insert((t.info.total_steps - 1) % 16);
+  }
+  CHECK(write_pos.size() == 16);
+  CHECK(exit_pos.size() == 16);
+}
+
+TEST_CASE("synthetic: ebreak at every position", "[trace][synthetic]") {
+  for (unsigned k = 0; k < 18; ++k) {
+    INFO(k << " nops");
+    const MemoryTrace t = check([&] { return make(k, {encode<Ebreak>()}); });
+    CHECK(t.info.stop == TraceStop::ebreak);
+    CHECK(t.info.total_steps == k + 1);
+  }
+}
+
+TEST_CASE("synthetic: an AMO that faults after its load logged a word", "[trace][synthetic]") {
+  for (unsigned k = 0; k < 18; ++k) {
+    INFO(k << " nops");
+    // amoadd.d on the text: the load succeeds (logs a word), the store faults.
+    const MemoryTrace t = check([&] {
+      return make(k, {encode<Lui>(a0, 0x10000), encode<Ld>(t2, a0, 0), encode<AmoAddD>(t0, a0, t1)});
+    });
+    CHECK(t.info.stop == TraceStop::fault);
+    CHECK(t.info.fault_kind == FaultKind::store_to_text);
+    CHECK(t.info.total_steps == k + 2);
+    CHECK(t.info.log_words == 1);  // only the ld's word: the faulting AMO's is dropped
+    CHECK(t.checkpoints.back().pc == t.info.fault_pc);
+  }
+}
+
+TEST_CASE("synthetic: a fault on the first step of a chunk leaves no empty chunk", "[trace][synthetic]") {
+  // 15 nops + lui = 16 steps, then the faulting load is step 16 (first of chunk 1).
+  const MemoryTrace t = check([&] { return make(15, {encode<Lui>(a0, -0x80000000LL), encode<Ld>(t0, a0, 0)}); });
+  CHECK(t.info.stop == TraceStop::fault);
+  CHECK(t.info.total_steps == 16);
+  CHECK(t.info.num_chunks == 1);
+  CHECK(t.checkpoints.size() == 2);
+}

@@ -1,0 +1,78 @@
+#pragma once
+// Shared helpers of the trace tests: guests, recording, sequential references.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rvtrace/guest/elf.hpp"
+#include "rvtrace/guest/process.hpp"
+#include "rvtrace/interp/program.hpp"
+#include "rvtrace/trace/memory_trace.hpp"
+#include "rvtrace/trace/recorder.hpp"
+#include "rvtrace/trace/sequential.hpp"
+
+namespace tt {
+
+using namespace rvtrace;
+using namespace rvtrace::trace;
+
+struct GuestCase {
+  std::string name;
+  std::vector<std::string> args;
+  std::string input = "";
+};
+
+// SMALL arguments (tests/guests/*.c headers).
+inline std::vector<GuestCase> small_guests() {
+  return {{"keccak", {"300"}},  {"sha256", {"2"}},     {"sort", {"100"}},   {"bytecode", {"40"}},
+          {"bignum", {"1", "128"}}, {"misaligned", {}}, {"atomics", {}},     {"divedge", {"5"}},
+          {"hello", {}},        {"malloc", {"20"}},    {"exitcode", {"7"}}, {"readinput", {}, "some input\nbytes"}};
+}
+
+inline std::string guest_path(const std::string& name, const std::string& flavour = "rv64imac") {
+  return std::string(RVTRACE_GUEST_DIR) + "/" + name + "-" + flavour + ".elf";
+}
+
+struct Guest {
+  std::unique_ptr<guest::Process> proc;
+  DecodedProgram code;
+};
+
+inline Guest load(const GuestCase& g, const std::string& flavour = "rv64imac") {
+  const std::string path = guest_path(g.name, flavour);
+  std::vector<std::string> argv{path};
+  argv.insert(argv.end(), g.args.begin(), g.args.end());
+  Guest r;
+  r.proc = std::make_unique<guest::Process>(guest::load_elf_file(path), argv);
+  r.proc->syscalls.capture_output();
+  r.proc->syscalls.set_input_buffer(g.input);
+  r.code = decode_program(r.proc->program);
+  return r;
+}
+
+inline MemoryTrace record_trace(const GuestCase& g, std::uint64_t chunk, const std::string& flavour = "rv64imac",
+                                std::uint64_t max_steps = ~std::uint64_t{0}) {
+  Guest x = load(g, flavour);
+  MemoryTrace t;
+  RecordOptions o;
+  o.chunk_steps = chunk;
+  o.max_steps = max_steps;
+  record(*x.proc, x.code, t, o);
+  return t;
+}
+
+template <class P>
+P sequential(const GuestCase& g, P p, const std::string& flavour = "rv64imac",
+             std::uint64_t max_steps = ~std::uint64_t{0}) {
+  Guest x = load(g, flavour);
+  run_sequential(*x.proc, x.code, p, max_steps);
+  return p;
+}
+
+inline std::string label(const GuestCase& g) {
+  std::string s = g.name;
+  for (const auto& a : g.args) s += " " + a;
+  return s;
+}
+
+}  // namespace tt
