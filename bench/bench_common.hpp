@@ -24,7 +24,7 @@ struct Guest {
 };
 // Compute-heavy guests (the keccak and SHA-256) and a branchy one (bytecode VM: indirect jumps).
 inline const std::vector<Guest> guests = {
-    {"keccak", {"500000"}}, {"sha256", {"1024"}}, {"bytecode", {"4000"}}};
+    {"keccak", {"1500000"}}, {"sha256", {"1500000"}}, {"bytecode", {"20000"}}};
 
 inline std::string elf_path(const Guest& g) { return std::string(RVTRACE_GUEST_DIR) + "/" + g.name + "-rv64imac.elf"; }
 inline std::string native_path(const Guest& g) { return std::string(RVTRACE_GUEST_DIR) + "/" + g.name + "-native"; }

@@ -1,8 +1,9 @@
 // Guest instructions per second of every engine on the same guests, in one run:
-// rvtrace interpreter, (AOT,) qemu-riscv64 (user mode, no trace) and the same C compiled natively
+// rvtrace interpreter, rvtrace AOT (no trace), qemu-riscv64 (user mode, no trace) and the same C compiled natively
 // (reported as RISC-V-step equivalents: the guest's step count divided by native time).
 // Run: build/bin/bench_engines --benchmark_counters_tabular=true
 #include "bench_common.hpp"
+#include "rvtrace/aot/runtime.hpp"
 
 namespace {
 using namespace rvbench;
@@ -19,6 +20,24 @@ void BM_Interpreter(benchmark::State& state, const Guest& g) {
     steps = rvtrace::interpret(proc, code, ~0ull, none).steps;
   }
   report_steps(state, steps);
+}
+
+void BM_Aot(benchmark::State& state, const Guest& g) {
+  const auto prog = rvtrace::guest::load_elf_file(elf_path(g));
+  auto layout_proc = make_process(prog, g);
+  const rvtrace::aot::CompiledProgram compiled(rvtrace::decode_program(prog), layout_proc.memory);
+  std::uint64_t steps = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto proc = make_process(prog, g);
+    rvtrace::FlatMemory mem(proc.memory, proc.syscalls);
+    rvtrace::isa::CpuState cpu = rvtrace::initial_state(proc);
+    steps = 0;
+    state.ResumeTiming();
+    rvtrace::aot::run(compiled, cpu, steps, ~0ull, mem);
+  }
+  report_steps(state, steps);
+  state.counters["translate_ms"] = compiled.translate_seconds() * 1e3;
 }
 
 void BM_Qemu(benchmark::State& state, const Guest& g) {
@@ -41,6 +60,7 @@ const int registered = [] {
   for (const Guest& g : guests) {
     const std::string n = g.name;
     benchmark::RegisterBenchmark(("interp/" + n).c_str(), BM_Interpreter, g)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+    benchmark::RegisterBenchmark(("aot/" + n).c_str(), BM_Aot, g)->Unit(benchmark::kMillisecond)->MinTime(1.0);
     benchmark::RegisterBenchmark(("qemu/" + n).c_str(), BM_Qemu, g)->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
       benchmark::RegisterBenchmark(("native/" + n).c_str(), BM_Native, g)->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
   }
