@@ -19,7 +19,7 @@
 // .merge(c1), ... So the result is the same for any number of threads, as long as merge is
 // "append". What a policy does not declare it does not pay for.
 //
-// Example: count the taken branches and the stores to the stack page of each chunk.
+// Example: count the taken branches (code: the DecodedProgram, trace: a TraceFile or MemoryTrace).
 //
 //   struct Taken {
 //     std::uint64_t taken = 0;
@@ -28,7 +28,7 @@
 //     }
 //     void merge(Taken&& later) { taken += later.taken; }
 //   };
-//   Taken t = rvtrace::trace::replay(trace, code, [] { return Taken{}; }, {.threads = 4});
+//   Taken t = rvtrace::trace::replay(code, trace.view(), [] { return Taken{}; }, {.threads = 4});
 #include <concepts>
 #include <cstdint>
 #include <span>
