@@ -11,10 +11,14 @@
 // if_ arm, or before an ecall), so a value read from a register stays valid after a set_x of that
 // register in the same instruction (the vocabulary rule), at no cost.
 //
-// Fixed host registers (HostRegs): rbx = Context* (the CpuState register file at offset 0),
+// Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
+// calls and signals use the stack below it; the CpuState register file is at offset 0),
 // r15 = guest memory base, r14 = step budget (until_step - steps), r13 = log cursor in trace mode,
-// rax/rdx = scratch (never hold a value across ops), rcx/rsi/rdi = value temps of one instruction,
-// rbp r12 r8 r9 r10 r11 (+ r13 without trace) = the most used guest registers.
+// rax/rdx = scratch (never hold a value across ops), rcx = the value temp of one instruction,
+// rbp r12 r8 r9 r10 r11 rbx rsi rdi (+ r13 without trace) = the most used guest registers. An instruction
+// needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
+// Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
+// compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
 // Variable shifts use BMI2 (shlx/shrx/sarx).
 #include <xbyak/xbyak.h>
 
@@ -34,7 +38,7 @@
 
 namespace rvtrace::aot {
 
-// What rbx points to while native code runs. The register file is first (x[r] at 8*r).
+// What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
 struct Context {
   isa::CpuState cpu;                           // x[32], pc, reservation
   std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
@@ -78,13 +82,16 @@ struct MemLayout {
 
 // Fixed host register roles.
 struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RBX, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14,
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14,
                        cursor = Xbyak::Operand::R13;
-  static constexpr std::array<int, 3> temps{Xbyak::Operand::RCX, Xbyak::Operand::RSI, Xbyak::Operand::RDI};
+  // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
+  // guest host register: saved to its register-file slot, reloaded when the instruction ends.
+  static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
   // Host registers that may hold a guest register, in order of preference (r13 only without trace).
-  static constexpr std::array<int, 7> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
-                                            Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
-                                            Xbyak::Operand::R13};
+  static constexpr std::array<int, 10> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+                                             Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
+                                             Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
+                                             Xbyak::Operand::R13};
   static constexpr std::size_t guest_count(bool traced) { return traced ? guest.size() - 1 : guest.size(); }
 };
 
@@ -115,7 +122,7 @@ class Emitter {
   using LabelOf = std::function<const Xbyak::Label*(std::uint64_t pc)>;
 
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
 
   // Shared code the emitted instructions jump to (defined by the translator).
   Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
@@ -129,6 +136,11 @@ class Emitter {
     pc_ = pc, len_ = len, k_ = k, n_ = n;
     temps_used_ = 0;
     writes_.clear();
+    borrowed_.clear();
+    map_ = base_map_;
+    arm_depth_ = 0;
+    last_load_ = LastLoad{};
+    if (k == 0) hulls_.clear();  // a block start: nothing is proven
     scope_ = 0;
     ctl_ = Control{};
   }
@@ -142,16 +154,18 @@ class Emitter {
       throw std::logic_error("aot emitter: a branch that also writes registers is not supported");
     commit();
     switch (ctl_.kind) {
-      case CtlKind::none: return false;
+      case CtlKind::none: restore_borrowed(); return false;
       case CtlKind::branch: emit_branch(); return false;
       case CtlKind::jump: emit_jump(ctl_.target.a); return true;
       case CtlKind::ebreak:
+        restore_borrowed();
         uncharge(n_ - k_ - 1);
         set_pc_imm(pc_ + len_);
-        g_.mov(g_.qword[g_.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
+        g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
         g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
         return true;
       case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
+        restore_borrowed();
         uncharge(n_ - k_);
         mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
         g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
@@ -162,6 +176,28 @@ class Emitter {
 
   // Did the last instruction transfer control (branch, jump, ebreak, illegal)?
   bool transfers_control() const { return ctl_.kind != CtlKind::none; }
+
+  // Bounds-check hoisting. A hull says: [x(g) + lo, x(g) + hi) lies inside the load (store: the store)
+  // window. The translator asks for one (between begin() and the instruction's ops) when several accesses
+  // of a block use base g with g unchanged in between; accesses it covers skip their own check. It holds
+  // until g is written, an ecall, or the next block. If the check fails, one of those accesses faults:
+  // the run continues in the interpreter at this instruction, which faults exactly where it should.
+  struct Hull {
+    std::uint8_t g = 0;
+    bool store = false;
+    std::int64_t lo = 0, hi = 0;
+  };
+  using Hulls = std::vector<Hull>;
+  void prove(const Hull& h) {
+    if (h.g == 0 || h.hi <= h.lo) return;
+    check_hull(h, pc_, n_ - k_);
+    hulls_.push_back(h);
+  }
+  const Hulls& hulls() const { return hulls_; }
+  // A mid-block entry into code that relies on `hs`: check them again (for the guest pc being entered).
+  void check_hulls(const Hulls& hs, std::uint64_t pc, unsigned uncharged) {
+    for (const Hull& h : hs) check_hull(h, pc, uncharged);
+  }
 
   // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
   void emit_cold() {
@@ -246,10 +282,12 @@ class Emitter {
     const Xbyak::Reg64 T = hreg(t.r);
     Xbyak::Label lelse, lend;
     jcc(negate(emit_cmp(c)), lelse);
+    ++arm_depth_;
     put(fa(), T);
     g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
     g_.L(lelse);
     put(fb(), T);
+    --arm_depth_;
     g_.L(lend);
     return val(t);
   }
@@ -264,52 +302,39 @@ class Emitter {
     } else {
       Xbyak::Label lelse, lend;
       jcc(negate(emit_cmp(c)), lelse);
+      ++arm_depth_;
       fthen();
       commit();
       g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
       g_.L(lelse);
       felse();
       commit();
+      --arm_depth_;
       g_.L(lend);
     }
     --scope_;
   }
 
+  // Guest memory accesses: rax = addr - bias (bias = the window's low end when it fits a displacement),
+  // one unsigned compare against the window, then [r15 + rax + bias].
   value load(value addr, unsigned width, bool is_signed) {
-    addr_to_rax(addr);
-    check_range(layout_.read_lo, width, FaultKind::load_out_of_range);
-    if (traced_) log_words(width, false);
+    const Xbyak::RegExp at = access(addr, width, false);
     const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    switch (width) {
-      case 1:
-        if (is_signed) g_.movsx(T, g_.byte[g_.r15 + g_.rax]);
-        else g_.movzx(T.cvt32(), g_.byte[g_.r15 + g_.rax]);
-        break;
-      case 2:
-        if (is_signed) g_.movsx(T, g_.word[g_.r15 + g_.rax]);
-        else g_.movzx(T.cvt32(), g_.word[g_.r15 + g_.rax]);
-        break;
-      case 4:
-        if (is_signed) g_.movsxd(T, g_.dword[g_.r15 + g_.rax]);
-        else g_.mov(T.cvt32(), g_.dword[g_.r15 + g_.rax]);
-        break;
-      default: g_.mov(T, g_.qword[g_.r15 + g_.rax]); break;
-    }
+    last_load_ = LastLoad{g_.getSize(), 0, width, is_signed, at, t.r};
+    emit_load(hreg(t.r), width, is_signed, at);
+    last_load_.end = g_.getSize();
     return val(t);
   }
   void store(value addr, value v, unsigned width) {
     const Simple s = simplify(v);
-    addr_to_rax(addr);
-    check_range(layout_.write_lo, width, FaultKind::store_out_of_range);
-    if (traced_) log_words(width, true);
+    const Xbyak::RegExp at = access(addr, width, true);
     if (s.k == Kind::konst && (width < 8 || fits32(s.c))) {
       const auto c = static_cast<std::uint64_t>(s.c);
       switch (width) {
-        case 1: g_.mov(g_.byte[g_.r15 + g_.rax], c & 0xff); break;
-        case 2: g_.mov(g_.word[g_.r15 + g_.rax], c & 0xffff); break;
-        case 4: g_.mov(g_.dword[g_.r15 + g_.rax], c & 0xffffffff); break;
-        default: g_.mov(g_.qword[g_.r15 + g_.rax], c); break;  // imm32, sign-extended
+        case 1: g_.mov(g_.byte[at], c & 0xff); break;
+        case 2: g_.mov(g_.word[at], c & 0xffff); break;
+        case 4: g_.mov(g_.dword[at], c & 0xffffffff); break;
+        default: g_.mov(g_.qword[at], c); break;  // imm32, sign-extended
       }
       return;
     }
@@ -318,10 +343,10 @@ class Emitter {
     else if (is_mem(s)) g_.mov(g_.rdx, mem64(s));
     else R = hreg(reg_index(s));
     switch (width) {
-      case 1: g_.mov(g_.byte[g_.r15 + g_.rax], R.cvt8()); break;
-      case 2: g_.mov(g_.word[g_.r15 + g_.rax], R.cvt16()); break;
-      case 4: g_.mov(g_.dword[g_.r15 + g_.rax], R.cvt32()); break;
-      default: g_.mov(g_.qword[g_.r15 + g_.rax], R); break;
+      case 1: g_.mov(g_.byte[at], R.cvt8()); break;
+      case 2: g_.mov(g_.word[at], R.cvt16()); break;
+      case 4: g_.mov(g_.dword[at], R.cvt32()); break;
+      default: g_.mov(g_.qword[at], R); break;
     }
   }
 
@@ -346,10 +371,12 @@ class Emitter {
   // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
   void ecall() {
     commit();
+    if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
+    hulls_.clear();
     store_mapped();
-    if (traced_) g_.mov(g_.qword[g_.rbx + ctx_off::cursor], g_.r13);
-    g_.mov(g_.rdi, g_.rbx);
-    g_.call(g_.qword[g_.rbx + ctx_off::ecall]);
+    if (traced_) g_.mov(g_.qword[g_.rsp + ctx_off::cursor], g_.r13);
+    g_.mov(g_.rdi, g_.rsp);
+    g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
     const unsigned unch = n_ - k_ - 1;  // the ecall retires
     const std::uint64_t next = pc_ + len_;
     g_.test(g_.eax, g_.eax);
@@ -359,33 +386,33 @@ class Emitter {
       g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
     }), Xbyak::CodeGenerator::T_NEAR);
     load_mapped();
-    if (traced_) g_.mov(g_.r13, g_.qword[g_.rbx + ctx_off::cursor]);
+    if (traced_) g_.mov(g_.r13, g_.qword[g_.rsp + ctx_off::cursor]);
   }
 
   value instret() {  // steps retired before this instruction = until - budget - (n - k)
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
-    g_.mov(T, g_.qword[g_.rbx + ctx_off::until]);
+    g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
     g_.sub(T, g_.r14);
     if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
     return val(t);
   }
   value reservation() {
     const Simple t = alloc_temp();
-    g_.mov(hreg(t.r), g_.qword[g_.rbx + ctx_off::reservation]);
+    g_.mov(hreg(t.r), g_.qword[g_.rsp + ctx_off::reservation]);
     return val(t);
   }
-  void set_reservation(value v) { put_mem(v, g_.qword[g_.rbx + ctx_off::reservation]); }
+  void set_reservation(value v) { put_mem(v, g_.qword[g_.rsp + ctx_off::reservation]); }
 
   // ---- helpers the translator uses too ----
   static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
   void store_mapped() {
     for (int r = 1; r < 32; ++r)
-      if (map_[r] >= 0) g_.mov(g_.qword[g_.rbx + ctx_off::x + 8 * r], hreg(map_[r]));
+      if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));
   }
   void load_mapped() {
     for (int r = 1; r < 32; ++r)
-      if (map_[r] >= 0) g_.mov(hreg(map_[r]), g_.qword[g_.rbx + ctx_off::x + 8 * r]);
+      if (base_map_[r] >= 0) g_.mov(hreg(base_map_[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
   }
   void mov_imm(const Xbyak::Reg64& d, std::int64_t c) {
     if (c >= 0 && c <= 0xffffffffLL) g_.mov(d.cvt32(), static_cast<std::uint32_t>(c));
@@ -396,10 +423,10 @@ class Emitter {
   }
   void set_pc_imm(std::uint64_t pc) {
     if (pc <= 0x7fffffffULL) {
-      g_.mov(g_.qword[g_.rbx + ctx_off::pc], pc);
+      g_.mov(g_.qword[g_.rsp + ctx_off::pc], pc);
     } else {
       g_.mov(g_.rdx, pc);
-      g_.mov(g_.qword[g_.rbx + ctx_off::pc], g_.rdx);
+      g_.mov(g_.qword[g_.rsp + ctx_off::pc], g_.rdx);
     }
   }
   // A new piece of out-of-line code; returns its label.
@@ -436,8 +463,8 @@ class Emitter {
   bool is_mem(const Simple& s) const { return s.k == Kind::greg && map_[s.r] < 0; }
   bool is_reg(const Simple& s) const { return s.k == Kind::temp || (s.k == Kind::greg && map_[s.r] >= 0); }
   int reg_index(const Simple& s) const { return s.k == Kind::temp ? s.r : map_[s.r]; }
-  Xbyak::Address mem64(const Simple& s) const { return g_.qword[g_.rbx + ctx_off::x + 8 * s.r]; }
-  Xbyak::Address mem32(const Simple& s) const { return g_.dword[g_.rbx + ctx_off::x + 8 * s.r]; }
+  Xbyak::Address mem64(const Simple& s) const { return g_.qword[g_.rsp + ctx_off::x + 8 * s.r]; }
+  Xbyak::Address mem32(const Simple& s) const { return g_.dword[g_.rsp + ctx_off::x + 8 * s.r]; }
   // Call f with the register or memory operand of a non-constant simple (64 / 32 bits).
   template <class F>
   void with64(const Simple& s, F&& f) {
@@ -452,11 +479,32 @@ class Emitter {
   bool same(const Simple& s, const Xbyak::Reg64& d) const { return is_reg(s) && reg_index(s) == d.getIdx(); }
 
   Simple alloc_temp() {
-    for (std::size_t i = 0; i < HostRegs::temps.size(); ++i)
-      if (!(temps_used_ & (1u << i))) {
-        temps_used_ |= 1u << i;
-        return Simple{Kind::temp, static_cast<std::uint8_t>(HostRegs::temps[i]), 0};
-      }
+    auto take = [&](int h) {
+      temps_used_ |= 1u << h;
+      return Simple{Kind::temp, static_cast<std::uint8_t>(h), 0};
+    };
+    for (int h : HostRegs::temps)
+      if (!(temps_used_ & (1u << h))) return take(h);
+    const std::size_t n = HostRegs::guest_count(traced_);
+    for (std::size_t i = n; i-- > 0;) {  // a guest host register no guest register uses
+      const int h = HostRegs::guest[i];
+      if (temps_used_ & (1u << h)) continue;
+      bool used = false;
+      for (int r = 1; r < 32; ++r) used = used || base_map_[r] == h;
+      if (!used) return take(h);
+    }
+    if (arm_depth_ > 0) throw std::logic_error("aot emitter: out of temp registers inside a conditional arm");
+    for (std::size_t i = n; i-- > 0;) {  // borrow one: save its guest register to the register file
+      const int h = HostRegs::guest[i];
+      if (temps_used_ & (1u << h)) continue;
+      for (int r = 1; r < 32; ++r)
+        if (map_[r] == h) {
+          g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(h));
+          map_[r] = -1;
+          borrowed_.push_back({static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(h)});
+          return take(h);
+        }
+    }
     throw std::logic_error("aot emitter: out of temp registers");
   }
   Simple simplify(const value& v) {
@@ -953,8 +1001,22 @@ class Emitter {
     std::size_t first = writes_.size();
     while (first > 0 && writes_[first - 1].scope == scope_) --first;
     if (first == writes_.size()) return;
+    if (writes_.size() - first == 1) {  // a load's value going straight to a mapped rd: load into rd
+      const Write& w = writes_[first];
+      const LastLoad& l = last_load_;
+      if (w.v.op == Op::none && w.v.a.k == Kind::temp && w.v.a.r == l.temp && g_.getSize() == l.end &&
+          map_[w.r] >= 0) {
+        forget_hulls(w.r);
+        g_.setSize(l.start);
+        emit_load(hreg(map_[w.r]), l.width, l.is_signed, l.at);
+        last_load_ = LastLoad{};
+        writes_.resize(first);
+        return;
+      }
+    }
     if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
       for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
+    for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
     for (std::size_t i = first; i < writes_.size(); ++i) {
       const Write& w = writes_[i];
       if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
@@ -964,7 +1026,7 @@ class Emitter {
   }
   // rd in the register file: read-modify-write forms when rd is also the first operand.
   void put_home_mem(unsigned r, const value& v) {
-    const Xbyak::Address m = g_.qword[g_.rbx + ctx_off::x + 8 * static_cast<int>(r)];
+    const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
     const bool self = v.a.k == Kind::greg && v.a.r == r;
     if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
       const auto c = static_cast<std::uint32_t>(v.b.c);
@@ -995,6 +1057,14 @@ class Emitter {
   }
 
   // -- control --
+  // Borrowed guest host registers get their guest register back (mov leaves the flags alone).
+  void restore_borrowed() {
+    for (const Borrow& b : borrowed_) {
+      g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
+      map_[b.g] = b.h;
+    }
+    borrowed_.clear();
+  }
   void emit_branch() {
     const Simple t = ctl_.target.a;
     if (ctl_.target.op != Op::none || t.k != Kind::konst)
@@ -1007,12 +1077,17 @@ class Emitter {
         g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
       });
     if (is_known(ctl_.c)) {
+      restore_borrowed();
       if (known(ctl_.c)) g_.jmp(*l, Xbyak::CodeGenerator::T_NEAR);
       return;
     }
-    jcc(emit_cmp(ctl_.c), *l);
+    const CC cc = emit_cmp(ctl_.c);
+    restore_borrowed();
+    jcc(cc, *l);
   }
   void emit_jump(const Simple& t) {
+    if (t.k != Kind::konst) mov_to(g_.rax, t);
+    restore_borrowed();
     if (t.k == Kind::konst) {
       const auto target = static_cast<std::uint64_t>(t.c);
       if (const Xbyak::Label* l = label_of_(target)) {
@@ -1023,48 +1098,144 @@ class Emitter {
       }
       return;
     }
-    mov_to(g_.rax, t);
     g_.jmp(dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
   }
 
   // -- memory --
-  void addr_to_rax(const value& addr) {
-    if (addr.op == Op::none) mov_to(g_.rax, addr.a);
+  // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
+  static int mem_bias(std::uint64_t lo) { return lo <= 0x7fffffffULL && lo % 8 == 0 ? static_cast<int>(lo) : 0; }
+  // rax = addr - bias
+  void addr_to_rax(const value& addr, int bias) {
+    const Simple& a = addr.a;
+    const Simple& b = addr.b;
+    if (addr.op == Op::add && b.k == Kind::konst && a.k != Kind::konst && fits32(b.c) && fits32(b.c - bias)) {
+      const int c = static_cast<int>(b.c - bias);
+      if (is_reg(a)) {
+        g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) + c]);
+      } else {
+        g_.mov(g_.rax, mem64(a));
+        if (c) g_.add(g_.rax, c);
+      }
+      return;
+    }
+    if (addr.op == Op::none && a.k == Kind::konst) return mov_imm(g_.rax, static_cast<std::int64_t>(static_cast<std::uint64_t>(a.c) - static_cast<std::uint64_t>(bias)));
+    if (addr.op == Op::none && is_reg(a) && bias) {
+      g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) - bias]);
+      return;
+    }
+    if (addr.op == Op::none) mov_to(g_.rax, a);
     else put(addr, g_.rax);
+    if (bias) g_.sub(g_.rax, bias);
   }
-  // Faults unless [rax, rax + width) lies inside [lo, size).
-  void check_range(std::uint64_t lo, unsigned width, FaultKind kind) {
+  // Faults unless [rax + bias, rax + bias + width) lies inside [lo, size).
+  void check_range(std::uint64_t lo, unsigned width, FaultKind kind, int bias) {
     if (layout_.size < width || layout_.size - width < lo) {  // nothing fits: always faults
-      g_.jmp(fault_stub(kind), Xbyak::CodeGenerator::T_NEAR);
+      g_.jmp(fault_stub(kind, bias), Xbyak::CodeGenerator::T_NEAR);
       return;
     }
     const std::uint64_t limit = layout_.size - width - lo;
-    if (lo == 0) {
-      g_.mov(g_.rdx, g_.rax);
-    } else if (lo <= 0x7fffffffULL) {
-      g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
-    } else {
-      g_.mov(g_.rdx, g_.rax);
-      g_.sub(g_.rdx, g_.qword[g_.rip + pool_[lo]]);
+    Xbyak::Reg64 A = g_.rax;
+    if (static_cast<std::uint64_t>(bias) != lo) {  // bias is 0 here
+      A = g_.rdx;
+      if (lo <= 0x7fffffffULL) {
+        g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
+      } else {
+        g_.mov(g_.rdx, g_.rax);
+        g_.sub(g_.rdx, g_.qword[g_.rip + pool_[lo]]);
+      }
     }
-    if (limit <= 0x7fffffffULL) g_.cmp(g_.rdx, static_cast<std::uint32_t>(limit));
-    else g_.cmp(g_.rdx, g_.qword[g_.rip + pool_[limit]]);
-    g_.ja(fault_stub(kind), Xbyak::CodeGenerator::T_NEAR);
+    if (limit <= 0x7fffffffULL) g_.cmp(A, static_cast<std::uint32_t>(limit));
+    else g_.cmp(A, g_.qword[g_.rip + pool_[limit]]);
+    g_.ja(fault_stub(kind, bias), Xbyak::CodeGenerator::T_NEAR);
   }
-  const Xbyak::Label& fault_stub(FaultKind kind) {
+  void emit_load(const Xbyak::Reg64& T, unsigned width, bool is_signed, const Xbyak::RegExp& at) {
+    switch (width) {
+      case 1:
+        if (is_signed) g_.movsx(T, g_.byte[at]);
+        else g_.movzx(T.cvt32(), g_.byte[at]);
+        break;
+      case 2:
+        if (is_signed) g_.movsx(T, g_.word[at]);
+        else g_.movzx(T.cvt32(), g_.word[at]);
+        break;
+      case 4:
+        if (is_signed) g_.movsxd(T, g_.dword[at]);
+        else g_.mov(T.cvt32(), g_.dword[at]);
+        break;
+      default: g_.mov(T, g_.qword[at]); break;
+    }
+  }
+  // Checks (or finds proven by a hull) the access, logs it in trace mode; returns its host address.
+  Xbyak::RegExp access(const value& addr, unsigned width, bool store) {
+    const std::uint64_t lo = store ? layout_.write_lo : layout_.read_lo;
+    const int bias = mem_bias(lo);
+    const Simple& base = addr.a;
+    const std::int64_t off = addr.op == Op::none ? 0 : addr.b.c;
+    const bool simple = base.k == Kind::greg && (addr.op == Op::none || (addr.op == Op::add && addr.b.k == Kind::konst));
+    if (simple && fits32(off) && covered(base.r, off, off + width, store)) {
+      if (!traced_) {
+        if (is_reg(base)) return g_.r15 + hreg(reg_index(base)) + static_cast<int>(off);
+        g_.mov(g_.rax, mem64(base));
+        return g_.r15 + g_.rax + static_cast<int>(off);
+      }
+      addr_to_rax(addr, bias);
+    } else {
+      addr_to_rax(addr, bias);
+      check_range(lo, width, store ? FaultKind::store_out_of_range : FaultKind::load_out_of_range, bias);
+    }
+    if (traced_) log_words(width, store, bias);
+    return g_.r15 + g_.rax + bias;
+  }
+  bool covered(unsigned g, std::int64_t lo, std::int64_t hi, bool store) const {
+    for (const Hull& h : hulls_)
+      if (h.g == g && h.lo <= lo && hi <= h.hi && (h.store == store || (h.store && layout_.write_lo >= layout_.read_lo)))
+        return true;
+    return false;
+  }
+  void forget_hulls(unsigned g) {
+    std::erase_if(hulls_, [g](const Hull& h) { return h.g == g; });
+  }
+  void check_hull(const Hull& h, std::uint64_t pc, unsigned uncharged) {
+    const Xbyak::Label& fail = cold([this, pc, uncharged] {
+      uncharge(uncharged);
+      mov_imm(g_.rax, static_cast<std::int64_t>(pc));
+      g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+    });
+    const std::uint64_t lo = h.store ? layout_.write_lo : layout_.read_lo;
+    const auto span = static_cast<std::uint64_t>(h.hi - h.lo);
+    if (layout_.size < span || layout_.size - span < lo) {
+      g_.jmp(fail, Xbyak::CodeGenerator::T_NEAR);
+      return;
+    }
+    const std::uint64_t limit = layout_.size - span - lo;
+    const value first{Op::add, Simple{Kind::greg, h.g, 0}, Simple{Kind::konst, 0, h.lo}};
+    if (lo <= 0x7fffffffULL) {
+      addr_to_rax(first, static_cast<int>(lo));
+    } else {
+      addr_to_rax(first, 0);
+      g_.sub(g_.rax, g_.qword[g_.rip + pool_[lo]]);
+    }
+    if (limit <= 0x7fffffffULL) g_.cmp(g_.rax, static_cast<std::uint32_t>(limit));
+    else g_.cmp(g_.rax, g_.qword[g_.rip + pool_[limit]]);
+    g_.ja(fail, Xbyak::CodeGenerator::T_NEAR);
+  }
+  // rax + bias = the faulting address.
+  const Xbyak::Label& fault_stub(FaultKind kind, int bias = 0) {
     const unsigned unch = n_ - k_;
     const std::uint64_t pc = pc_;
-    return cold([this, unch, pc, kind] {
+    return cold([this, unch, pc, kind, bias, borrowed = borrowed_] {
+      for (const Borrow& b : borrowed) g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
       uncharge(unch);
-      g_.mov(g_.qword[g_.rbx + ctx_off::exit_addr], g_.rax);
+      if (bias) g_.lea(g_.rax, g_.ptr[g_.rax + bias]);
+      g_.mov(g_.qword[g_.rsp + ctx_off::exit_addr], g_.rax);
       set_pc_imm(pc);
-      g_.mov(g_.qword[g_.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
-      g_.mov(g_.qword[g_.rbx + ctx_off::exit_aux], static_cast<std::uint32_t>(kind));
+      g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
+      g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(kind));
       g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
     });
   }
   // Trace mode: append the aligned word(s) that [rax, rax + width) touches (before a store writes them).
-  void log_words(unsigned width, bool is_store) {
+  void log_words(unsigned width, bool is_store, int bias) {
     Xbyak::Label done;
     if (is_store && width == 8) {  // an aligned 8-byte store logs nothing
       g_.test(g_.al, 7);
@@ -1072,7 +1243,7 @@ class Emitter {
     }
     g_.mov(g_.rdx, g_.rax);
     g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
-    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx]);
+    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
     g_.mov(g_.qword[g_.r13], g_.rdx);
     g_.add(g_.r13, 8);
     if (width > 1) {
@@ -1082,7 +1253,7 @@ class Emitter {
       g_.jz(done, Xbyak::CodeGenerator::T_NEAR);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
-      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx]);
+      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
       g_.mov(g_.qword[g_.r13], g_.rdx);
       g_.add(g_.r13, 8);
     }
@@ -1090,14 +1261,29 @@ class Emitter {
   }
 
   Xbyak::CodeGenerator& g_;
-  const RegMap& map_;
+  const RegMap& base_map_;  // the mapping between instructions
+  RegMap map_;              // the current one (borrowed guest host registers read as -1)
+  struct Borrow {
+    std::uint8_t g, h;  // guest register, its host register
+  };
+  std::vector<Borrow> borrowed_;
+  int arm_depth_ = 0;  // inside a select/if_ arm: code there runs conditionally
+  // The last load (re-emitted into rd's host register when its value goes straight there).
+  struct LastLoad {
+    std::size_t start = ~std::size_t{0}, end = 0;
+    unsigned width = 8;
+    bool is_signed = false;
+    Xbyak::RegExp at;
+    std::uint8_t temp = 0;
+  } last_load_;
+  Hulls hulls_;  // proven base registers
   MemLayout layout_;
   bool traced_;
   LabelOf label_of_;
 
   std::uint64_t pc_ = 0;
   unsigned len_ = 4, k_ = 0, n_ = 1;
-  unsigned temps_used_ = 0;
+  std::uint32_t temps_used_ = 0;  // bit per host register index
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;

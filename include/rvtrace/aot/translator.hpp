@@ -2,12 +2,14 @@
 // Whole-program translation, before the run, of a DecodedProgram into x86_64 with the Emitter.
 //
 // Layout of the generated code:
-//  - enter(Context*, host_target): saves callee-saved registers, loads the fixed and mapped registers,
-//    jumps to the target; exit_common / exit_nostore write the state back and return.
+//  - enter(Context*, host_target): saves callee-saved registers, copies the Context into its stack frame
+//    (rsp addresses it), loads the fixed and mapped registers, jumps to the target; exit_common /
+//    exit_nostore write the state back, copy the Context back and return.
 //  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
 //    blocks. A block starts with `sub r14, n; jb limit_exit`: steps are charged per block, and a
 //    block that would cross until_step exits to the runtime (which finishes with the interpreter).
-//    Direct branches/jal jump straight to their target's entry.
+//    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
+//    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
 //  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
 //    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
 //  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
@@ -60,16 +62,78 @@ inline bool direct_target(std::uint16_t id) {
          id == id_of<Bge>() || id == id_of<Bltu>() || id == id_of<Bgeu>();
 }
 
+// Plain loads/stores (base rs1 + imm): their width, 0 for anything else.
+inline unsigned access_width(std::uint16_t id, bool& store) {
+  using namespace isa;
+  store = false;
+  if (id == id_of<Lb>() || id == id_of<Lbu>()) return 1;
+  if (id == id_of<Lh>() || id == id_of<Lhu>()) return 2;
+  if (id == id_of<Lw>() || id == id_of<Lwu>()) return 4;
+  if (id == id_of<Ld>()) return 8;
+  store = true;
+  if (id == id_of<Sb>()) return 1;
+  if (id == id_of<Sh>()) return 2;
+  if (id == id_of<Sw>()) return 4;
+  if (id == id_of<Sd>()) return 8;
+  store = false;
+  return 0;
+}
+
+// Bounds-check hoisting for a block: accesses with the same base register, unchanged in between (and no
+// ecall in between), share one hull check at the first of them, per window (loads, stores) that has at
+// least two. Returns the hulls to prove before each instruction of the block.
+inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
+  std::vector<Emitter::Hulls> plan(block.size());
+  struct Group {
+    bool open = false;
+    std::size_t k0 = 0;
+    unsigned n[2] = {0, 0};
+    std::int64_t lo[2] = {0, 0}, hi[2] = {0, 0};
+  };
+  std::array<Group, 32> groups{};
+  auto close = [&](unsigned g) {
+    Group& gr = groups[g];
+    if (gr.open)
+      for (int st = 0; st < 2; ++st)
+        if (gr.n[st] >= 2) plan[gr.k0].push_back({static_cast<std::uint8_t>(g), st == 1, gr.lo[st], gr.hi[st]});
+    gr = Group{};
+  };
+  for (std::size_t k = 0; k < block.size(); ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (d.id == isa::id_of<isa::Ecall>())
+      for (unsigned g = 1; g < 32; ++g) close(g);
+    bool store = false;
+    if (const unsigned w = access_width(d.id, store); w && d.ops.rs1 != 0) {
+      Group& gr = groups[d.ops.rs1];
+      if (!gr.open) gr.open = true, gr.k0 = k;
+      const int st = store ? 1 : 0;
+      const std::int64_t lo = d.ops.imm, hi = lo + w;
+      if (gr.n[st]++ == 0) gr.lo[st] = lo, gr.hi[st] = hi;
+      gr.lo[st] = std::min(gr.lo[st], lo), gr.hi[st] = std::max(gr.hi[st], hi);
+    }
+    if (d.ops.rd != 0) close(d.ops.rd);  // (conservative: any instruction with an rd field)
+  }
+  for (unsigned g = 1; g < 32; ++g) close(g);
+  return plan;
+}
+
 // The most used guest registers get host registers: a static count over the primary stream in which
-// an instruction inside a loop (the range of a backward branch or jal) counts 16 times.
+// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal) around
+// it, at most 4: inner loops decide.
 inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary, bool traced) {
   const std::size_t slots = prog.slots.size();
-  std::vector<std::uint32_t> weight(slots, 1);
+  std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
     const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
-    for (std::size_t j = i >= back ? i - back : 0; j <= i; ++j) weight[j] = 16;
+    const std::size_t head = i >= back ? i - back : 0;
+    loop_end[head] = std::max(loop_end[head], i + 1);
   }
+  std::vector<std::uint8_t> depth(slots, 0);
+  for (std::size_t h = 0; h < slots; ++h)
+    for (std::size_t j = h; j < loop_end[h]; ++j) depth[j] = static_cast<std::uint8_t>(std::min(depth[j] + 1, 4));
+  std::vector<std::uint64_t> weight(slots);
+  for (std::size_t i = 0; i < slots; ++i) weight[i] = std::uint64_t{1} << (4 * depth[i]);
   std::array<std::uint64_t, 32> count{};
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i] || !prog.slots[i].legal()) continue;
@@ -135,27 +199,41 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // ---- runtime glue ----
   const void* enter = g.getCurr();
+  // The Context is copied into this frame: rsp addresses it (16-byte aligned for the ecall thunk).
+  static_assert(sizeof(Context) % 8 == 0);
+  constexpr int ctx_words = static_cast<int>(sizeof(Context) / 8);
+  constexpr int frame = (static_cast<int>(sizeof(Context)) + 15) & ~15;
   for (const auto& r : {g.rbx, g.rbp, g.r12, g.r13, g.r14, g.r15}) g.push(r);
-  g.sub(g.rsp, 8);  // keep rsp 16-byte aligned for the ecall thunk
-  g.mov(g.rbx, g.rdi);
-  g.mov(g.r15, g.qword[g.rbx + ctx_off::mem_base]);
-  g.mov(g.r14, g.qword[g.rbx + ctx_off::budget]);
-  if (traced) g.mov(g.r13, g.qword[g.rbx + ctx_off::cursor]);
+  g.push(g.rdi);  // the caller's Context
+  g.sub(g.rsp, frame);
+  for (int i = 0; i < ctx_words; ++i) {
+    g.mov(g.rdx, g.qword[g.rdi + 8 * i]);
+    g.mov(g.qword[g.rsp + 8 * i], g.rdx);
+  }
+  g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
+  g.mov(g.r14, g.qword[g.rsp + ctx_off::budget]);
+  if (traced) g.mov(g.r13, g.qword[g.rsp + ctx_off::cursor]);
+  g.mov(g.rax, g.rsi);  // rsi may hold a guest register
   em.load_mapped();
-  g.jmp(g.rsi);
+  g.jmp(g.rax);
 
   g.L(em.exit_common);
   em.store_mapped();
   g.L(em.exit_nostore);
-  g.mov(g.qword[g.rbx + ctx_off::budget], g.r14);
-  if (traced) g.mov(g.qword[g.rbx + ctx_off::cursor], g.r13);
-  g.add(g.rsp, 8);
+  g.mov(g.qword[g.rsp + ctx_off::budget], g.r14);
+  if (traced) g.mov(g.qword[g.rsp + ctx_off::cursor], g.r13);
+  g.mov(g.rdi, g.qword[g.rsp + frame]);
+  for (int i = 0; i < ctx_words; ++i) {
+    g.mov(g.rdx, g.qword[g.rsp + 8 * i]);
+    g.mov(g.qword[g.rdi + 8 * i], g.rdx);
+  }
+  g.add(g.rsp, frame + 8);
   for (const auto& r : {g.r15, g.r14, g.r13, g.r12, g.rbp, g.rbx}) g.pop(r);
   g.ret();
 
   g.L(em.to_interp_rax);
-  g.mov(g.qword[g.rbx + ctx_off::pc], g.rax);
-  g.mov(g.qword[g.rbx + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+  g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+  g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
   g.jmp(em.exit_common, N);
 
   g.L(em.dispatch_rax);  // rax = guest target pc
@@ -190,9 +268,11 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     g.sub(g.r14, n);
     g.jb(limit_exit(n, pc), N);
   };
-  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n) -> bool {
+  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls) -> bool {
     const isa::Decoded& d = prog.slots[i];
     em.begin(pc_of(i), d.ops.len, k, n);
+    if (hulls)
+      for (const Emitter::Hull& h : *hulls) em.prove(h);
     detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
@@ -221,6 +301,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
+    const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
     g.L(entry[b]);
     charge(n, pc_of(b));
     bool stops = false;
@@ -230,13 +311,14 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         g.L(body[i]);
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        em.cold([&, i, rest, pc] {  // mid-block entry: charge the rest of the block
+        em.cold([&, i, rest, pc, hulls = em.hulls()] {  // mid-block entry: charge the rest of the block
           g.L(entry[i]);
           charge(rest, pc);
+          em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
           g.jmp(body[i], Xbyak::CodeGenerator::T_NEAR);
         });
       }
-      stops = emit_insn(i, k, n);
+      stops = emit_insn(i, k, n, &plan[k]);
     }
     if (!stops) {
       const std::size_t last = block.back();
@@ -250,7 +332,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (!prog.executable[i] || primary[i]) continue;
     g.L(entry[i]);
     charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+    if (!emit_insn(i, 0, 1, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
   }
   em.emit_cold();
 

@@ -168,13 +168,13 @@ class TraceFileWriter {
   }
   void put(const void* p, std::size_t n) {
     written_ += n;
-    if (buf_.size() + n <= buffer_bytes) {
+    if (buf_.size() + n <= buffer_bytes && n < buffer_bytes / 16) {
       const auto* c = static_cast<const unsigned char*>(p);
       buf_.insert(buf_.end(), c, c + n);
       return;
     }
     flush();
-    if (n >= buffer_bytes / 2) write_all(p, n);
+    if (n >= buffer_bytes / 16) write_all(p, n);  // large pieces (chunk logs) go straight out
     else buf_.insert(buf_.end(), static_cast<const unsigned char*>(p), static_cast<const unsigned char*>(p) + n);
   }
   void flush() {

@@ -24,17 +24,19 @@ class WordHash {
     ++n_;
   }
   void add(std::span<const std::uint64_t> ws) {
-    // Two independent lanes (even/odd words) double throughput; folded into acc_ at the end.
-    std::uint64_t a = acc_, b = acc_ ^ p3;
+    // Four independent lanes (words i mod 4) keep the multipliers busy; folded into acc_ at the end.
+    std::uint64_t a = acc_, b = acc_ ^ p3, c = acc_ + p2, d = acc_ - p1;
     const std::uint64_t* p = ws.data();
     std::size_t n = ws.size(), i = 0;
-    for (; i + 2 <= n; i += 2) {
+    for (; i + 4 <= n; i += 4) {
       a = rotl(a ^ round(p[i]), 27) * p1 + p4;
       b = rotl(b ^ round(p[i + 1]), 27) * p1 + p4;
+      c = rotl(c ^ round(p[i + 2]), 27) * p1 + p4;
+      d = rotl(d ^ round(p[i + 3]), 27) * p1 + p4;
     }
-    acc_ = a ^ rotl(b, 31) * p2;
+    acc_ = a ^ rotl(b, 31) * p2 ^ rotl(c, 17) * p3 ^ rotl(d, 41) * p5;
+    n_ += i;
     for (; i < n; ++i) add(p[i]);
-    n_ += n - (n & 1);
   }
   // Words stored in a byte buffer (file mapping), little-endian host.
   void add_bytes_as_words(const void* data, std::size_t nwords) {

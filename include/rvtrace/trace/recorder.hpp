@@ -13,7 +13,8 @@
 // Sink: any class with
 //     void chunk(const Checkpoint& c, std::span<const std::uint64_t> log);   // chunk by chunk
 //     void finish(const TraceInfo& info, const Checkpoint& final_state);      // once, at the end
-// (MemoryTrace in memory_trace.hpp, TraceFileWriter in file.hpp).
+// (MemoryTrace in memory_trace.hpp, TraceFileWriter in file.hpp). chunk() is called on a second
+// thread, in chunk order, while the engine runs the next chunk; finish() on the caller's thread.
 //
 // How runs end (TraceInfo::stop):
 //  - exit / ebreak: the stopping step is the last step of the trace (it may end a chunk exactly:
@@ -26,9 +27,15 @@
 //  - step limit (RecordOptions::max_steps): like a fault without a fault.
 // The final checkpoint (index num_chunks) is the state after the last step, with an empty log.
 #include <algorithm>
+#include <array>
 #include <concepts>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -86,14 +93,105 @@ inline std::size_t consumed_words(const DecodedProgram& code, const isa::CpuStat
 }
 }  // namespace detail
 
+namespace detail {
+// Hands finished chunks (checksum + sink) to a second thread, so that the engine can run the next
+// chunk meanwhile: the log is gigabytes per second and hashing/writing it costs more than producing
+// it. Two chunk buffers alternate; the sink sees chunks in order, from one thread at a time.
+template <class Sink>
+class ChunkPipeline {
+ public:
+  ChunkPipeline(Sink& sink, std::size_t buffer_words) : sink_(sink) {
+    for (auto& b : buffers_) b.resize(buffer_words);
+    worker_ = std::thread([this] { work(); });
+  }
+  ChunkPipeline(const ChunkPipeline&) = delete;
+  ~ChunkPipeline() { stop(); }
+
+  // A buffer the engine may fill now (waits until the sink is done with it).
+  std::uint64_t* acquire() {
+    std::unique_lock lk(m_);
+    cv_.wait(lk, [&] { return !busy_[next_] || error_; });
+    rethrow_locked();
+    return buffers_[next_].data();
+  }
+  std::size_t capacity() const { return buffers_[0].size(); }
+  // The buffer from acquire() now holds `used` words of chunk `cp`'s log.
+  void submit(const Checkpoint& cp, std::size_t used) {
+    std::lock_guard lk(m_);
+    busy_[next_] = true;
+    jobs_.push_back(Job{cp, next_, used});
+    next_ ^= 1;
+    cv_.notify_all();
+  }
+  // Waits until every submitted chunk is in the sink; rethrows the sink's error if any.
+  void drain() {
+    std::unique_lock lk(m_);
+    cv_.wait(lk, [&] { return (!busy_[0] && !busy_[1]) || error_; });
+    rethrow_locked();
+  }
+
+ private:
+  struct Job {
+    Checkpoint cp;
+    unsigned buffer;
+    std::size_t used;
+  };
+  void work() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lk(m_);
+        cv_.wait(lk, [&] { return !jobs_.empty() || quit_; });
+        if (jobs_.empty()) return;
+        job = jobs_.front();
+        jobs_.pop_front();
+      }
+      try {
+        const std::span<const std::uint64_t> words(buffers_[job.buffer].data(), job.used);
+        job.cp.checksum = chunk_checksum(job.cp, words);
+        sink_.chunk(job.cp, words);
+      } catch (...) {
+        std::lock_guard lk(m_);
+        error_ = std::current_exception();
+      }
+      std::lock_guard lk(m_);
+      busy_[job.buffer] = false;
+      cv_.notify_all();
+    }
+  }
+  void rethrow_locked() {
+    if (error_) std::rethrow_exception(error_);
+  }
+  void stop() {
+    {
+      std::lock_guard lk(m_);
+      quit_ = true;
+      cv_.notify_all();
+    }
+    if (worker_.joinable()) worker_.join();
+  }
+
+  Sink& sink_;
+  std::array<std::vector<std::uint64_t>, 2> buffers_;
+  std::array<bool, 2> busy_{};
+  unsigned next_ = 0;
+  std::deque<Job> jobs_;  // at most two: one per buffer
+  bool quit_ = false;
+  std::exception_ptr error_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::thread worker_;
+};
+}  // namespace detail
+
 template <class Sink, class Engine>
   requires std::invocable<Engine&, isa::CpuState&, std::uint64_t&, std::uint64_t, LoggingMemory&>
 RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, Engine&& engine,
                  const RecordOptions& opt = {}) {
   const std::uint64_t n = opt.chunk_steps;
   check_chunk_steps(n);
-  std::vector<std::uint64_t> buf(static_cast<std::size_t>(max_log_words_per_step * n + 16));
-  LoggingMemory mem(proc.memory, proc.syscalls, buf.data());
+  detail::ChunkPipeline<Sink> pipe(sink, static_cast<std::size_t>(max_log_words_per_step * n + 16));
+  LoggingMemory mem(proc.memory, proc.syscalls, nullptr);
 
   TraceInfo info;
   info.chunk_steps = n;
@@ -105,25 +203,25 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
     Checkpoint cp = Checkpoint::at(st, steps);
     cp.log_offset = log_total;
     const isa::CpuState start = st;
-    mem.set_cursor(buf.data());
+    std::uint64_t* const buf = pipe.acquire();
+    mem.set_cursor(buf);
     const std::uint64_t until = std::min((chunk + 1) * n, opt.max_steps);
     r = engine(st, steps, until, mem);
-    std::size_t used = static_cast<std::size_t>(mem.cursor() - buf.data());
-    if (used > buf.size()) throw std::logic_error("recorder: chunk log overflow");
+    std::size_t used = static_cast<std::size_t>(mem.cursor() - buf);
+    if (used > pipe.capacity()) throw std::logic_error("recorder: chunk log overflow");
     if (r.reason == StopReason::paused && steps != until)
       throw std::logic_error("recorder: engine paused before the requested step");
     if (r.reason == StopReason::fault && steps > cp.step)
-      used = detail::consumed_words(code, start, cp.step, steps, {buf.data(), used});
+      used = detail::consumed_words(code, start, cp.step, steps, {buf, used});
     if (steps > cp.step) {  // a fault on the first step of a chunk leaves it empty: no chunk
       cp.log_words = used;
-      const std::span<const std::uint64_t> words(buf.data(), used);
-      cp.checksum = chunk_checksum(cp, words);
-      sink.chunk(cp, words);
+      pipe.submit(cp, used);
       log_total += used;
       ++info.num_chunks;
     }
     if (r.reason != StopReason::paused || steps >= opt.max_steps) break;
   }
+  pipe.drain();
   info.total_steps = steps;
   info.log_words = log_total;
   switch (r.reason) {
