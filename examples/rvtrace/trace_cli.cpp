@@ -170,14 +170,23 @@ int TraceCommands::cmd_trace(const Finish& finish) {
   return finish(r, max_steps);
 }
 
-int TraceCommands::cmd_replay() {
-  TraceFile file(trace_path);
-  const guest::Program prog = guest::load_elf_file(elf);
-  file.check_program(prog, elf);
-  const DecodedProgram code = decode_program(prog);
+// What replay and verify both start from: the trace file, checked against its ELF.
+struct TraceCommands::Opened {
+  TraceFile file;
+  DecodedProgram code;
   ReplayOptions opt;
-  opt.threads = default_threads(threads);
-  opt.progress = progress || ::isatty(2);
+  explicit Opened(const TraceCommands& c) : file(c.trace_path) {
+    const guest::Program prog = guest::load_elf_file(c.elf);
+    file.check_program(prog, c.elf);
+    code = decode_program(prog);
+    opt.threads = default_threads(c.threads);
+    opt.progress = c.progress || ::isatty(2);
+  }
+};
+
+int TraceCommands::cmd_replay() {
+  const Opened opened(*this);
+  const auto& [file, code, opt] = opened;
   Output output(out);
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -198,13 +207,8 @@ int TraceCommands::cmd_replay() {
 
 int TraceCommands::cmd_verify() {
   try {
-    TraceFile file(trace_path);
-    const guest::Program prog = guest::load_elf_file(elf);
-    file.check_program(prog, elf);
-    const DecodedProgram code = decode_program(prog);
-    ReplayOptions opt;
-    opt.threads = default_threads(threads);
-    opt.progress = progress || ::isatty(2);
+    const Opened opened(*this);
+    const auto& [file, code, opt] = opened;
     try {
       verify(code, file.view(), opt);
     } catch (const InputError& e) {

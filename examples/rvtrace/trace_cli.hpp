@@ -34,6 +34,7 @@ class TraceCommands {
   std::string trace_path, policy = "digest";
   unsigned threads = 0;
 
+  struct Opened;  // a trace file opened and checked against its ELF (replay, verify)
   int cmd_trace(const Finish& finish);
   int cmd_replay();
   int cmd_verify();

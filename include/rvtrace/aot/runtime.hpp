@@ -121,12 +121,7 @@ class AotRunner {
  private:
   RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (!interp_) interp_.emplace(code_.program(), mem_);
-    interp_->state = cpu;
-    interp_->steps = steps;
-    const RunResult r = interp_->run(until_step);
-    cpu = interp_->state;
-    steps = interp_->steps;
-    return r;
+    return interp_->run_from(cpu, steps, until_step);
   }
   // Called from native code for ecall; returns nonzero to leave native code (exit_kind set).
   static std::uint64_t ecall_thunk(Context* c) noexcept {

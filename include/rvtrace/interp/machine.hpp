@@ -73,6 +73,17 @@ class Machine : public isa::ScalarOps {
     return r;
   }
 
+  // Run from an outside state (registers, pc, steps retired) and hand it back: how other engines
+  // (the recorder, the AOT runtime's fallback) use the interpreter for a stretch of steps.
+  RunResult run_from(isa::CpuState& s, std::uint64_t& steps_retired, std::uint64_t until_step) {
+    state = s;
+    steps = steps_retired;
+    const RunResult r = run(until_step);
+    s = state;
+    steps_retired = steps;
+    return r;
+  }
+
   // ---- the op vocabulary (arithmetic comes from ScalarOps) ----
   value x(unsigned r) const { return state.x[r]; }
   void set_x(unsigned r, value v) {

@@ -62,12 +62,7 @@ class InterpreterEngine {
   explicit InterpreterEngine(const DecodedProgram& code) : code_(code) {}
   RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
     if (!m_ || &m_->memory() != &mem) m_.emplace(code_, mem);
-    m_->state = s;
-    m_->steps = steps;
-    const RunResult r = m_->run(until);
-    s = m_->state;
-    steps = m_->steps;
-    return r;
+    return m_->run_from(s, steps, until);
   }
 
  private:
