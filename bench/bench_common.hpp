@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -81,6 +82,44 @@ inline void report_steps(benchmark::State& state, std::uint64_t steps_per_iterat
   state.counters["steps/s"] =
       benchmark::Counter(static_cast<double>(steps_per_iteration), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["steps"] = static_cast<double>(steps_per_iteration);
+}
+
+// Steps/s measured by the benchmarks of this run, by benchmark name ("qemu/keccak", ...), so later
+// benchmarks can report ratios to earlier ones measured in the same run.
+inline std::map<std::string, double>& measured() {
+  static std::map<std::string, double> m;
+  return m;
+}
+
+// The qemu-riscv64 (user mode) command line running the guest.
+inline std::vector<std::string> qemu_command(const Guest& g) {
+  std::vector<std::string> cmd{RVTRACE_QEMU, elf_path(g)};
+  cmd.insert(cmd.end(), g.args.begin(), g.args.end());
+  return cmd;
+}
+
+// The guest under qemu-riscv64 (register with UseManualTime()); records measured()["qemu/NAME"].
+inline void BM_Qemu(benchmark::State& state, const Guest& g) {
+  const std::uint64_t steps = count_steps(g);
+  const auto cmd = qemu_command(g);
+  double total = 0;
+  for (auto _ : state) {
+    const double t = time_command(cmd);
+    total += t;
+    state.SetIterationTime(t);
+  }
+  report_steps(state, steps);
+  if (state.iterations() > 0) measured()["qemu/" + std::string(g.name)] = steps * state.iterations() / total;
+}
+
+// qemu steps/s of the guest: measured earlier in this run by BM_Qemu, else now (mean of 3 runs).
+inline double qemu_steps_per_second(const Guest& g) {
+  const std::string key = "qemu/" + std::string(g.name);
+  if (auto it = measured().find(key); it != measured().end()) return it->second;
+  const auto cmd = qemu_command(g);
+  double total = 0;
+  for (int i = 0; i < 3; ++i) total += time_command(cmd);
+  return measured()[key] = 3.0 * count_steps(g) / total;
 }
 
 }  // namespace rvbench

@@ -40,13 +40,7 @@ void BM_Aot(benchmark::State& state, const Guest& g) {
   state.counters["translate_ms"] = compiled.translate_seconds() * 1e3;
 }
 
-void BM_Qemu(benchmark::State& state, const Guest& g) {
-  const std::uint64_t steps = count_steps(g);
-  std::vector<std::string> cmd{RVTRACE_QEMU, elf_path(g)};
-  cmd.insert(cmd.end(), g.args.begin(), g.args.end());
-  for (auto _ : state) state.SetIterationTime(time_command(cmd));
-  report_steps(state, steps);
-}
+// BM_Qemu: in bench_common.hpp (shared with bench_trace).
 
 void BM_Native(benchmark::State& state, const Guest& g) {
   const std::uint64_t steps = count_steps(g);

@@ -186,16 +186,44 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
   }
 
+  // Only slots that a direct jump or a fallthrough names get an Xbyak label; every other slot just
+  // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
+  std::vector<bool> referenced(slots, false);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i]) continue;
+    const isa::Decoded& d = prog.slots[i];
+    if (leader[i]) referenced[i] = true;
+    if (detail::direct_target(d.id)) {
+      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+      if (prog.fetchable(t)) referenced[prog.index(t)] = true;
+    }
+    if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
+  }
+
   Translation tr;
   tr.map = detail::allocate_registers(prog, primary, traced);
   tr.table.assign(slots, nullptr);
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
 
-  std::vector<Xbyak::Label> entry(slots), body(slots);
-  Emitter em(g, tr.map, layout, traced, [&](std::uint64_t pc) -> const Xbyak::Label* {
-    return prog.fetchable(pc) ? &entry[prog.index(pc)] : nullptr;
+  std::vector<Xbyak::Label> entry(slots);  // defined only where referenced
+  std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
+  auto define_entry = [&](std::size_t i) {
+    if (referenced[i]) g.L(entry[i]);
+    slot_addr[i] = g.getCurr();
+  };
+  std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
+  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> const Xbyak::Label* {
+    if (!prog.fetchable(pc)) return nullptr;
+    if (referenced[prog.index(pc)]) return &entry[prog.index(pc)];
+    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
+    Emitter& e = *emitter;
+    return &e.cold([&e, &g, pc] {
+      e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+      g.jmp(e.dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+    });
   });
+  Emitter& em = *emitter;
 
   // ---- runtime glue ----
   const void* enter = g.getCurr();
@@ -302,20 +330,20 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
-    g.L(entry[b]);
+    define_entry(b);
     charge(n, pc_of(b));
     bool stops = false;
     for (unsigned k = 0; k < n; ++k) {
       const std::size_t i = block[k];
       if (k > 0) {
-        g.L(body[i]);
+        body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
         em.cold([&, i, rest, pc, hulls = em.hulls()] {  // mid-block entry: charge the rest of the block
-          g.L(entry[i]);
+          define_entry(i);
           charge(rest, pc);
           em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
-          g.jmp(body[i], Xbyak::CodeGenerator::T_NEAR);
+          g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
         });
       }
       stops = emit_insn(i, k, n, &plan[k]);
@@ -330,7 +358,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   // Other slots (the middle of 4-byte instructions): one-instruction blocks.
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
-    g.L(entry[i]);
+    define_entry(i);
     charge(1, pc_of(i));
     if (!emit_insn(i, 0, 1, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
   }
@@ -339,7 +367,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   // ---- the pc -> host table, then W^X ----
   const void* interp_stub = em.to_interp_rax.getAddress();
   for (std::size_t i = 0; i < slots; ++i) {
-    tr.table[i] = prog.executable[i] ? static_cast<const void*>(entry[i].getAddress()) : interp_stub;
+    tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
     if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
   }
   g.setProtectModeRE();

@@ -1,0 +1,195 @@
+// AOT translation time for a large program: ~1 MiB of synthetic RV64IMAC text (the random-program
+// generator of tests/differential, thinned out to a compiled-code-like mix: ALU, loads/stores, forward
+// branches within range, jal/jalr and auipc+jalr, compressed parcels, a few M, AMO and fences), in a
+// synthetic guest::Program (no ELF).
+//   decode                 decode_program (the interpreter's decoded table, which AOT translates from)
+//   translate/trace:0|1    aot::CompiledProgram construction (translation + making the code executable)
+// Counters: ms (per run), ms_per_MiB (of guest text), text_KiB, code_bytes (host code), blocks, and the
+// instruction mix of the text (percent).
+// Run: build/bin/bench_translate --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string_view>
+
+#include "../tests/differential/random_program.hpp"
+#include "rvtrace/aot/runtime.hpp"
+#include "rvtrace/guest/elf.hpp"
+#include "rvtrace/guest/loader.hpp"
+#include "rvtrace/guest/memory.hpp"
+#include "rvtrace/interp/program.hpp"
+
+namespace {
+using namespace rvtrace;
+using clock_type = std::chrono::steady_clock;
+double since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
+
+// Text size: 1 MiB (RVTRACE_TRANSLATE_KIB=N for another size, e.g. to check that time is linear in it).
+std::size_t target_text_bytes() {
+  const char* e = std::getenv("RVTRACE_TRANSLATE_KIB");
+  return (e && *e ? std::strtoull(e, nullptr, 0) : 1024) << 10;
+}
+constexpr std::uint64_t text_base = randprog::text_base;  // layout() links the text there
+
+struct Synthetic {
+  guest::Program prog;
+  std::unique_ptr<guest::GuestMemory> memory;  // the program mapped: gives the AOT memory layout
+  std::size_t text_bytes = 0;
+  // Instruction mix (counts of the random sequence + prologue/epilogue are negligible).
+  double insns = 0, compressed = 0, loads = 0, stores = 0, branches = 0, jumps = 0, muldiv = 0, atomic = 0;
+};
+
+std::string_view name_of(const randprog::Insn& i) {
+  const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
+  return isa::name_of(d.id);
+}
+bool is_mem(std::string_view n) {
+  return n == "lb" || n == "lh" || n == "lw" || n == "ld" || n == "lbu" || n == "lhu" || n == "lwu" || n == "sb" ||
+         n == "sh" || n == "sw" || n == "sd";
+}
+bool is_muldiv(std::string_view n) { return n.starts_with("mul") || n.starts_with("div") || n.starts_with("rem"); }
+bool is_atomic(std::string_view n) { return n.starts_with("amo") || n.starts_with("lr") || n.starts_with("sc"); }
+
+// The generator draws every instruction kind about equally (a fuzzer's mix: ~14% AMO, ~10% M); for a
+// compiled-code-like mix, keep every group with a load/store or a control transfer, half of the
+// plain-ALU groups, a quarter of the M groups, 1/20 of the AMO/LR/SC/fence groups. Control transfers
+// are re-targeted (a removed target group becomes the next kept one: still forward, never farther).
+constexpr double keep_ratio = 0.445;  // fraction of the text kept (measured), to size the generation
+void thin_out(randprog::Program& p) {
+  std::mt19937_64 rng(3);
+  std::vector<std::size_t> new_index(p.groups.size() + 1);
+  std::vector<randprog::Group> kept;
+  for (std::size_t g = 0; g < p.groups.size(); ++g) {
+    bool mem = false, ctl = false, md = false, other = false;
+    for (auto& i : p.groups[g]) {
+      if (i.log) continue;
+      const std::string_view n = name_of(i);
+      mem |= is_mem(n);
+      ctl |= i.encode_at != nullptr || n == "jal" || n == "jalr";
+      md |= is_muldiv(n);
+      other |= is_atomic(n) || n.starts_with("fence");
+    }
+    const unsigned one_in = other ? 20 : md ? 4 : (mem || ctl) ? 1 : 2;
+    new_index[g] = kept.size();
+    if (rng() % one_in == 0) kept.push_back(std::move(p.groups[g]));
+  }
+  new_index[p.groups.size()] = kept.size();
+  for (auto& grp : kept)
+    for (auto& i : grp)
+      if (i.target >= 0) i.target = static_cast<int>(new_index[std::min<std::size_t>(i.target, new_index.size() - 1)]);
+  p.groups = std::move(kept);
+}
+
+const Synthetic& synthetic() {
+  static const Synthetic s = [] {
+    Synthetic r;
+    // Size the sequence from a sample's bytes per instruction, so the text is ~1 MiB.
+    randprog::Program sample = randprog::Generator(1).generate(20000);
+    randprog::layout(sample);
+    const double bytes_per_insn = double(sample.text.size()) / sample.instructions();
+    randprog::Program p = randprog::Generator(2).generate(static_cast<std::size_t>(target_text_bytes() / bytes_per_insn / keep_ratio));
+    thin_out(p);
+    randprog::layout(p);
+    for (auto& grp : p.groups)
+      for (auto& i : grp) {
+        const std::string_view n = name_of(i);
+        r.insns += 1;
+        r.compressed += i.len == 2;
+        const bool load = n == "lb" || n == "lh" || n == "lw" || n == "ld" || n == "lbu" || n == "lhu" || n == "lwu";
+        const bool store = n == "sb" || n == "sh" || n == "sw" || n == "sd";
+        r.loads += load;
+        r.stores += store;
+        r.branches += n.size() >= 3 && n[0] == 'b';
+        r.jumps += n == "jal" || n == "jalr";
+        r.muldiv += is_muldiv(n);
+        r.atomic += is_atomic(n);
+      }
+    r.text_bytes = p.text.size();
+    r.prog.name = "synthetic";
+    r.prog.entry = text_base;
+    guest::Segment t;
+    t.vaddr = text_base, t.memsz = p.text.size(), t.bytes = p.text, t.read = true, t.exec = true;
+    guest::Segment d;  // a data segment above the text (the program is translated, never run)
+    d.vaddr = (text_base + p.text.size() + 0xffff) & ~std::uint64_t{0xffff};
+    d.memsz = 0x4000, d.read = true, d.write = true;
+    d.bytes.assign(d.memsz, 0);
+    r.prog.segments = {t, d};
+    r.prog.hash = guest::fnv1a64(p.text);
+    r.memory = std::make_unique<guest::GuestMemory>(std::uint64_t{64} << 20);
+    guest::map_program(r.prog, *r.memory);
+    return r;
+  }();
+  return s;
+}
+
+void report(benchmark::State& state, const Synthetic& s, double total) {
+  if (state.iterations() == 0) return;
+  const double ms = total / state.iterations() * 1e3;
+  state.counters["ms"] = ms;
+  state.counters["ms_per_MiB"] = ms * double(1 << 20) / s.text_bytes;
+  state.counters["text_KiB"] = s.text_bytes / 1024.0;
+}
+
+void mix(benchmark::State& state, const Synthetic& s) {
+  auto pct = [&](double v) { return 100.0 * v / s.insns; };
+  state.counters["insns"] = s.insns;
+  state.counters["%rvc"] = pct(s.compressed);
+  state.counters["%load"] = pct(s.loads);
+  state.counters["%store"] = pct(s.stores);
+  state.counters["%branch"] = pct(s.branches);
+  state.counters["%jal(r)"] = pct(s.jumps);
+  state.counters["%muldiv"] = pct(s.muldiv);
+  state.counters["%amo"] = pct(s.atomic);
+}
+
+void BM_Decode(benchmark::State& state) {
+  const Synthetic& s = synthetic();
+  double total = 0;
+  for (auto _ : state) {
+    const auto t0 = clock_type::now();
+    DecodedProgram code = decode_program(s.prog);
+    const double t = since(t0);
+    benchmark::DoNotOptimize(code);
+    total += t;
+    state.SetIterationTime(t);
+  }
+  report(state, s, total);
+  mix(state, s);
+}
+
+void BM_Translate(benchmark::State& state, bool trace) {
+  const Synthetic& s = synthetic();
+  const DecodedProgram code = decode_program(s.prog);
+  double total = 0, inner = 0;
+  std::size_t code_bytes = 0, blocks = 0;
+  for (auto _ : state) {
+    DecodedProgram copy = code;  // the constructor takes it by value: copy outside the timing
+    const auto t0 = clock_type::now();
+    aot::CompiledProgram compiled(std::move(copy), *s.memory, trace);
+    const double t = since(t0);
+    total += t;
+    inner += compiled.translate_seconds();
+    code_bytes = compiled.code_bytes();
+    blocks = compiled.blocks();
+    state.SetIterationTime(t);
+  }  // freeing the code: outside the timing
+  report(state, s, total);
+  if (state.iterations() == 0) return;
+  state.counters["translate_ms"] = inner / state.iterations() * 1e3;  // translate() alone (CompiledProgram's clock)
+  state.counters["code_bytes"] = static_cast<double>(code_bytes);
+  state.counters["blocks"] = static_cast<double>(blocks);
+}
+
+const int registered = [] {
+  benchmark::RegisterBenchmark("decode", BM_Decode)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(5);
+  for (bool trace : {false, true})
+    benchmark::RegisterBenchmark(trace ? "translate/trace:1" : "translate/trace:0", BM_Translate, trace)
+        ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(5);
+  return 0;
+}();
+}  // namespace
+
+BENCHMARK_MAIN();
