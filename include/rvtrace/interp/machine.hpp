@@ -148,7 +148,14 @@ class Machine : public isa::ScalarOps {
     limit_ = steps + 1;
   }
   void begin_step([[maybe_unused]] const isa::Operands& o) {
-    rec_ = StepRecord{};
+    // Only the fields a step may leave unset are reset (field by field: a whole-record
+    // assignment compiles to `rep stos`, which costs more than the rest of the step). step, pc,
+    // next_pc and insn are always set by end_step; rs1/rs2_value are written only for policies
+    // that read them (and then every step), so for the others they stay 0.
+    rec_.rd = 0;
+    rec_.rd_value = 0;
+    rec_.load = MemAccess{};
+    rec_.store = MemAccess{};
     if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
   }
   void end_step(std::size_t slot) {
