@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -118,8 +119,37 @@ class Emitter {
     Simple a, b;
   };
 
-  // Direct control targets: the label to jump to for a guest pc, nullptr if not executable.
-  using LabelOf = std::function<const Xbyak::Label*(std::uint64_t pc)>;
+  // Lightweight jump targets. A jump to a Ref is a rel32 jmp/jcc emitted with a zero displacement and
+  // patched once the Ref is bound (immediately when it already is; the rest in emit_cold). Xbyak labels
+  // cost hash-table work each, and 1 MiB of text needs about a million forward targets (cold stubs).
+  // The code buffer never moves (no AutoGrow), so offsets are final.
+  struct Ref {
+    std::uint32_t id = ~std::uint32_t{0};
+    explicit operator bool() const { return id != ~std::uint32_t{0}; }
+  };
+  Ref new_ref() {
+    ref_at_.push_back(kUnbound);
+    return Ref{static_cast<std::uint32_t>(ref_at_.size() - 1)};
+  }
+  // n consecutive Refs; returns the first one's id.
+  std::uint32_t new_refs(std::size_t n) {
+    const std::size_t first = ref_at_.size();
+    ref_at_.resize(first + n, kUnbound);
+    return static_cast<std::uint32_t>(first);
+  }
+  void bind(Ref r) { ref_at_[r.id] = g_.getSize(); }
+  void jmp(Ref r) {
+    g_.db(0xE9);
+    rel32(r);
+  }
+  void jcc(CC cc, Ref r) {
+    g_.db(0x0F);
+    g_.db(0x80 | cc_code(cc));
+    rel32(r);
+  }
+
+  // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
+  using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
       : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
@@ -201,9 +231,34 @@ class Emitter {
 
   // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
   void emit_cold() {
-    for (std::size_t i = 0; i < cold_.size(); ++i) {
-      g_.L(cold_labels_[i]);
-      cold_[i]();
+    for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
+      Cold c = std::move(cold_[i]);
+      bind(c.at);
+      switch (c.kind) {
+        case ColdKind::fn: c.f(); break;
+        case ColdKind::interp:
+          uncharge(c.unch);
+          mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
+          g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+          break;
+        case ColdKind::fault:
+          for (std::uint32_t j = 0; j < c.count; ++j) {
+            const Borrow b = borrow_pool_[c.first + j];
+            g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
+          }
+          uncharge(c.unch);
+          if (c.bias) g_.lea(g_.rax, g_.ptr[g_.rax + c.bias]);
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_addr], g_.rax);
+          set_pc_imm(c.pc);
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
+          g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+          break;
+        case ColdKind::entry:
+          entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
+          entry_stub(c.slot, c.unch, c.pc, entry_hulls_);
+          break;
+      }
     }
     cold_.clear();
     g_.align(8);
@@ -211,6 +266,11 @@ class Emitter {
       g_.L(lbl);
       g_.dq(v);
     }
+    for (const Site& s : sites_) {
+      if (ref_at_[s.ref] == kUnbound) throw std::logic_error("aot emitter: jump to an unbound target");
+      patch(s.at, ref_at_[s.ref]);
+    }
+    sites_.clear();
   }
 
   // ---- the op vocabulary ----
@@ -280,15 +340,15 @@ class Emitter {
     if (is_known(c)) return known(c) ? fa() : fb();
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
-    Xbyak::Label lelse, lend;
+    const Ref lelse = new_ref(), lend = new_ref();
     jcc(negate(emit_cmp(c)), lelse);
     ++arm_depth_;
     put(fa(), T);
-    g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
-    g_.L(lelse);
+    jmp(lend);
+    bind(lelse);
     put(fb(), T);
     --arm_depth_;
-    g_.L(lend);
+    bind(lend);
     return val(t);
   }
   template <class A, class B>
@@ -300,17 +360,17 @@ class Emitter {
       else felse();
       commit();
     } else {
-      Xbyak::Label lelse, lend;
+      const Ref lelse = new_ref(), lend = new_ref();
       jcc(negate(emit_cmp(c)), lelse);
       ++arm_depth_;
       fthen();
       commit();
-      g_.jmp(lend, Xbyak::CodeGenerator::T_NEAR);
-      g_.L(lelse);
+      jmp(lend);
+      bind(lelse);
       felse();
       commit();
       --arm_depth_;
-      g_.L(lend);
+      bind(lend);
     }
     --scope_;
   }
@@ -355,12 +415,12 @@ class Emitter {
     if (a.k == Kind::konst) {
       if ((static_cast<std::uint64_t>(a.c) & (width - 1)) == 0) return;
       mov_imm(g_.rax, a.c);
-      g_.jmp(fault_stub(FaultKind::misaligned_atomic), Xbyak::CodeGenerator::T_NEAR);
+      jmp(fault_stub(FaultKind::misaligned_atomic));
       return;
     }
     mov_to(g_.rax, a);
     g_.test(g_.al, width - 1);
-    g_.jnz(fault_stub(FaultKind::misaligned_atomic), Xbyak::CodeGenerator::T_NEAR);
+    jcc(CC::ne, fault_stub(FaultKind::misaligned_atomic));
   }
 
   void branch(cond c, value target) { set_control(CtlKind::branch, c, target); }
@@ -380,11 +440,11 @@ class Emitter {
     const unsigned unch = n_ - k_ - 1;  // the ecall retires
     const std::uint64_t next = pc_ + len_;
     g_.test(g_.eax, g_.eax);
-    g_.jnz(cold([this, unch, next] {
+    jcc(CC::ne, cold([this, unch, next] {
       uncharge(unch);
       set_pc_imm(next);
       g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
-    }), Xbyak::CodeGenerator::T_NEAR);
+    }));
     load_mapped();
     if (traced_) g_.mov(g_.r13, g_.qword[g_.rsp + ctx_off::cursor]);
   }
@@ -429,11 +489,27 @@ class Emitter {
       g_.mov(g_.qword[g_.rsp + ctx_off::pc], g_.rdx);
     }
   }
-  // A new piece of out-of-line code; returns its label.
-  const Xbyak::Label& cold(std::function<void()> f) {
-    cold_labels_.emplace_back();
-    cold_.push_back(std::move(f));
-    return cold_labels_.back();
+  // A new piece of out-of-line code; returns its target.
+  Ref cold(std::function<void()> f) {
+    Cold& c = new_cold(ColdKind::fn);
+    c.f = std::move(f);
+    return c.at;
+  }
+  // Cold code that gives back `unch` steps and leaves for the interpreter at pc.
+  Ref cold_interp(unsigned unch, std::uint64_t pc) {
+    Cold& c = new_cold(ColdKind::interp);
+    c.unch = unch, c.pc = pc;
+    return c.at;
+  }
+  // A mid-block entry stub: emit_cold calls entry_stub(slot, rest, pc, the hulls proven now).
+  using EntryStub = std::function<void(std::size_t slot, unsigned rest, std::uint64_t pc, const Hulls& hulls)>;
+  EntryStub entry_stub;
+  Ref cold_entry(std::size_t slot, unsigned rest, std::uint64_t pc) {
+    Cold& c = new_cold(ColdKind::entry);
+    c.slot = slot, c.unch = rest, c.pc = pc;
+    c.first = static_cast<std::uint32_t>(hull_pool_.size()), c.count = static_cast<std::uint32_t>(hulls_.size());
+    hull_pool_.insert(hull_pool_.end(), hulls_.begin(), hulls_.end());
+    return c.at;
   }
   static constexpr bool fits32(std::int64_t c) { return c >= INT32_MIN && c <= INT32_MAX; }
 
@@ -827,23 +903,22 @@ class Emitter {
     if (b.k == Kind::konst) b = copy_to_temp(b);
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
-    Xbyak::Label lzero, ldo, ldone;
-    constexpr auto N = Xbyak::CodeGenerator::T_NEAR;
+    const Ref lzero = new_ref(), ldo = new_ref(), ldone = new_ref();
     if (w) {
       mov_to32(g_.eax, a);
       with32(b, [&](const auto& o) { g_.cmp(o, 0); });
-      g_.jz(lzero, N);
+      jcc(CC::eq, lzero);
       if (is_signed) {
         with32(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        g_.jne(ldo, N);
+        jcc(CC::ne, ldo);
         if (is_rem) {
           g_.xor_(T.cvt32(), T.cvt32());
         } else {
           g_.neg(g_.eax);
           g_.movsxd(T, g_.eax);
         }
-        g_.jmp(ldone, N);
-        g_.L(ldo);
+        jmp(ldone);
+        bind(ldo);
         g_.cdq();
         with32(b, [&](const auto& o) { g_.idiv(o); });
       } else {
@@ -851,25 +926,25 @@ class Emitter {
         with32(b, [&](const auto& o) { g_.div(o); });
       }
       g_.movsxd(T, is_rem ? g_.edx : g_.eax);
-      g_.jmp(ldone, N);
-      g_.L(lzero);
+      jmp(ldone);
+      bind(lzero);
       if (is_rem) g_.movsxd(T, g_.eax);
       else g_.mov(T, static_cast<std::uint64_t>(-1));
     } else {
       mov_to(g_.rax, a);
       with64(b, [&](const auto& o) { g_.cmp(o, 0); });
-      g_.jz(lzero, N);
+      jcc(CC::eq, lzero);
       if (is_signed) {
         with64(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        g_.jne(ldo, N);
+        jcc(CC::ne, ldo);
         if (is_rem) {
           g_.xor_(T.cvt32(), T.cvt32());
         } else {
           g_.mov(T, g_.rax);
           g_.neg(T);
         }
-        g_.jmp(ldone, N);
-        g_.L(ldo);
+        jmp(ldone);
+        bind(ldo);
         g_.cqo();
         with64(b, [&](const auto& o) { g_.idiv(o); });
       } else {
@@ -877,12 +952,12 @@ class Emitter {
         with64(b, [&](const auto& o) { g_.div(o); });
       }
       g_.mov(T, is_rem ? g_.rdx : g_.rax);
-      g_.jmp(ldone, N);
-      g_.L(lzero);
+      jmp(ldone);
+      bind(lzero);
       if (is_rem) g_.mov(T, g_.rax);
       else g_.mov(T, static_cast<std::uint64_t>(-1));
     }
-    g_.L(ldone);
+    bind(ldone);
     return val(t);
   }
 
@@ -966,20 +1041,35 @@ class Emitter {
     }
     return c.cc;
   }
-  void jcc(CC cc, const Xbyak::Label& l) {
-    constexpr auto N = Xbyak::CodeGenerator::T_NEAR;
+  // The x86 condition code (the low nibble of jcc rel32's 0F 8x opcode).
+  static int cc_code(CC cc) {
     switch (cc) {
-      case CC::eq: g_.je(l, N); break;
-      case CC::ne: g_.jne(l, N); break;
-      case CC::lt: g_.jl(l, N); break;
-      case CC::ge: g_.jge(l, N); break;
-      case CC::ltu: g_.jb(l, N); break;
-      case CC::geu: g_.jae(l, N); break;
-      case CC::gt: g_.jg(l, N); break;
-      case CC::le: g_.jle(l, N); break;
-      case CC::gtu: g_.ja(l, N); break;
-      case CC::leu: g_.jbe(l, N); break;
+      case CC::eq: return 0x4;   // e
+      case CC::ne: return 0x5;   // ne
+      case CC::lt: return 0xC;   // l
+      case CC::ge: return 0xD;   // ge
+      case CC::ltu: return 0x2;  // b
+      case CC::geu: return 0x3;  // ae
+      case CC::gt: return 0xF;   // g
+      case CC::le: return 0xE;   // le
+      case CC::gtu: return 0x7;  // a
+      case CC::leu: return 0x6;  // be
     }
+    throw std::logic_error("aot emitter: bad condition");
+  }
+  static constexpr std::size_t kUnbound = ~std::size_t{0};
+  // The rel32 of a jump (its opcode just emitted) to r.
+  void rel32(Ref r) {
+    const std::size_t at = g_.getSize();
+    g_.dd(0);
+    if (ref_at_[r.id] != kUnbound) patch(at, ref_at_[r.id]);
+    else sites_.push_back(Site{at, r.id});
+  }
+  void patch(std::size_t at, std::size_t target) {
+    const auto d = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at + 4);
+    if (!fits32(d)) throw std::logic_error("aot emitter: jump out of rel32 range");
+    const auto v = static_cast<std::int32_t>(d);
+    std::memcpy(const_cast<std::uint8_t*>(g_.getCode()) + at, &v, 4);
   }
   void setcc(CC cc, const Xbyak::Reg8& r) {
     switch (cc) {
@@ -1070,28 +1160,24 @@ class Emitter {
     if (ctl_.target.op != Op::none || t.k != Kind::konst)
       throw std::logic_error("aot emitter: branch target must be a constant");
     const auto target = static_cast<std::uint64_t>(t.c);
-    const Xbyak::Label* l = label_of_(target);
-    if (!l)
-      l = &cold([this, target] {
-        mov_imm(g_.rax, static_cast<std::int64_t>(target));
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
-      });
+    Ref l = label_of_(target);
+    if (!l) l = cold_interp(0, target);
     if (is_known(ctl_.c)) {
       restore_borrowed();
-      if (known(ctl_.c)) g_.jmp(*l, Xbyak::CodeGenerator::T_NEAR);
+      if (known(ctl_.c)) jmp(l);
       return;
     }
     const CC cc = emit_cmp(ctl_.c);
     restore_borrowed();
-    jcc(cc, *l);
+    jcc(cc, l);
   }
   void emit_jump(const Simple& t) {
     if (t.k != Kind::konst) mov_to(g_.rax, t);
     restore_borrowed();
     if (t.k == Kind::konst) {
       const auto target = static_cast<std::uint64_t>(t.c);
-      if (const Xbyak::Label* l = label_of_(target)) {
-        g_.jmp(*l, Xbyak::CodeGenerator::T_NEAR);
+      if (const Ref l = label_of_(target)) {
+        jmp(l);
       } else {
         mov_imm(g_.rax, t.c);
         g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
@@ -1130,7 +1216,7 @@ class Emitter {
   // Faults unless [rax + bias, rax + bias + width) lies inside [lo, size).
   void check_range(std::uint64_t lo, unsigned width, FaultKind kind, int bias) {
     if (layout_.size < width || layout_.size - width < lo) {  // nothing fits: always faults
-      g_.jmp(fault_stub(kind, bias), Xbyak::CodeGenerator::T_NEAR);
+      jmp(fault_stub(kind, bias));
       return;
     }
     const std::uint64_t limit = layout_.size - width - lo;
@@ -1146,7 +1232,7 @@ class Emitter {
     }
     if (limit <= 0x7fffffffULL) g_.cmp(A, static_cast<std::uint32_t>(limit));
     else g_.cmp(A, g_.qword[g_.rip + pool_[limit]]);
-    g_.ja(fault_stub(kind, bias), Xbyak::CodeGenerator::T_NEAR);
+    jcc(CC::gtu, fault_stub(kind, bias));
   }
   void emit_load(const Xbyak::Reg64& T, unsigned width, bool is_signed, const Xbyak::RegExp& at) {
     switch (width) {
@@ -1196,15 +1282,11 @@ class Emitter {
     std::erase_if(hulls_, [g](const Hull& h) { return h.g == g; });
   }
   void check_hull(const Hull& h, std::uint64_t pc, unsigned uncharged) {
-    const Xbyak::Label& fail = cold([this, pc, uncharged] {
-      uncharge(uncharged);
-      mov_imm(g_.rax, static_cast<std::int64_t>(pc));
-      g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
-    });
+    const Ref fail = cold_interp(uncharged, pc);
     const std::uint64_t lo = h.store ? layout_.write_lo : layout_.read_lo;
     const auto span = static_cast<std::uint64_t>(h.hi - h.lo);
     if (layout_.size < span || layout_.size - span < lo) {
-      g_.jmp(fail, Xbyak::CodeGenerator::T_NEAR);
+      jmp(fail);
       return;
     }
     const std::uint64_t limit = layout_.size - span - lo;
@@ -1217,29 +1299,24 @@ class Emitter {
     }
     if (limit <= 0x7fffffffULL) g_.cmp(g_.rax, static_cast<std::uint32_t>(limit));
     else g_.cmp(g_.rax, g_.qword[g_.rip + pool_[limit]]);
-    g_.ja(fail, Xbyak::CodeGenerator::T_NEAR);
+    jcc(CC::gtu, fail);
   }
   // rax + bias = the faulting address.
-  const Xbyak::Label& fault_stub(FaultKind kind, int bias = 0) {
+  Ref fault_stub(FaultKind kind, int bias = 0) {
     const unsigned unch = n_ - k_;
     const std::uint64_t pc = pc_;
-    return cold([this, unch, pc, kind, bias, borrowed = borrowed_] {
-      for (const Borrow& b : borrowed) g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
-      uncharge(unch);
-      if (bias) g_.lea(g_.rax, g_.ptr[g_.rax + bias]);
-      g_.mov(g_.qword[g_.rsp + ctx_off::exit_addr], g_.rax);
-      set_pc_imm(pc);
-      g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
-      g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(kind));
-      g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
-    });
+    Cold& c = new_cold(ColdKind::fault);  // emitted in emit_cold
+    c.unch = unch, c.pc = pc, c.fault = kind, c.bias = bias;
+    c.first = static_cast<std::uint32_t>(borrow_pool_.size()), c.count = static_cast<std::uint32_t>(borrowed_.size());
+    borrow_pool_.insert(borrow_pool_.end(), borrowed_.begin(), borrowed_.end());
+    return c.at;
   }
   // Trace mode: append the aligned word(s) that [rax, rax + width) touches (before a store writes them).
   void log_words(unsigned width, bool is_store, int bias) {
-    Xbyak::Label done;
+    const Ref done = new_ref();
     if (is_store && width == 8) {  // an aligned 8-byte store logs nothing
       g_.test(g_.al, 7);
-      g_.jz(done, Xbyak::CodeGenerator::T_NEAR);
+      jcc(CC::eq, done);
     }
     g_.mov(g_.rdx, g_.rax);
     g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
@@ -1250,14 +1327,14 @@ class Emitter {
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.xor_(g_.rdx, g_.rax);
       g_.test(g_.rdx, static_cast<std::uint32_t>(-8));
-      g_.jz(done, Xbyak::CodeGenerator::T_NEAR);
+      jcc(CC::eq, done);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
       g_.mov(g_.qword[g_.r13], g_.rdx);
       g_.add(g_.r13, 8);
     }
-    g_.L(done);
+    bind(done);
   }
 
   Xbyak::CodeGenerator& g_;
@@ -1287,8 +1364,34 @@ class Emitter {
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;
-  std::deque<Xbyak::Label> cold_labels_;
-  std::deque<std::function<void()>> cold_;  // deque: a cold piece may add another while being emitted
+  // Out-of-line code, described (the common kinds without a std::function each).
+  enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
+  struct Cold {
+    Ref at;
+    ColdKind kind = ColdKind::fn;
+    FaultKind fault{};      // fault
+    int bias = 0;           // fault
+    unsigned unch = 0;      // interp, fault; entry: the rest of the block
+    std::uint64_t pc = 0;   // interp, fault, entry
+    std::size_t slot = 0;   // entry
+    std::uint32_t first = 0, count = 0;  // fault: borrow_pool_ range; entry: hull_pool_ range
+    std::function<void()> f;             // fn
+  };
+  Cold& new_cold(ColdKind k) {
+    const Ref r = new_ref();
+    Cold& c = cold_.emplace_back();
+    c.at = r, c.kind = k;
+    return c;
+  }
+  std::vector<Cold> cold_;
+  std::vector<Borrow> borrow_pool_;
+  Hulls hull_pool_, entry_hulls_;
+  std::vector<std::size_t> ref_at_;  // code offset of each Ref, kUnbound until bound
+  struct Site {
+    std::size_t at;  // offset of a rel32 waiting for its target
+    std::uint32_t ref;
+  };
+  std::vector<Site> sites_;
   std::map<std::uint64_t, Xbyak::Label> pool_;
 };
 

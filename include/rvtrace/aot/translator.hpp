@@ -48,33 +48,37 @@ struct Translation {
 
 namespace detail {
 
+// An instruction's id as a compile-time constant (isa::id_of compares names when called at run time).
+template <class Insn>
+inline constexpr std::uint16_t id_v = isa::id_of<Insn>();
+
 // Instructions that end a basic block (they may transfer control or stop the run).
 inline bool ends_block(std::uint16_t id) {
   using namespace isa;
-  static const std::array<std::uint16_t, 9> ids{id_of<Jal>(),  id_of<Jalr>(), id_of<Beq>(),  id_of<Bne>(),   id_of<Blt>(),
-                                                id_of<Bge>(),  id_of<Bltu>(), id_of<Bgeu>(), id_of<Ebreak>()};
+  static const std::array<std::uint16_t, 9> ids{id_v<isa::Jal>,  id_v<isa::Jalr>, id_v<isa::Beq>,  id_v<isa::Bne>,   id_v<isa::Blt>,
+                                                id_v<isa::Bge>,  id_v<isa::Bltu>, id_v<isa::Bgeu>, id_v<isa::Ebreak>};
   return id == illegal_id || std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 // Direct control targets (branches, jal): the pc-relative immediate.
 inline bool direct_target(std::uint16_t id) {
   using namespace isa;
-  return id == id_of<Jal>() || id == id_of<Beq>() || id == id_of<Bne>() || id == id_of<Blt>() ||
-         id == id_of<Bge>() || id == id_of<Bltu>() || id == id_of<Bgeu>();
+  return id == id_v<isa::Jal> || id == id_v<isa::Beq> || id == id_v<isa::Bne> || id == id_v<isa::Blt> ||
+         id == id_v<isa::Bge> || id == id_v<isa::Bltu> || id == id_v<isa::Bgeu>;
 }
 
 // Plain loads/stores (base rs1 + imm): their width, 0 for anything else.
 inline unsigned access_width(std::uint16_t id, bool& store) {
   using namespace isa;
   store = false;
-  if (id == id_of<Lb>() || id == id_of<Lbu>()) return 1;
-  if (id == id_of<Lh>() || id == id_of<Lhu>()) return 2;
-  if (id == id_of<Lw>() || id == id_of<Lwu>()) return 4;
-  if (id == id_of<Ld>()) return 8;
+  if (id == id_v<isa::Lb> || id == id_v<isa::Lbu>) return 1;
+  if (id == id_v<isa::Lh> || id == id_v<isa::Lhu>) return 2;
+  if (id == id_v<isa::Lw> || id == id_v<isa::Lwu>) return 4;
+  if (id == id_v<isa::Ld>) return 8;
   store = true;
-  if (id == id_of<Sb>()) return 1;
-  if (id == id_of<Sh>()) return 2;
-  if (id == id_of<Sw>()) return 4;
-  if (id == id_of<Sd>()) return 8;
+  if (id == id_v<isa::Sb>) return 1;
+  if (id == id_v<isa::Sh>) return 2;
+  if (id == id_v<isa::Sw>) return 4;
+  if (id == id_v<isa::Sd>) return 8;
   store = false;
   return 0;
 }
@@ -100,7 +104,7 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
   };
   for (std::size_t k = 0; k < block.size(); ++k) {
     const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id == isa::id_of<isa::Ecall>())
+    if (d.id == id_v<isa::Ecall>)
       for (unsigned g = 1; g < 32; ++g) close(g);
     bool store = false;
     if (const unsigned w = access_width(d.id, store); w && d.ops.rs1 != 0) {
@@ -186,7 +190,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
   }
 
-  // Only slots that a direct jump or a fallthrough names get an Xbyak label; every other slot just
+  // Only slots that a direct jump or a fallthrough names get a bound entry Ref; every other slot just
   // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
   std::vector<bool> referenced(slots, false);
   for (std::size_t i = 0; i < slots; ++i) {
@@ -206,24 +210,26 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
 
-  std::vector<Xbyak::Label> entry(slots);  // defined only where referenced
+  std::uint32_t entry0 = 0;  // entry Ref of slot i: entry0 + i (bound only where referenced)
+  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i)}; };
   std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
-  auto define_entry = [&](std::size_t i) {
-    if (referenced[i]) g.L(entry[i]);
-    slot_addr[i] = g.getCurr();
-  };
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
-  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> const Xbyak::Label* {
-    if (!prog.fetchable(pc)) return nullptr;
-    if (referenced[prog.index(pc)]) return &entry[prog.index(pc)];
+  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
+    if (!prog.fetchable(pc)) return Emitter::Ref{};
+    if (referenced[prog.index(pc)]) return entry(prog.index(pc));
     // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
     Emitter& e = *emitter;
-    return &e.cold([&e, &g, pc] {
+    return e.cold([&e, &g, pc] {
       e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
       g.jmp(e.dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
     });
   });
   Emitter& em = *emitter;
+  entry0 = em.new_refs(slots);
+  auto define_entry = [&](std::size_t i) {
+    if (referenced[i]) em.bind(entry(i));
+    slot_addr[i] = g.getCurr();
+  };
 
   // ---- runtime glue ----
   const void* enter = g.getCurr();
@@ -285,16 +291,15 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.jmp(g.qword[g.rcx + g.rdx * 8]);
 
   // ---- instructions ----
-  auto limit_exit = [&](unsigned charged, std::uint64_t pc) -> const Xbyak::Label& {
-    return em.cold([&em, &g, charged, pc] {
-      em.uncharge(charged);
-      em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
-      g.jmp(em.to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
-    });
-  };
   auto charge = [&](unsigned n, std::uint64_t pc) {
     g.sub(g.r14, n);
-    g.jb(limit_exit(n, pc), N);
+    em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
+  };
+  em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
+    define_entry(i);  // charge the rest of the block
+    charge(rest, pc);
+    em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
+    g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
   };
   auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls) -> bool {
     const isa::Decoded& d = prog.slots[i];
@@ -309,7 +314,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   };
   auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
     if (next < slots && prog.executable[next]) {
-      if (!next_is_emitted_here) g.jmp(entry[next], N);
+      if (!next_is_emitted_here) em.jmp(entry(next));
     } else {
       em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
       g.jmp(em.to_interp_rax, N);
@@ -339,12 +344,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        em.cold([&, i, rest, pc, hulls = em.hulls()] {  // mid-block entry: charge the rest of the block
-          define_entry(i);
-          charge(rest, pc);
-          em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
-          g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
-        });
+        em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
       }
       stops = emit_insn(i, k, n, &plan[k]);
     }
