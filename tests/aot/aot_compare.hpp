@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rvtrace/aot/runtime.hpp"
+#include "rvtrace/guest/loader.hpp"
 #include "rvtrace/guest/memory.hpp"
 #include "rvtrace/guest/syscalls.hpp"
 #include "rvtrace/interp/flat_memory.hpp"
@@ -68,11 +69,20 @@ inline void require_same(const Outcome& a, const Outcome& b, const std::string& 
   REQUIRE(a.data == b.data);
 }
 
-// A fresh guest world (memory + syscalls) prepared by `setup`; run by one engine.
-struct World {
-  guest::GuestMemory* mem;
-  guest::LinuxSyscalls* sys;
+// A synthetic program (no ELF, no stack) mapped into its own memory, guest output captured and
+// stdin empty: what the fuzz and grouped-bounds-check tests run on each engine.
+struct SyntheticWorld {
+  guest::GuestMemory memory;
+  guest::LoadedImage image;
+  guest::LinuxSyscalls syscalls;
   isa::CpuState cpu;
+  SyntheticWorld(const guest::Program& p, const isa::CpuState& init, std::uint64_t mem_size)
+      : memory(mem_size), image(guest::map_program(p, memory)), syscalls(memory, image.brk_start), cpu(init) {
+    syscalls.capture_output();
+    syscalls.set_input_buffer("");
+  }
+  guest::GuestMemory& mem() { return memory; }
+  guest::LinuxSyscalls& sys() { return syscalls; }
 };
 
 // Runs `until` steps in the given pieces (each a run() call; pieces exercise resuming mid-block).

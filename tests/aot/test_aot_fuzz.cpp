@@ -277,20 +277,6 @@ struct Gen {
   }
 };
 
-struct FuzzWorld {
-  guest::GuestMemory memory{mem_size};
-  guest::LoadedImage image;
-  guest::LinuxSyscalls syscalls;
-  isa::CpuState cpu;
-  FuzzWorld(const guest::Program& p, const isa::CpuState& init)
-      : image(guest::map_program(p, memory)), syscalls(memory, image.brk_start), cpu(init) {
-    syscalls.capture_output();
-    syscalls.set_input_buffer("");
-  }
-  guest::GuestMemory& mem() { return memory; }
-  guest::LinuxSyscalls& sys() { return syscalls; }
-};
-
 std::uint64_t env_or(const char* name, std::uint64_t dflt) {
   const char* v = std::getenv(name);
   return v && *v ? std::strtoull(v, nullptr, 0) : dflt;
@@ -344,7 +330,7 @@ TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
       case 1: untils = {1 + rng() % 30, 31 + rng() % 30, 61 + rng() % 60, 20000}; break;  // resume in pieces
       default: untils = {20000}; break;
     }
-    auto make = [&] { return std::make_unique<FuzzWorld>(prog, init); };
+    auto make = [&] { return std::make_unique<aot_test::SyntheticWorld>(prog, init, mem_size); };
     const RunResult r = aot_test::compare_engines(code, make, untils, trace, data_base, data_size,
                                                   "fuzz sequence " + std::to_string(n) + " seed " + std::to_string(seed));
     steps_total += r.steps;

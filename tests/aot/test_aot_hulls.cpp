@@ -16,19 +16,6 @@ namespace I = rvtrace::isa;
 constexpr std::uint64_t text_base = 0x10000, data_base = 0x20000, data_size = 0x1000;
 constexpr std::uint64_t mem_size = 16u << 20;
 
-struct HullWorld {
-  guest::GuestMemory memory{mem_size};
-  guest::LoadedImage image;
-  guest::LinuxSyscalls syscalls;
-  isa::CpuState cpu;
-  HullWorld(const guest::Program& p, const isa::CpuState& init)
-      : image(guest::map_program(p, memory)), syscalls(memory, image.brk_start), cpu(init) {
-    syscalls.capture_output();
-  }
-  guest::GuestMemory& mem() { return memory; }
-  guest::LinuxSyscalls& sys() { return syscalls; }
-};
-
 void run_case(std::uint64_t sp, std::uint64_t entry_skip, bool trace) {
   // j over the next instruction lands mid-block when entry_skip is set (jal x0 to entry).
   std::vector<std::uint32_t> words = {
@@ -52,7 +39,7 @@ void run_case(std::uint64_t sp, std::uint64_t entry_skip, bool trace) {
   init.x[2] = sp;
   const DecodedProgram code = decode_program(prog);
   aot_test::compare_engines(
-      code, [&] { return std::make_unique<HullWorld>(prog, init); }, {1000}, trace, 0, 0,
+      code, [&] { return std::make_unique<aot_test::SyntheticWorld>(prog, init, mem_size); }, {1000}, trace, 0, 0,
       "sp " + std::to_string(sp) + " skip " + std::to_string(entry_skip) + " trace " + std::to_string(trace));
 }
 
