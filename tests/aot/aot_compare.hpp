@@ -69,6 +69,20 @@ inline void require_same(const Outcome& a, const Outcome& b, const std::string& 
   REQUIRE(a.data == b.data);
 }
 
+// A program without an ELF: read+exec text at text_base, read+write data at data_base.
+inline guest::Program synthetic_program(std::string name, std::uint64_t text_base, std::vector<std::uint8_t> text,
+                                        std::uint64_t data_base, std::vector<std::uint8_t> data) {
+  guest::Program prog;
+  prog.name = std::move(name);
+  prog.entry = text_base;
+  guest::Segment t;
+  t.vaddr = text_base, t.memsz = text.size(), t.bytes = std::move(text), t.read = true, t.exec = true;
+  guest::Segment d;
+  d.vaddr = data_base, d.memsz = data.size(), d.bytes = std::move(data), d.read = true, d.write = true;
+  prog.segments = {std::move(t), std::move(d)};
+  return prog;
+}
+
 // A synthetic program (no ELF, no stack) mapped into its own memory, guest output captured and
 // stdin empty: what the fuzz and grouped-bounds-check tests run on each engine.
 struct SyntheticWorld {

@@ -305,16 +305,9 @@ TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
     for (std::size_t i = 0; i < groups; ++i) gen.group();
     const std::vector<std::uint8_t> text = gen.assemble();
 
-    guest::Program prog;
-    prog.name = "fuzz";
-    prog.entry = text_base;
-    guest::Segment t;
-    t.vaddr = text_base, t.memsz = text.size(), t.bytes = text, t.read = true, t.exec = true;
-    guest::Segment d;
-    d.vaddr = data_base, d.memsz = data_size, d.read = true, d.write = true;
-    d.bytes.resize(data_size);
-    for (auto& b : d.bytes) b = static_cast<std::uint8_t>(rng());
-    prog.segments = {t, d};
+    std::vector<std::uint8_t> data(data_size);
+    for (auto& b : data) b = static_cast<std::uint8_t>(rng());
+    const guest::Program prog = aot_test::synthetic_program("fuzz", text_base, text, data_base, std::move(data));
 
     isa::CpuState init;
     init.pc = text_base;

@@ -26,14 +26,8 @@ void run_case(std::uint64_t sp, std::uint64_t entry_skip, bool trace) {
   std::vector<std::uint8_t> text;
   for (std::uint32_t w : words)
     for (int b = 0; b < 4; ++b) text.push_back(static_cast<std::uint8_t>(w >> (8 * b)));
-  guest::Program prog;
-  prog.name = "hulls";
-  prog.entry = text_base;
-  guest::Segment t;
-  t.vaddr = text_base, t.memsz = text.size(), t.bytes = text, t.read = true, t.exec = true;
-  guest::Segment d;
-  d.vaddr = data_base, d.memsz = data_size, d.read = true, d.write = true;
-  prog.segments = {t, d};
+  const guest::Program prog =
+      aot_test::synthetic_program("hulls", text_base, text, data_base, std::vector<std::uint8_t>(data_size));
   isa::CpuState init;
   init.pc = text_base;
   init.x[2] = sp;
