@@ -214,14 +214,17 @@ def main():
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
 
-    if a.witness_from_qemu:
-        if len(a.files) != 2:
-            ap.error("--witness-from-qemu ELF QEMU_LOG -o WITNESS")
+    def qemu_witness():
+        """The ELF, qemu's records and the witness lines derived from them (fault record dropped)."""
         elf = Elf(a.files[0])
         pcs, regs = parse_qemu(a.files[1])
         lines = witness_from_qemu(elf, pcs, regs)
-        if a.fault:
-            lines = lines[:-1]
+        return elf, pcs, regs, (lines[:-1] if a.fault else lines)
+
+    if a.witness_from_qemu:
+        if len(a.files) != 2:
+            ap.error("--witness-from-qemu ELF QEMU_LOG -o WITNESS")
+        _, _, _, lines = qemu_witness()
         f = open(a.output, "w") if a.output else sys.stdout
         f.write("\n".join(lines) + "\n")
         return 0
@@ -229,11 +232,7 @@ def main():
     if a.selftest_from_qemu:
         if len(a.files) not in (2, 3):
             ap.error("--selftest-from-qemu ELF QEMU_LOG [OTHER_QEMU_LOG]")
-        elf = Elf(a.files[0])
-        pcs, regs = parse_qemu(a.files[1])
-        lines = witness_from_qemu(elf, pcs, regs)
-        if a.fault:
-            lines = lines[:-1]
+        elf, pcs, regs, lines = qemu_witness()
         wit = parse_witness_lines(lines)
         if len(a.files) == 3:
             pcs2, regs2 = parse_qemu(a.files[2])

@@ -48,11 +48,8 @@ void write_bytes(const std::string& p, const std::vector<char>& b) {
 std::string load_and_verify(const std::string& path, const DecodedProgram& code, unsigned threads = 1) {
   try {
     TraceFile f(path);
-    ReplayOptions o;
-    o.threads = threads;
-    verify(code, f.view(), o);
-    return "";
-  } catch (const InputError& e) {
+    return verify_error(code, f.view(), threads);
+  } catch (const InputError& e) {  // rejected when opened
     return e.what();
   }
 }

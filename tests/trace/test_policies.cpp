@@ -30,14 +30,7 @@ std::string capture(Make&& run) {
 }
 
 std::string verify_error(const DecodedProgram& code, const MemoryTrace& t, unsigned threads = 1) {
-  try {
-    ReplayOptions o;
-    o.threads = threads;
-    verify(code, t.view(), o);
-    return "";
-  } catch (const InputError& e) {
-    return e.what();
-  }
+  return tt::verify_error(code, t.view(), threads);
 }
 
 void reseal(MemoryTrace& t, std::size_t i) {

@@ -9,6 +9,7 @@
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/trace/memory_trace.hpp"
 #include "rvtrace/trace/recorder.hpp"
+#include "rvtrace/trace/replay.hpp"
 #include "rvtrace/trace/sequential.hpp"
 
 namespace tt {
@@ -67,6 +68,18 @@ P sequential(const GuestCase& g, P p, const std::string& flavour = "rv64imac",
   Guest x = load(g, flavour);
   run_sequential(*x.proc, x.code, p, max_steps);
   return p;
+}
+
+// verify()'s error message for a trace ("" if it verifies).
+inline std::string verify_error(const DecodedProgram& code, const TraceView& t, unsigned threads = 1) {
+  try {
+    ReplayOptions o;
+    o.threads = threads;
+    verify(code, t, o);
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
 }
 
 inline std::string label(const GuestCase& g) {
