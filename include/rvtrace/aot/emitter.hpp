@@ -1321,7 +1321,7 @@ class Emitter {
     g_.mov(g_.rdx, g_.rax);
     g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
     g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
-    g_.mov(g_.qword[g_.r13], g_.rdx);
+    g_.movnti(g_.qword[g_.r13], g_.rdx);
     g_.add(g_.r13, 8);
     if (width > 1) {
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
@@ -1331,7 +1331,7 @@ class Emitter {
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
-      g_.mov(g_.qword[g_.r13], g_.rdx);
+      g_.movnti(g_.qword[g_.r13], g_.rdx);
       g_.add(g_.r13, 8);
     }
     bind(done);

@@ -10,7 +10,8 @@
 //    BEFORE the store (same order); an aligned 8-byte store logs nothing;
 //  - an AMO is a load then a store (so an amo*.w logs the word twice), an SC that succeeds is a store;
 //  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
-// So one step logs at most 4 words (a misaligned AMO), an ecall 1.
+// So one step logs at most 2 words: a misaligned access crossing a word boundary, or an amo*.w
+// (LR/SC/AMOs must be naturally aligned, so they never cross one; an aligned amo*.d logs 1).
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -19,7 +20,7 @@
 
 namespace rvtrace {
 
-inline constexpr std::uint64_t max_log_words_per_step = 4;
+inline constexpr std::uint64_t max_log_words_per_step = 2;
 
 class LoggingMemory : public FlatMemory {
  public:

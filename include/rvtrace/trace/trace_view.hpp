@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/interp/logging_memory.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
 
 namespace rvtrace::trace {
@@ -95,8 +96,9 @@ inline void validate_structure(const TraceView& t) {
     if (c.log_offset != offset)
       fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
     const std::uint64_t steps = i < in.num_chunks ? in.chunk_end_step(i) - step : 0;
-    if (c.log_words > 4 * steps)
-      fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most 4 per step)");
+    if (c.log_words > max_log_words_per_step * steps)
+      fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most " +
+           std::to_string(max_log_words_per_step) + " per step)");
     offset += c.log_words;
   }
   if (offset != in.log_words)
