@@ -12,10 +12,9 @@
 // and its log words (checked when the chunk is replayed or verified). So any changed byte is
 // detected by opening the file or by `verify`.
 //
-// TraceFileWriter is a recorder sink that the engine logs into directly: the log region of the
-// file is a shared mapping (a LogArena) grown and pre-faulted ahead of the engine; the index and
-// the header are written at the end, into NAME.tmp.PID, renamed to NAME only when complete
-// (never a half-written file under the final name).
+// TraceFileWriter is a recorder sink: log words are written as they come (large sequential
+// writes through a 1 MiB buffer), the index and the header at the end, into NAME.tmp.PID, renamed
+// to NAME only when complete (never a half-written file under the final name).
 // TraceFile maps a file read-only and validates the header and the index without reading the log.
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -26,7 +25,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -37,7 +35,6 @@
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
 #include "rvtrace/trace/hash.hpp"
-#include "rvtrace/trace/log_arena.hpp"
 #include "rvtrace/trace/trace_view.hpp"
 
 namespace rvtrace::trace {
@@ -89,47 +86,33 @@ class TraceFileWriter {
     if (!overwrite_ && ::stat(path_.c_str(), &st) == 0)
       throw InputError(path_ + ": file exists (use --force to overwrite)");
     tmp_ = path_ + ".tmp." + std::to_string(::getpid());
-    fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) throw InputError(tmp_ + ": cannot create: " + std::strerror(errno));
-    try {
-      arena_ = std::make_unique<LogArena>(fd_, format::header_bytes, tmp_);
-    } catch (...) {
-      ::close(fd_);
-      ::unlink(tmp_.c_str());
-      throw;
-    }
+    buf_.reserve(buffer_bytes);
+    const std::uint64_t zero[format::header_words] = {};
+    put(zero, sizeof zero);  // patched by finish()
   }
   TraceFileWriter(const TraceFileWriter&) = delete;
   TraceFileWriter& operator=(const TraceFileWriter&) = delete;
   ~TraceFileWriter() {
-    arena_.reset();
     if (fd_ >= 0) ::close(fd_);
     if (!done_) ::unlink(tmp_.c_str());
   }
 
-  // --- the recorder's sink interface (in place: the engine writes into log_arena()) ---
-  LogArena& log_arena() { return *arena_; }
   void chunk(const Checkpoint& c, std::span<const std::uint64_t> log) {
-    if (c.log_offset != log_words_) throw std::logic_error("trace writer: chunks out of order");
-    log_words_ += log.size();
+    put(log.data(), log.size_bytes());
     index_.push_back(c);
   }
 
   void finish(const TraceInfo& info, const Checkpoint& final_state) {
-    if (info.log_words != log_words_) throw std::logic_error("trace writer: the log size differs from the header's");
-    arena_->finish_file(log_words_);
-    written_ = format::header_bytes + 8 * log_words_;
     index_.push_back(final_state);
     WordHash ih(format::index_seed);
-    std::vector<std::uint64_t> index;
-    index.reserve(index_.size() * Checkpoint::words);
     for (const Checkpoint& c : index_) {
       const auto w = c.to_words();
       for (std::uint64_t v : w) ih.add(v);
-      index.insert(index.end(), w.begin(), w.end());
+      put(w.data(), sizeof w);
     }
-    write_at(index.data(), index.size() * 8, written_);
-    written_ += index.size() * 8;
+    flush();
     using namespace format;
     std::uint64_t h[header_words] = {};
     h[w_magic_version] = magic | std::uint64_t{version} << 32;
@@ -150,7 +133,7 @@ class TraceFileWriter {
     h[w_header_checksum] = header_checksum(h);
     if (h[w_index_offset] + index_.size() * checkpoint_bytes != written_)
       throw std::logic_error("trace writer: the log size differs from the header's");
-    write_at(h, sizeof h, 0);
+    if (::pwrite(fd_, h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) fail("cannot write the header");
     if (::close(fd_) != 0) {
       fd_ = -1;
       fail("cannot close");
@@ -169,26 +152,42 @@ class TraceFileWriter {
   std::uint64_t bytes_written() const { return written_; }
 
  private:
+  static constexpr std::size_t buffer_bytes = std::size_t{1} << 20;
   [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error(tmp_ + ": " + what + ": " + std::strerror(errno));
   }
-  void write_at(const void* p, std::size_t n, std::uint64_t at) {
+  void write_all(const void* p, std::size_t n) {
     const char* c = static_cast<const char*>(p);
     while (n > 0) {
-      const ssize_t k = ::pwrite(fd_, c, n, static_cast<off_t>(at));
+      const ssize_t k = ::write(fd_, c, n);
       if (k < 0 && errno == EINTR) continue;
       if (k <= 0) fail("write failed");
-      c += k, at += static_cast<std::uint64_t>(k);
+      c += k;
       n -= static_cast<std::size_t>(k);
     }
+  }
+  void put(const void* p, std::size_t n) {
+    written_ += n;
+    if (buf_.size() + n <= buffer_bytes && n < buffer_bytes / 16) {
+      const auto* c = static_cast<const unsigned char*>(p);
+      buf_.insert(buf_.end(), c, c + n);
+      return;
+    }
+    flush();
+    if (n >= buffer_bytes / 16) write_all(p, n);  // large pieces (chunk logs) go straight out
+    else buf_.insert(buf_.end(), static_cast<const unsigned char*>(p), static_cast<const unsigned char*>(p) + n);
+  }
+  void flush() {
+    if (!buf_.empty()) write_all(buf_.data(), buf_.size());
+    buf_.clear();
   }
 
   std::string path_, tmp_;
   bool overwrite_;
   int fd_ = -1;
-  std::unique_ptr<LogArena> arena_;
+  std::vector<unsigned char> buf_;
   std::vector<Checkpoint> index_;
-  std::uint64_t log_words_ = 0, written_ = 0;
+  std::uint64_t written_ = 0;
   bool done_ = false;
 };
 
