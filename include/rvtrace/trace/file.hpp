@@ -106,13 +106,17 @@ class TraceFileWriter {
 
   void finish(const TraceInfo& info, const Checkpoint& final_state) {
     index_.push_back(final_state);
-    WordHash ih(format::index_seed);
+    std::vector<std::uint64_t> index;
+    index.reserve(index_.size() * Checkpoint::words);
     for (const Checkpoint& c : index_) {
       const auto w = c.to_words();
-      for (std::uint64_t v : w) ih.add(v);
-      put(w.data(), sizeof w);
+      index.insert(index.end(), w.begin(), w.end());
     }
     flush();
+    write_all(index.data(), index.size() * 8);
+    written_ += index.size() * 8;
+    WordHash ih(format::index_seed);  // word by word, as the reader checks it
+    for (std::uint64_t v : index) ih.add(v);
     using namespace format;
     std::uint64_t h[header_words] = {};
     h[w_magic_version] = magic | std::uint64_t{version} << 32;
