@@ -1,8 +1,9 @@
 // Cost of the minimal trace, in one run, on the compute-heavy guests (keccak, sha256):
 //   qemu/G                  qemu-riscv64, no trace (reference for vs_qemu)
 //   aot/G                   AOT engine, no trace (reference for vs_notrace)
-//   record_mem/G/fresh      AOT recording into a new MemoryTrace every run (log vector grows: page faults)
-//   record_mem/G/reused     AOT recording into a MemoryTrace cleared between runs (capacity kept: no faults)
+//   record_mem/G/fresh      AOT recording into a new MemoryTrace every run (its log memory is new: the
+//                           recorder's second thread takes the page faults ahead of the engine)
+//   record_mem/G/reused     AOT recording into a MemoryTrace cleared between runs (its pages are kept)
 //   record_file/G           AOT recording to a .rvmt file in /dev/shm (TraceFileWriter, deleted afterwards)
 //   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
 //                           witness policy (per-chunk policies merged in order; the witness root streams
