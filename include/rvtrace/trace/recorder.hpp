@@ -14,7 +14,7 @@
 //     void chunk(const Checkpoint& c, std::span<const std::uint64_t> log);   // chunk by chunk
 //     void finish(const TraceInfo& info, const Checkpoint& final_state);      // once, at the end
 // and optionally (an InPlaceSink, below)
-//     LogArena& log_arena();   // the engine logs into it; chunk()'s spans point into it
+//     LogArena& log_arena();   // the engine logs into it (no copy); chunk()'s spans point into it
 // (MemoryTrace in memory_trace.hpp, TraceFileWriter in file.hpp). chunk() is called on a second
 // thread, in chunk order, while the engine runs the next chunk; finish() on the caller's thread.
 //
@@ -92,8 +92,8 @@ inline std::size_t consumed_words(const DecodedProgram& code, const isa::CpuStat
 }  // namespace detail
 
 // A sink that owns the memory the log is written to: the engine logs straight into it and
-// chunk() receives spans of it (MemoryTrace, TraceFileWriter). Other sinks get spans of the
-// recorder's own buffers and copy what they keep.
+// chunk() receives spans of it (MemoryTrace). Other sinks (TraceFileWriter, users' sinks) get
+// spans of the recorder's own two chunk buffers and copy or write out what they keep.
 template <class Sink>
 concept InPlaceSink = requires(Sink& s) {
   { s.log_arena() } -> std::same_as<LogArena&>;
@@ -102,7 +102,7 @@ concept InPlaceSink = requires(Sink& s) {
 namespace detail {
 // Runs the second thread of a recording: per chunk, the checksum and the sink (the log is
 // gigabytes per second: hashing/storing it costs about as much as producing it), and, for
-// in-place sinks, preparing the log's memory ahead of the engine (page faults, file blocks).
+// in-place sinks, preparing the log's memory ahead of the engine (its page faults).
 // The sink sees chunks in order, from this thread only.
 //
 // A default chunk takes the AOT engine ~40-70 us, so hand-offs must be much cheaper than a
