@@ -6,7 +6,9 @@
 #include <set>
 
 #include "../guest/elf_builder.hpp"
+#include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/trace/aot_engine.hpp"
 #include "rvtrace/trace/digest_policy.hpp"
 #include "rvtrace/trace/memops_policy.hpp"
 #include "rvtrace/trace/replay.hpp"
@@ -131,4 +133,57 @@ TEST_CASE("synthetic: a fault on the first step of a chunk leaves no empty chunk
   CHECK(t.info.total_steps == 16);
   CHECK(t.info.num_chunks == 1);
   CHECK(t.checkpoints.size() == 2);
+}
+
+TEST_CASE("synthetic: the log holds each word at its first touch in the chunk (hand-computed)", "[trace][synthetic]") {
+  // The data segment starts as bytes 1..8 then zeros: word 0x11000 = 0x0807060504030201.
+  const std::vector<std::uint32_t> body = {
+      encode<Lui>(a0, data),
+      encode<Lw>(t0, a0, 4),         // first touch of word 0x11000: logs 0x0807060504030201; t0 = 0x08070605
+      encode<Lb>(t1, a0, 0),         // same word: nothing
+      encode<Sb>(a0, t1, 9),         // narrow store, first touch of 0x11008: logs its old value 0
+      encode<Ld>(t2, a0, 8),         // known: nothing (t2 = 0x100)
+      encode<Sd>(a0, t0, 16),        // aligned 8-byte store defines 0x11010: nothing
+      encode<Sd>(a0, t2, 24),        // and 0x11018: nothing
+      encode<Lw>(t1, a0, 20),        // known: nothing
+      encode<AmoSwapD>(t1, a0, t0),  // load and store of the known 0x11000: nothing
+      encode<Addi>(a7, 0, 64), encode<Addi>(a1, a0, 0), encode<Addi>(a0, 0, 1), encode<Addi>(a2, 0, 0),
+      encode<Ecall>(),               // write(1, data, 0) returns 0: logs a0 = 0, forgets every word
+      encode<Lui>(a0, data),
+      encode<Lw>(t1, a0, 22),        // crosses 0x11010 | 0x11018, both forgotten: logs 0x08070605, 0x100
+      encode<Srli>(t1, t1, 24),      // t1 = 0x01000000 >> 24 = 1
+  };
+  std::vector<std::uint32_t> program = body;
+  for (auto w : exit_with(t1)) program.push_back(w);
+  const std::vector<std::uint64_t> want = {0x0807060504030201, 0, 0, 0x08070605, 0x100};
+  RecordOptions o;
+  o.chunk_steps = 1024;
+
+  Synthetic interp = make(0, program);
+  MemoryTrace ti;
+  record(*interp.proc, interp.code, ti, o);
+  CHECK(ti.info.stop == TraceStop::exited);
+  CHECK(ti.info.exit_code == 1);
+  CHECK(std::vector<std::uint64_t>(ti.log.begin(), ti.log.end()) == want);
+
+  Synthetic native = make(0, program);
+  aot::CompiledProgram compiled(native.code, native.proc->memory, true);
+  AotEngine engine(compiled);
+  MemoryTrace ta;
+  record(*native.proc, native.code, ta, engine, o);
+  CHECK(ta.info.exit_code == 1);
+  CHECK(std::vector<std::uint64_t>(ta.log.begin(), ta.log.end()) == want);
+
+  REQUIRE_NOTHROW(verify(interp.code, ti.view()));
+
+  // With a chunk boundary before the lb (14 nops + lui + lw = chunk 0), the new chunk
+  // logs word 0x11000 again at the lb.
+  o.chunk_steps = 16;
+  Synthetic split = make(14, program);
+  MemoryTrace ts;
+  record(*split.proc, split.code, ts, o);
+  std::vector<std::uint64_t> want_split = want;
+  want_split.insert(want_split.begin() + 1, 0x0807060504030201);
+  CHECK(std::vector<std::uint64_t>(ts.log.begin(), ts.log.end()) == want_split);
+  REQUIRE_NOTHROW(verify(split.code, ts.view()));
 }

@@ -45,6 +45,7 @@ struct Context {
   std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
   std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
   std::uint64_t* cursor = nullptr;             // log cursor (r13 in trace-mode code)
+  std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
   std::uint64_t exit_kind = 0;                 // ExitKind
   std::uint64_t exit_addr = 0;                 // faulting address
   std::uint64_t exit_aux = 0;                  // FaultKind, or the exit code
@@ -68,6 +69,7 @@ inline constexpr int reservation = static_cast<int>(offsetof(Context, cpu) + off
 inline constexpr int budget = static_cast<int>(offsetof(Context, budget));
 inline constexpr int until = static_cast<int>(offsetof(Context, until));
 inline constexpr int cursor = static_cast<int>(offsetof(Context, cursor));
+inline constexpr int touched = static_cast<int>(offsetof(Context, touched));
 inline constexpr int exit_kind = static_cast<int>(offsetof(Context, exit_kind));
 inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
 inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
@@ -152,7 +154,10 @@ class Emitter {
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
+    if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
+      throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
+  }
 
   // Shared code the emitted instructions jump to (defined by the translator).
   Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
@@ -1311,43 +1316,61 @@ class Emitter {
     borrow_pool_.insert(borrow_pool_.end(), borrowed_.begin(), borrowed_.end());
     return c.at;
   }
-  // Trace mode: append the aligned word(s) that [rax + bias, + width) touches (before a store writes
-  // them; bias is a multiple of 8, so rax's low bits are the address's). The hot path is a naturally
-  // aligned access (one word; for 8 bytes the word is the loaded value itself): one test of the low
-  // bits. Misaligned accesses are logged out of line (one word, or two when crossing a word boundary).
+  // Trace mode: the first-touch log rules of interp/logging_memory.hpp for the access
+  // [rax + bias, + width) (bias is a multiple of 8, so rax's low bits are the address's).
+  // Hot path, a naturally aligned access to a word the chunk already touched: one test of the low
+  // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
+  // First touches and misaligned accesses go out of line.
   void log_words(unsigned width, bool is_store, int bias) {
     const Ref done = new_ref();
+    const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
     if (width > 1) {
-      const Ref misaligned = cold([this, width, bias, done] {
-        const Ref one = new_ref();
-        log_word(bias, 0);
-        g_.lea(g_.edx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      const Ref misaligned = cold([this, width, bias, marks, done] {
+        const Ref second = new_ref();
+        g_.mov(g_.rdx, g_.rax);
+        g_.shr(g_.rdx, 3);
+        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+        jcc(CC::ne, second);
+        first_touch(bias, marks, true);
+        bind(second);
+        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
         g_.xor_(g_.edx, g_.eax);
         g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
-        jcc(CC::eq, one);
-        log_word(bias, static_cast<int>(width - 1));
-        bind(one);
+        jcc(CC::eq, done);
+        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+        g_.shr(g_.rdx, 3);
+        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+        jcc(CC::ne, done);
+        first_touch(bias, marks, true);
         jmp(done);
       });
       g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
       jcc(CC::ne, misaligned);
     }
-    if (width == 8) {
-      if (!is_store) {  // an aligned 8-byte store logs nothing
-        g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rax + bias]);
-        append_rdx();
-      }
-    } else {
-      log_word(bias, 0);
-    }
+    g_.mov(g_.rdx, g_.rax);
+    g_.shr(g_.rdx, 3);
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
+    jcc(CC::eq, cold([this, bias, marks, needs_value, done] {
+      first_touch(bias, marks, needs_value);
+      jmp(done);
+    }));
     bind(done);
   }
-  // Appends the aligned word holding byte rax + bias + delta.
-  void log_word(int bias, int delta) {
-    if (delta) g_.lea(g_.rdx, g_.ptr[g_.rax + delta]);
-    else g_.mov(g_.rdx, g_.rax);
-    g_.and_(g_.rdx, static_cast<std::uint32_t>(-8));
-    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx + bias]);
+  // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
+  // it in WordMarks' touched list (cursor in the Context), and log its value if the access needs it.
+  // Clobbers rdx and flags.
+  void first_touch(int bias, int marks, bool needs_value) {
+    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
+    if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
+    g_.push(g_.rcx);                     // below the Context: rsp moves by 8
+    g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::touched]);
+    g_.mov(g_.dword[g_.rcx], g_.edx);
+    g_.add(g_.rcx, 4);
+    g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
+    g_.pop(g_.rcx);
+    if (!needs_value) return;
+    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
     append_rdx();
   }
   // Non-temporal: the recorder's second thread reads the log, and cached stores would make the

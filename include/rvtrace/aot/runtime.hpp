@@ -10,7 +10,8 @@
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
 // runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state.
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
-// host register) and hands it back through cursor()/set_cursor().
+// host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
+// word marks (first-touch logging) and appends to their touched list (marks().cursor()).
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -26,6 +27,7 @@
 #include "rvtrace/interp/flat_memory.hpp"
 #include "rvtrace/interp/machine.hpp"
 #include "rvtrace/interp/program.hpp"
+#include "rvtrace/interp/word_marks.hpp"
 
 namespace rvtrace::aot {
 
@@ -36,6 +38,7 @@ template <class Memory>
 concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.cursor() } -> std::convertible_to<std::uint64_t*>;
   m.set_cursor(c);
+  { m.marks() } -> std::same_as<WordMarks&>;
 };
 
 class CompiledProgram {
@@ -95,12 +98,12 @@ class AotRunner {
     ctx.mem_base = mem_.memory().host_base();
     ctx.ecall = &ecall_thunk;
     ctx.runner = this;
-    if constexpr (traced) ctx.cursor = mem_.cursor();
+    if constexpr (traced) ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
     if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
-    if constexpr (traced) mem_.set_cursor(ctx.cursor);
+    if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
       case ExitKind::to_interp: return interpret(cpu, steps, until_step);
       case ExitKind::fault: {
@@ -127,10 +130,10 @@ class AotRunner {
   static std::uint64_t ecall_thunk(Context* c) noexcept {
     auto* self = static_cast<AotRunner*>(c->runner);
     try {
-      if constexpr (traced) self->mem_.set_cursor(c->cursor);
+      if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
       const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
       c->cpu.x[0] = 0;
-      if constexpr (traced) c->cursor = self->mem_.cursor();
+      if constexpr (traced) c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
       if (!r.exited) return 0;
       c->exit_kind = static_cast<std::uint64_t>(ExitKind::exited);
       c->exit_aux = static_cast<std::uint64_t>(r.exit_code);

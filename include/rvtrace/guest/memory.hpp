@@ -5,6 +5,11 @@
 //   readable [read_lo, size)   -- below read_lo (the null page and below the program) faults
 //   writable [write_lo, size)  -- below write_lo is the read-only text/rodata
 // The range is mapped MAP_NORESERVE, so untouched pages cost nothing.
+//
+// Just below the base lie the word marks: one byte per aligned 8-byte guest word (size/8 bytes,
+// also MAP_NORESERVE), used by tracing to know which words the current chunk already logged
+// (interp/word_marks.hpp). They sit at a fixed offset from the base so that trace-mode native code
+// reaches the mark of address a as [base + (a >> 3) - size/8] with no extra register.
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -28,12 +33,12 @@ class GuestMemory {
       throw std::invalid_argument("guest memory size 0x" + hex(size) +
                                   " must be a multiple of 4096 and at least 0x" +
                                   hex(stack_guard + stack_reserve + page_size));
-    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+    void* p = ::mmap(nullptr, size + marks_span(), PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
-      throw std::runtime_error("cannot reserve 0x" + hex(size) +
+      throw std::runtime_error("cannot reserve 0x" + hex(size + marks_span()) +
                                " bytes for guest memory: " + std::strerror(errno));
-    base_ = static_cast<std::uint8_t*>(p);
+    base_ = static_cast<std::uint8_t*>(p) + marks_span();
   }
   ~GuestMemory() { release(); }
 
@@ -53,6 +58,9 @@ class GuestMemory {
   std::uint64_t size() const { return size_; }
   std::uint64_t read_lo() const { return read_lo_; }
   std::uint64_t write_lo() const { return write_lo_; }
+  // One byte per aligned guest word, zero-initialized: the mark of address a is word_marks()[a >> 3].
+  std::uint8_t* word_marks() const { return base_ - marks_size(); }
+  std::uint64_t marks_size() const { return size_ / 8; }
   // Set by map_program (loader.hpp). Requires read_lo <= write_lo <= size.
   void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) {
     if (!(read_lo <= write_lo && write_lo <= size_))
@@ -118,8 +126,9 @@ class GuestMemory {
     std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
     return buf;
   }
+  std::uint64_t marks_span() const { return page_up(marks_size()); }  // keeps the base page-aligned
   void release() {
-    if (base_) ::munmap(base_, size_);
+    if (base_) ::munmap(base_ - marks_span(), size_ + marks_span());
     base_ = nullptr;
   }
   void steal(GuestMemory& o) {

@@ -3,20 +3,27 @@
 // minimal trace. This is the reference for the log; the AOT engine's logging code must produce the
 // same words in the same order.
 //
-// Log rules (one uint64_t word per entry, in execution order; an access that faults logs nothing):
-//  - a load logs the aligned 8-byte word(s) it touches: word(addr & ~7), then word((addr+width-1) & ~7)
-//    if different;
-//  - a store narrower than 8 bytes, or misaligned, logs the aligned word(s) it touches as they were
-//    BEFORE the store (same order); an aligned 8-byte store logs nothing;
-//  - an AMO is a load then a store (so an amo*.w logs the word twice), an SC that succeeds is a store;
+// Log rules ("first touch": the log holds each word at most once per chunk; one uint64_t per entry,
+// in execution order; an access that faults logs and marks nothing):
+//  - an access touches the aligned 8-byte word(s) word(addr & ~7) and, if different,
+//    word((addr+width-1) & ~7), in that order;
+//  - the first time a chunk touches a word, the word's value BEFORE the access is logged -- unless
+//    that access is an aligned 8-byte store, which defines the whole word (nothing is logged);
+//  - later touches of the word in the same chunk log nothing: replay knows its value (it keeps the
+//    chunk's words, seeded from the log and updated by the chunk's stores);
+//  - an AMO is a load then a store, an SC that succeeds is a store;
 //  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
-// So one step logs at most 2 words: a misaligned access crossing a word boundary, or an amo*.w
-// (LR/SC/AMOs must be naturally aligned, so they never cross one; an aligned amo*.d logs 1).
+//    Every ecall forgets the chunk's words (a syscall may write memory), as does a new chunk
+//    (new_chunk()).
+// So one step logs at most 2 words: a misaligned access crossing a word boundary (LR/SC/AMOs must
+// be naturally aligned, so they never cross one).
 #include <array>
 #include <cstdint>
 #include <cstring>
 
 #include "rvtrace/interp/flat_memory.hpp"
+#include "rvtrace/interp/step_words.hpp"
+#include "rvtrace/interp/word_marks.hpp"
 
 namespace rvtrace {
 
@@ -26,35 +33,54 @@ class LoggingMemory : public FlatMemory {
  public:
   // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
   LoggingMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys, std::uint64_t* cursor)
-      : FlatMemory(mem, sys), cursor_(cursor) {}
+      : FlatMemory(mem, sys), marks_(mem), cursor_(cursor) {}
 
   std::uint64_t load(std::uint64_t addr, unsigned width) {
     const std::uint64_t v = FlatMemory::load(addr, width);
-    log_words(addr, width);
+    touch(addr, width, true);
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
     if (!memory().writable(addr, width)) [[unlikely]]
       throw AccessFault{store_fault_kind(memory(), addr), addr};
-    if (width < 8 || (addr & 7) != 0) log_words(addr, width);
+    touch(addr, width, width < 8 || (addr & 7) != 0);
     std::memcpy(memory().host(addr), &v, width);
   }
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
     const guest::SyscallResult r = FlatMemory::ecall(x);
-    if (!r.exited) *cursor_++ = x[10];
+    marks_.clear();
+    if (!r.exited) {
+      *cursor_++ = x[10];
+      words_.add(x[10]);
+    }
     return r;
   }
+  // The next steps belong to a new chunk: every word will be logged again at its first touch.
+  void new_chunk() { marks_.clear(); }
 
   std::uint64_t* cursor() const { return cursor_; }
   void set_cursor(std::uint64_t* c) { cursor_ = c; }
+  WordMarks& marks() { return marks_; }
+  StepWords& step_words() { return words_; }
 
  private:
-  void log_words(std::uint64_t addr, unsigned width) {
-    const std::uint64_t first = addr & ~std::uint64_t{7}, last = (addr + width - 1) & ~std::uint64_t{7};
-    std::memcpy(cursor_++, memory().host(first), 8);
-    if (last != first) std::memcpy(cursor_++, memory().host(last), 8);
+  // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
+  void touch(std::uint64_t addr, unsigned width, bool needs_value) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    touch_word(first, needs_value);
+    if (last != first) touch_word(last, needs_value);
   }
+  void touch_word(std::uint64_t index, bool needs_value) {
+    const bool first_touch = marks_.mark(index);
+    if (!needs_value) return;
+    std::uint64_t v;
+    std::memcpy(&v, memory().host(index * 8), 8);
+    if (first_touch) *cursor_++ = v;
+    words_.add(v);
+  }
+  WordMarks marks_;
   std::uint64_t* cursor_;
+  StepWords words_;
 };
 
 }  // namespace rvtrace

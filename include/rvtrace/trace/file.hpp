@@ -43,7 +43,7 @@ static_assert(std::endian::native == std::endian::little, "the .rvmt reader/writ
 
 namespace format {
 inline constexpr std::uint32_t magic = 0x544d5652;  // "RVMT" as little-endian bytes
-inline constexpr std::uint32_t version = 1;
+inline constexpr std::uint32_t version = 2;  // 2: first-touch log (each word once per chunk)
 inline constexpr std::uint64_t header_bytes = 128;
 inline constexpr std::uint64_t checkpoint_bytes = Checkpoint::words * 8;
 inline constexpr std::uint64_t header_seed = 0x52564d54'48445231ull;  // "RVMTHDR1"

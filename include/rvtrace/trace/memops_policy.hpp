@@ -1,10 +1,10 @@
 #pragma once
 // The memory-operations policy: every memory access as aligned 8-byte word operations, in
 // execution order: (step, word address, word value, read or write).
-//  - a load reads the word(s) it touches (values from the log: the whole words);
+//  - a load reads the word(s) it touches (TraceStep::words: the whole words);
 //  - an aligned 8-byte store writes its word;
 //  - a narrower or misaligned store reads each touched word (its value before the store, from
-//    the log) then writes it (after the store) -- a read-modify-write per word;
+//    TraceStep::words) then writes it (after the store) -- a read-modify-write per word;
 //  - an AMO is its load then its store; a successful SC is a store.
 // Memory written by syscalls (read) is not a memory operation of any step.
 // A default-made instance keeps the operations (ops()); one made with a FILE* streams text lines
@@ -36,8 +36,8 @@ class MemopsPolicy {
   void on_step(const TraceStep& s) {
     std::size_t k = 0;
     auto take = [&] {
-      if (k >= s.log.size()) throw std::logic_error("memops: step has fewer log words than its accesses");
-      return s.log[k++];
+      if (k >= s.words.size()) throw std::logic_error("memops: step has fewer words than its accesses");
+      return s.words[k++];
     };
     if (s.load.width) {
       const std::uint64_t a = s.load.addr & ~std::uint64_t{7};

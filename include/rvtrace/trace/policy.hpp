@@ -11,8 +11,8 @@
 //   void on_chunk_end(const Checkpoint& next);   // optional: after its last step (next = the
 //                                                //   checkpoint the chunk ended at)
 //   static constexpr bool reads_operands = true; // optional: fill StepRecord::rs1_value/rs2_value
-//   static constexpr bool reads_log = true;      // optional: pass TraceStep (the log words of
-//                                                //   the step) instead of StepRecord
+//   static constexpr bool reads_log = true;      // optional: pass TraceStep (the memory words
+//                                                //   the step used) instead of StepRecord
 //
 // Replay gives every chunk a fresh instance (from the factory), feeds it that chunk's steps,
 // then merges the instances in chunk order into a root instance: result = root.merge(c0),
@@ -39,10 +39,12 @@
 
 namespace rvtrace::trace {
 
-// A step as policies that declare reads_log see it: the StepRecord plus the log words the step
-// consumed, in log order (load words, then the store's before-words; or an ecall's a0).
+// A step as policies that declare reads_log see it: the StepRecord plus the aligned memory words
+// the step used, valued before the step (its load's words, then a narrow or misaligned store's
+// words; or an ecall's a0): see interp/step_words.hpp. Every access has its words here, whether or
+// not the compact log had to record them.
 struct TraceStep : StepRecord {
-  std::span<const std::uint64_t> log;
+  std::span<const std::uint64_t> words;
 };
 
 template <class P>
@@ -67,8 +69,8 @@ void chunk_end(P& p, const Checkpoint& c) {
 }
 
 // The interpreter-side policy that forwards each step to a user policy. Memory is the machine's
-// memory policy (ReplayMemory, or LoggingMemory for a sequential run of a reads_log policy):
-// log words of a step = [cursor before the step, cursor after).
+// memory policy (ReplayMemory, or LoggingMemory for a sequential run of a reads_log policy), which
+// collects the words of each step (step_words()).
 template <class P, class Memory>
 class StepAdapter {
  public:
@@ -77,31 +79,24 @@ class StepAdapter {
   explicit StepAdapter(Memory* mem = nullptr) : mem_(mem) {}
   void bind(P* p) {
     p_ = p;
-    if constexpr (reads_log_v<P>) prev_ = mem_->cursor();
+    if constexpr (reads_log_v<P>) mem_->step_words().clear();
   }
 
   void on_step(const StepRecord& r) {
     if constexpr (reads_log_v<P>) {
       TraceStep t;
       static_cast<StepRecord&>(t) = r;
-      const std::uint64_t* now = mem_->cursor();
-      t.log = {prev_, static_cast<std::size_t>(now - prev_)};
-      prev_ = now;
+      t.words = mem_->step_words().view();
       p_->on_step(static_cast<const TraceStep&>(t));
+      mem_->step_words().clear();
     } else {
       p_->on_step(r);
     }
-  }
-  // For a LoggingMemory that is reused as a small ring: restart at `base` (between steps).
-  void rewind(std::uint64_t* base) {
-    mem_->set_cursor(base);
-    prev_ = base;
   }
 
  private:
   P* p_ = nullptr;
   Memory* mem_;
-  const std::uint64_t* prev_ = nullptr;
 };
 
 }  // namespace rvtrace::trace

@@ -284,6 +284,7 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
     const isa::CpuState start = st;
     std::uint64_t* const buf = pipe.acquire(log_total);
     mem.set_cursor(buf);
+    mem.new_chunk();
     const std::uint64_t until = std::min((chunk + 1) * n, opt.max_steps);
     r = engine(st, steps, until, mem);
     std::size_t used = static_cast<std::size_t>(mem.cursor() - buf);

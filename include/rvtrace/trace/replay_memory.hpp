@@ -1,18 +1,28 @@
 #pragma once
-// The memory policy of memoryless replay: no memory image at all. Loads are served from the
-// memory-read log (the bytes of the access are extracted from the aligned word(s) the traced run
-// logged, including accesses that cross a word boundary); narrow or misaligned stores consume
-// the "before" words the traced run logged (so a trace policy sees full-word memory operations);
-// an ecall takes a0 from the log, except exit/exit_group (a7 = 93/94), which log nothing.
-// Follows the log rules of rvtrace/interp/logging_memory.hpp word for word.
+// The memory policy of memoryless replay: no memory image of the traced run. It starts every chunk
+// knowing nothing, and learns the words the chunk touches as the log rules of
+// rvtrace/interp/logging_memory.hpp say: at a word's first touch in the chunk its value comes from
+// the log (an aligned 8-byte store instead defines it), after that the chunk's own stores keep it
+// current. Loads then read these words (including accesses that cross a word boundary); an ecall
+// takes a0 from the log and forgets the words, except exit/exit_group (a7 = 93/94), which log
+// nothing.
 //
-// Running past the end of the chunk's log throws LogExhausted; replay turns it into an error
-// naming the chunk and the step. Replay cannot detect memory faults (there is no memory).
+// The words live in a sparse GuestMemory of the default size (only the pages the chunks touch cost
+// memory) with its WordMarks, so a step costs a few byte tests more than reading the log alone.
+// Running past the end of the chunk's log throws LogExhausted; replay turns it into an error naming
+// the chunk and the step. An address outside the guest memory size (possible only in a corrupt
+// trace) is an access fault. Replay cannot detect the traced run's memory faults (it has no image).
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
+#include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/layout.hpp"
+#include "rvtrace/guest/memory.hpp"
 #include "rvtrace/guest/syscalls.hpp"
+#include "rvtrace/interp/step_words.hpp"
+#include "rvtrace/interp/word_marks.hpp"
 
 namespace rvtrace::trace {
 
@@ -23,35 +33,37 @@ class ReplayMemory {
  public:
   ReplayMemory() = default;
   explicit ReplayMemory(std::span<const std::uint64_t> log) { reset(log); }
+  ReplayMemory(const ReplayMemory&) = delete;
+  ReplayMemory& operator=(const ReplayMemory&) = delete;
 
+  // Starts a chunk: its log, and no known words.
   void reset(std::span<const std::uint64_t> log) {
+    marks_.clear();
     begin_ = cur_ = log.data();
     end_ = log.data() + log.size();
   }
 
   std::uint64_t load(std::uint64_t addr, unsigned width) {
-    const unsigned off = static_cast<unsigned>(addr & 7);
-    if (off + width <= 8) {
-      const std::uint64_t w = take();
-      return extract(w >> (8 * off), width);
-    }
-    if (end_ - cur_ < 2) [[unlikely]]
-      throw LogExhausted{};
-    const std::uint64_t lo = cur_[0], hi = cur_[1];
-    cur_ += 2;
-    return extract((lo >> (8 * off)) | (hi << (64 - 8 * off)), width);
+    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
+      throw AccessFault{FaultKind::load_out_of_range, addr};
+    touch(addr, width);
+    std::uint64_t v = 0;
+    std::memcpy(&v, words_.host(addr), width);
+    return v;
   }
-  void store(std::uint64_t addr, std::uint64_t, unsigned width) {
-    if (width == 8 && (addr & 7) == 0) return;  // an aligned doubleword store logs nothing
-    const unsigned n = ((addr & 7) + width > 8) ? 2 : 1;
-    if (static_cast<unsigned>(end_ - cur_) < n) [[unlikely]]
-      throw LogExhausted{};
-    cur_ += n;
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
+      throw AccessFault{FaultKind::store_out_of_range, addr};
+    if (width == 8 && (addr & 7) == 0) marks_.mark(addr >> 3);  // defines the whole word
+    else touch(addr, width);
+    std::memcpy(words_.host(addr), &v, width);
   }
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
     if (x[17] == guest::sys::exit || x[17] == guest::sys::exit_group)
       return {true, static_cast<int>(x[10] & 0xff)};
+    marks_.clear();
     x[10] = take();
+    step_words_.add(x[10]);
     return {};
   }
 
@@ -59,16 +71,35 @@ class ReplayMemory {
   const std::uint64_t* begin() const { return begin_; }
   const std::uint64_t* end() const { return end_; }
   std::uint64_t consumed() const { return static_cast<std::uint64_t>(cur_ - begin_); }
+  StepWords& step_words() { return step_words_; }
 
  private:
-  static std::uint64_t extract(std::uint64_t v, unsigned width) {
-    return width >= 8 ? v : v & ((std::uint64_t{1} << (8 * width)) - 1);
+  void touch(std::uint64_t addr, unsigned width) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    know(first);
+    if (last != first) know(last);
+  }
+  // Makes word `index` known (from the log at its first touch) and records its value for the step.
+  void know(std::uint64_t index) {
+    std::uint8_t* w = words_.host(index * 8);
+    if (marks_.mark(index)) {
+      const std::uint64_t v = take();
+      std::memcpy(w, &v, 8);
+      step_words_.add(v);
+    } else {
+      std::uint64_t v;
+      std::memcpy(&v, w, 8);
+      step_words_.add(v);
+    }
   }
   std::uint64_t take() {
     if (cur_ == end_) [[unlikely]]
       throw LogExhausted{};
     return *cur_++;
   }
+  guest::GuestMemory words_;  // the chunk's known words (sparse)
+  WordMarks marks_{words_};
+  StepWords step_words_;
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;

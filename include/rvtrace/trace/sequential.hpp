@@ -23,8 +23,8 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
   chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
   RunResult r;
   if constexpr (reads_log_v<P>) {
-    // The log words of each step come from a LoggingMemory writing into a small buffer that is
-    // rewound between slices of steps.
+    // The words of each step come from a LoggingMemory; its log goes to a small buffer that is
+    // rewound between slices of steps (nobody reads it).
     constexpr std::uint64_t slice = 4096;
     std::vector<std::uint64_t> buf(max_log_words_per_step * slice + 16);
     LoggingMemory mem(proc.memory, proc.syscalls, buf.data());
@@ -33,7 +33,7 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     Machine<LoggingMemory, StepAdapter<P, LoggingMemory>> m(code, mem, adapter);
     m.state = initial_state(proc);
     do {
-      adapter.rewind(buf.data());
+      mem.set_cursor(buf.data());
       r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
     } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
