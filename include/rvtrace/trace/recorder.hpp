@@ -35,6 +35,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -93,7 +94,7 @@ inline std::size_t consumed_words(const DecodedProgram& code, const isa::CpuStat
 
 // A sink that owns the memory the log is written to: the engine logs straight into it and
 // chunk() receives spans of it (MemoryTrace). Other sinks (TraceFileWriter, users' sinks) get
-// spans of the recorder's own two chunk buffers and copy or write out what they keep.
+// spans of the recorder's own ring of chunk logs and copy or write out what they keep.
 template <class Sink>
 concept InPlaceSink = requires(Sink& s) {
   { s.log_arena() } -> std::same_as<LogArena&>;
@@ -113,12 +114,13 @@ namespace detail {
 template <class Sink>
 class ChunkPipeline {
   static constexpr bool in_place = InPlaceSink<Sink>;
-  static constexpr unsigned slots = in_place ? 4 : 2;  // chunks in flight (copy mode: one buffer each)
+  // Chunks in flight. First-touch logs are small, so many chunks fit ahead of the second thread:
+  // the engine does not stop when that thread is descheduled for a few milliseconds.
+  static constexpr unsigned slots = 64;
 
  public:
   ChunkPipeline(Sink& sink, std::uint64_t max_chunk_words) : sink_(sink), max_words_(max_chunk_words) {
-    if constexpr (!in_place)
-      for (auto& b : buffers_) b.resize(static_cast<std::size_t>(max_chunk_words));
+    if constexpr (!in_place) ring_.reset(new std::uint64_t[ring_words()]);  // uninitialized: faulted in as used
     worker_ = std::thread([this] { work(); });
   }
   ChunkPipeline(const ChunkPipeline&) = delete;
@@ -131,19 +133,24 @@ class ChunkPipeline {
       want_.store(log_end + max_words_, std::memory_order_seq_cst);
       wake(worker_sleeps_);
     }
+    if constexpr (!in_place)  // the chunk's space must not wrap around the ring's end
+      if (pos_ % ring_words() + max_words_ > ring_words()) pos_ += ring_words() - pos_ % ring_words();
     wait_until(main_sleeps_, [&] {
-      return (s - done_.load(std::memory_order_acquire) < slots &&
-              (!in_place || ready_.load(std::memory_order_acquire) >= log_end + max_words_)) ||
-             failed_.load();
+      const std::uint64_t d = done_.load(std::memory_order_acquire);
+      if (failed_.load()) return true;
+      if (s - d >= slots) return false;
+      if constexpr (in_place) return ready_.load(std::memory_order_acquire) >= log_end + max_words_;
+      else return pos_ + max_words_ - (d < s ? jobs_[d % slots].ring_pos : pos_) <= ring_words();
     });
     rethrow();
     if constexpr (in_place) return sink_.log_arena().words() + log_end;
-    else return buffers_[s % slots].data();
+    else return ring_.get() + pos_ % ring_words();
   }
   // The space from acquire() now holds `used` words of chunk `cp`'s log.
   void submit(const Checkpoint& cp, std::size_t used) {
     const std::uint64_t s = submitted_.load(std::memory_order_relaxed);
-    jobs_[s % slots] = Job{cp, used};
+    jobs_[s % slots] = Job{cp, used, pos_};
+    if constexpr (!in_place) pos_ += used;
     submitted_.store(s + 1, std::memory_order_seq_cst);
     wake(worker_sleeps_);
   }
@@ -160,7 +167,10 @@ class ChunkPipeline {
   struct Job {
     Checkpoint cp;
     std::size_t used = 0;
+    std::uint64_t ring_pos = 0;  // copy mode: where its words start (modulo the ring size)
   };
+  // Copy mode: chunk logs go one after the other into a ring that holds several worst-case chunks.
+  std::uint64_t ring_words() const { return 4 * max_words_; }
   void work() {
     std::uint64_t next = 0;  // the next job
     try {
@@ -177,7 +187,7 @@ class ChunkPipeline {
           Job& job = jobs_[next % slots];
           const std::uint64_t* words;
           if constexpr (in_place) words = sink_.log_arena().words() + job.cp.log_offset;
-          else words = buffers_[next % slots].data();
+          else words = ring_.get() + job.ring_pos % ring_words();
           const std::span<const std::uint64_t> log(words, job.used);
           job.cp.checksum = chunk_checksum(job.cp, log);
           sink_.chunk(job.cp, log);
@@ -250,7 +260,8 @@ class ChunkPipeline {
   static constexpr std::uint64_t prepare_step_words = (1u << 20) / 8;  // look-ahead in 1 MiB steps
   Sink& sink_;
   const std::uint64_t max_words_;
-  std::array<std::vector<std::uint64_t>, in_place ? 0 : slots> buffers_;
+  std::unique_ptr<std::uint64_t[]> ring_;  // copy mode
+  std::uint64_t pos_ = 0;                  // copy mode: ring position of the next chunk (main thread)
   std::array<Job, slots> jobs_{};
   std::atomic<std::uint64_t> submitted_{0}, done_{0};  // chunks handed over / finished by the sink
   std::atomic<std::uint64_t> want_{0}, ready_{0};      // in place: log words the engine needs / prepared
