@@ -13,9 +13,9 @@
 //
 // Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
 // calls and signals use the stack below it; the CpuState register file is at offset 0),
-// r15 = guest memory base, r14 = step budget (until_step - steps), r13 = log cursor in trace mode,
+// r15 = guest memory base, r14 = step budget (until_step - steps),
 // rax/rdx = scratch (never hold a value across ops), rcx = the value temp of one instruction,
-// rbp r12 r8 r9 r10 r11 rbx rsi rdi (+ r13 without trace) = the most used guest registers. An instruction
+// rbp r12 r8 r9 r10 r11 rbx rsi rdi r13 = the most used guest registers. An instruction
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
@@ -44,8 +44,10 @@ struct Context {
   isa::CpuState cpu;                           // x[32], pc, reservation
   std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
   std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
-  std::uint64_t* cursor = nullptr;             // log cursor (r13 in trace-mode code)
+  std::uint64_t* cursor = nullptr;             // trace mode: log cursor
   std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
+  std::uint64_t generation = 0;                // trace mode: WordMarks' generation (changes when cleared)
+  std::uint64_t* warm = nullptr;               // trace mode: the runner's warm-block records
   std::uint64_t exit_kind = 0;                 // ExitKind
   std::uint64_t exit_addr = 0;                 // faulting address
   std::uint64_t exit_aux = 0;                  // FaultKind, or the exit code
@@ -70,6 +72,8 @@ inline constexpr int budget = static_cast<int>(offsetof(Context, budget));
 inline constexpr int until = static_cast<int>(offsetof(Context, until));
 inline constexpr int cursor = static_cast<int>(offsetof(Context, cursor));
 inline constexpr int touched = static_cast<int>(offsetof(Context, touched));
+inline constexpr int generation = static_cast<int>(offsetof(Context, generation));
+inline constexpr int warm = static_cast<int>(offsetof(Context, warm));
 inline constexpr int exit_kind = static_cast<int>(offsetof(Context, exit_kind));
 inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
 inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
@@ -85,17 +89,16 @@ struct MemLayout {
 
 // Fixed host register roles.
 struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14,
-                       cursor = Xbyak::Operand::R13;
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14;
   // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
   // guest host register: saved to its register-file slot, reloaded when the instruction ends.
   static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
-  // Host registers that may hold a guest register, in order of preference (r13 only without trace).
+  // Host registers that may hold a guest register, in order of preference.
   static constexpr std::array<int, 10> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
                                              Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
                                              Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
                                              Xbyak::Operand::R13};
-  static constexpr std::size_t guest_count(bool traced) { return traced ? guest.size() - 1 : guest.size(); }
+  static constexpr std::size_t guest_count() { return guest.size(); }
 };
 
 // Guest register -> host register index (-1: lives in the register file). Entry 0 is always -1.
@@ -233,6 +236,46 @@ class Emitter {
   void check_hulls(const Hulls& hs, std::uint64_t pc, unsigned uncharged) {
     for (const Hull& h : hs) check_hull(h, pc, uncharged);
   }
+
+  // Warm blocks (trace mode). A block whose accesses through unchanged base registers touched their
+  // words in full since the word marks were last cleared cannot log anything through those bases
+  // when it runs again with the same base values: its "fast copy" skips their mark tests. The
+  // runner keeps a record per such block, {marks generation, base values}, at Context::warm + rec:
+  // the "checked copy" (every access tested) writes it when entered at the block's start, and the
+  // block's entry takes the fast copy only if the record matches. A block runs to its end or ends
+  // the run (faults, exits); a chunk boundary or an ecall clears the marks, changing the generation.
+  void warm_check(int rec, const std::vector<std::uint8_t>& bases, Ref checked) {
+    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
+    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
+    g_.cmp(g_.rdx, g_.qword[g_.rax + 8 * rec]);
+    jcc(CC::ne, checked);
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
+      if (base_map_[bases[i]] >= 0) {
+        g_.cmp(hreg(base_map_[bases[i]]), at);
+      } else {
+        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
+        g_.cmp(g_.rdx, at);
+      }
+      jcc(CC::ne, checked);
+    }
+  }
+  void warm_record(int rec, const std::vector<std::uint8_t>& bases) {
+    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
+    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
+    g_.mov(g_.qword[g_.rax + 8 * rec], g_.rdx);
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
+      if (base_map_[bases[i]] >= 0) {
+        g_.mov(at, hreg(base_map_[bases[i]]));
+      } else {
+        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
+        g_.mov(at, g_.rdx);
+      }
+    }
+  }
+  // The fast copy: accesses through these base registers (until written) skip their mark tests.
+  void set_warm(std::uint32_t mask) { warm_mask_ = mask; }
 
   // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
   void emit_cold() {
@@ -439,7 +482,6 @@ class Emitter {
     if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
     hulls_.clear();
     store_mapped();
-    if (traced_) g_.mov(g_.qword[g_.rsp + ctx_off::cursor], g_.r13);
     g_.mov(g_.rdi, g_.rsp);
     g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
     const unsigned unch = n_ - k_ - 1;  // the ecall retires
@@ -451,7 +493,6 @@ class Emitter {
       g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
     }));
     load_mapped();
-    if (traced_) g_.mov(g_.r13, g_.qword[g_.rsp + ctx_off::cursor]);
   }
 
   value instret() {  // steps retired before this instruction = until - budget - (n - k)
@@ -566,7 +607,7 @@ class Emitter {
     };
     for (int h : HostRegs::temps)
       if (!(temps_used_ & (1u << h))) return take(h);
-    const std::size_t n = HostRegs::guest_count(traced_);
+    const std::size_t n = HostRegs::guest_count();
     for (std::size_t i = n; i-- > 0;) {  // a guest host register no guest register uses
       const int h = HostRegs::guest[i];
       if (temps_used_ & (1u << h)) continue;
@@ -1263,8 +1304,11 @@ class Emitter {
     const Simple& base = addr.a;
     const std::int64_t off = addr.op == Op::none ? 0 : addr.b.c;
     const bool simple = base.k == Kind::greg && (addr.op == Op::none || (addr.op == Op::add && addr.b.k == Kind::konst));
+    // Trace mode, a warm block: the words of accesses through an unchanged base are marked already.
+    // (Not in an if_/select arm: an SC may store now although it did not in the checked run.)
+    const bool log = traced_ && !(simple && arm_depth_ == 0 && (warm_mask_ >> base.r & 1));
     if (simple && fits32(off) && covered(base.r, off, off + width, store)) {
-      if (!traced_) {
+      if (!log) {
         if (is_reg(base)) return g_.r15 + hreg(reg_index(base)) + static_cast<int>(off);
         g_.mov(g_.rax, mem64(base));
         return g_.r15 + g_.rax + static_cast<int>(off);
@@ -1274,7 +1318,7 @@ class Emitter {
       addr_to_rax(addr, bias);
       check_range(lo, width, store ? FaultKind::store_out_of_range : FaultKind::load_out_of_range, bias);
     }
-    if (traced_) log_words(width, store, bias);
+    if (log) log_words(width, store, bias);
     return g_.r15 + g_.rax + bias;
   }
   bool covered(unsigned g, std::int64_t lo, std::int64_t hi, bool store) const {
@@ -1285,6 +1329,7 @@ class Emitter {
   }
   void forget_hulls(unsigned g) {
     std::erase_if(hulls_, [g](const Hull& h) { return h.g == g; });
+    warm_mask_ &= ~(std::uint32_t{1} << g);
   }
   void check_hull(const Hull& h, std::uint64_t pc, unsigned uncharged) {
     const Ref fail = cold_interp(uncharged, pc);
@@ -1358,8 +1403,8 @@ class Emitter {
     bind(done);
   }
   // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
-  // it in WordMarks' touched list (cursor in the Context), and log its value if the access needs it.
-  // Clobbers rdx and flags.
+  // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
+  // the Context (first touches are rare: no host register is reserved for them). Clobbers rdx, flags.
   void first_touch(int bias, int marks, bool needs_value) {
     g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
     if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
@@ -1368,16 +1413,14 @@ class Emitter {
     g_.mov(g_.dword[g_.rcx], g_.edx);
     g_.add(g_.rcx, 4);
     g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
+    if (needs_value) {
+      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
+      g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::cursor]);
+      g_.mov(g_.qword[g_.rcx], g_.rdx);
+      g_.add(g_.rcx, 8);
+      g_.mov(g_.qword[g_.rsp + 8 + ctx_off::cursor], g_.rcx);
+    }
     g_.pop(g_.rcx);
-    if (!needs_value) return;
-    g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
-    append_rdx();
-  }
-  // Non-temporal: the recorder's second thread reads the log, and cached stores would make the
-  // engine wait for those lines to come back (measured: recording 2x slower).
-  void append_rdx() {
-    g_.movnti(g_.qword[g_.r13], g_.rdx);
-    g_.add(g_.r13, 8);
   }
 
   Xbyak::CodeGenerator& g_;
@@ -1397,6 +1440,7 @@ class Emitter {
     std::uint8_t temp = 0;
   } last_load_;
   Hulls hulls_;  // proven base registers
+  std::uint32_t warm_mask_ = 0;  // trace mode: base registers whose accesses' words are known marked
   MemLayout layout_;
   bool traced_;
   LabelOf label_of_;

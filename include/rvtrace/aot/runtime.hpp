@@ -19,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "rvtrace/aot/emitter.hpp"
 #include "rvtrace/aot/translator.hpp"
@@ -59,6 +60,7 @@ class CompiledProgram {
   double translate_seconds() const { return seconds_; }
   std::size_t code_bytes() const { return tr_.code_bytes(); }
   std::size_t blocks() const { return tr_.blocks; }
+  std::size_t warm_words() const { return tr_.warm_words; }
   const RegMap& register_map() const { return tr_.map; }
 
   // Host entry of guest pc, or nullptr when pc cannot be fetched.
@@ -80,7 +82,7 @@ class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
 
  public:
-  AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem) {
+  AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
@@ -98,7 +100,10 @@ class AotRunner {
     ctx.mem_base = mem_.memory().host_base();
     ctx.ecall = &ecall_thunk;
     ctx.runner = this;
-    if constexpr (traced) ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
+    if constexpr (traced) {
+      ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
+      ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
+    }
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
     if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
     cpu = ctx.cpu;
@@ -133,7 +138,10 @@ class AotRunner {
       if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
       const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
       c->cpu.x[0] = 0;
-      if constexpr (traced) c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
+      if constexpr (traced) {
+        c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
+        c->generation = self->mem_.marks().generation();
+      }
       if (!r.exited) return 0;
       c->exit_kind = static_cast<std::uint64_t>(ExitKind::exited);
       c->exit_aux = static_cast<std::uint64_t>(r.exit_code);
@@ -148,6 +156,7 @@ class AotRunner {
   const CompiledProgram& code_;
   Memory& mem_;
   std::optional<Machine<Memory>> interp_;
+  std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
   std::exception_ptr error_;
 };
 

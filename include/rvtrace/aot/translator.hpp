@@ -43,6 +43,7 @@ struct Translation {
   EnterFn enter = nullptr;
   RegMap map{};
   std::size_t blocks = 0;
+  std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
   std::size_t code_bytes() const { return code ? code->getSize() : 0; }
 };
 
@@ -121,10 +122,39 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
   return plan;
 }
 
+// Warm blocks (trace mode, Emitter::warm_check): the base registers (at most 4) through which the
+// block's plain loads and stores access memory and which the block does not write (a register the
+// block writes, a moving pointer, would rarely match its record), most used first; empty when fewer
+// than 2 accesses would skip their mark test, or when the block has an ecall (it clears the marks).
+inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
+  std::array<unsigned, 32> uses{};
+  std::uint32_t written = 0;
+  for (const std::size_t i : block) {
+    const isa::Decoded& d = prog.slots[i];
+    if (d.id == id_v<isa::Ecall>) return {};
+    bool store = false;
+    if (access_width(d.id, store) && d.ops.rs1 != 0) ++uses[d.ops.rs1];
+    if (d.ops.rd != 0) written |= std::uint32_t{1} << d.ops.rd;  // (conservative, as in plan_hulls)
+  }
+  for (unsigned r = 0; r < 32; ++r)
+    if (written >> r & 1) uses[r] = 0;
+  std::vector<std::uint8_t> bases;
+  unsigned covered = 0;
+  for (int pick = 0; pick < 4; ++pick) {
+    const auto best = std::max_element(uses.begin(), uses.end());
+    if (*best == 0) break;
+    bases.push_back(static_cast<std::uint8_t>(best - uses.begin()));
+    covered += *best;
+    *best = 0;
+  }
+  if (covered < 2) bases.clear();
+  return bases;
+}
+
 // The most used guest registers get host registers: a static count over the primary stream in which
 // an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal) around
 // it, at most 4: inner loops decide.
-inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary, bool traced) {
+inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary) {
   const std::size_t slots = prog.slots.size();
   std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
   for (std::size_t i = 0; i < slots; ++i) {
@@ -149,7 +179,7 @@ inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<b
   std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
   RegMap map;
   map.fill(-1);
-  const std::size_t n = HostRegs::guest_count(traced);
+  const std::size_t n = HostRegs::guest_count();
   for (std::size_t j = 0; j < n && j + 1 < order.size(); ++j)
     if (count[order[j + 1]] > 0) map[order[j + 1]] = HostRegs::guest[j];
   return map;
@@ -205,7 +235,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   }
 
   Translation tr;
-  tr.map = detail::allocate_registers(prog, primary, traced);
+  tr.map = detail::allocate_registers(prog, primary);
   tr.table.assign(slots, nullptr);
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
@@ -246,7 +276,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   }
   g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
   g.mov(g.r14, g.qword[g.rsp + ctx_off::budget]);
-  if (traced) g.mov(g.r13, g.qword[g.rsp + ctx_off::cursor]);
   g.mov(g.rax, g.rsi);  // rsi may hold a guest register
   em.load_mapped();
   g.jmp(g.rax);
@@ -255,7 +284,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   em.store_mapped();
   g.L(em.exit_nostore);
   g.mov(g.qword[g.rsp + ctx_off::budget], g.r14);
-  if (traced) g.mov(g.qword[g.rsp + ctx_off::cursor], g.r13);
   g.mov(g.rdi, g.qword[g.rsp + frame]);
   for (int i = 0; i < ctx_words; ++i) {
     g.mov(g.rdx, g.qword[g.rsp + 8 * i]);
@@ -335,8 +363,26 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
+    const std::size_t last = block.back();
+    const std::size_t next = last + prog.slots[last].ops.len / 2;
     define_entry(b);
     charge(n, pc_of(b));
+    if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
+      // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
+      const int rec = static_cast<int>(tr.warm_words);
+      tr.warm_words += 1 + warm.size();
+      const Emitter::Ref checked = em.new_ref();
+      em.warm_check(rec, warm, checked);
+      std::uint32_t mask = 0;
+      for (const std::uint8_t r : warm) mask |= std::uint32_t{1} << r;
+      em.set_warm(mask);
+      bool fast_stops = false;
+      for (unsigned k = 0; k < n; ++k) fast_stops = emit_insn(block[k], k, n, &plan[k]);
+      em.set_warm(0);
+      if (!fast_stops) fallthrough(next, false);
+      em.bind(checked);
+      em.warm_record(rec, warm);
+    }
     bool stops = false;
     for (unsigned k = 0; k < n; ++k) {
       const std::size_t i = block[k];
@@ -349,8 +395,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       stops = emit_insn(i, k, n, &plan[k]);
     }
     if (!stops) {
-      const std::size_t last = block.back();
-      const std::size_t next = last + prog.slots[last].ops.len / 2;
       // The next primary leader is emitted right after this block (address order).
       fallthrough(next, next < slots && primary[next] && leader[next]);
     }

@@ -10,6 +10,7 @@
 // code appends to it without a bound check; only the part in use costs memory.
 #include <sys/mman.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -30,6 +31,7 @@ class WordMarks {
     void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
     list_ = cursor_ = static_cast<std::uint32_t*>(p);
+    generation_ = next_generation();
   }
   ~WordMarks() {
     if (!list_) return;
@@ -51,7 +53,11 @@ class WordMarks {
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
     cursor_ = list_;
+    generation_ = next_generation();
   }
+  // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
+  // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
+  std::uint64_t generation() const { return generation_; }
   std::uint64_t count() const { return static_cast<std::uint64_t>(cursor_ - list_); }
 
   // For native code, which appends to the list itself.
@@ -59,7 +65,12 @@ class WordMarks {
   void set_cursor(std::uint32_t* c) { cursor_ = c; }
 
  private:
+  static std::uint64_t next_generation() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
+  }
   std::uint8_t* marks_;
+  std::uint64_t generation_ = 0;
   std::uint64_t words_;
   std::size_t bytes_ = 0;
   std::uint32_t* list_ = nullptr;
