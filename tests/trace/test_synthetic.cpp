@@ -187,3 +187,46 @@ TEST_CASE("synthetic: the log holds each word at its first touch in the chunk (h
   CHECK(std::vector<std::uint64_t>(ts.log.begin(), ts.log.end()) == want_split);
   REQUIRE_NOTHROW(verify(split.code, ts.view()));
 }
+
+TEST_CASE("synthetic: warm blocks (AOT fast copies) log exactly what the interpreter logs", "[trace][synthetic]") {
+  // A loop whose body block accesses memory through bases s0 and s3 that it does not write (so it
+  // gets a fast copy), with narrow, misaligned and conditional (SC) accesses. The bases move every
+  // 8th iteration (the block's record no longer matches: new words must be logged again); every
+  // 4th iteration an LR makes the next SC succeed. Chunk boundaries fall everywhere in the loop.
+  constexpr unsigned s0 = 8, s1 = 9, s2 = 18, s3 = 19, t3 = 28, t4 = 29, t5 = 30, t6 = 31;
+  const std::vector<std::uint32_t> program = {
+      encode<Lui>(s0, data), encode<Addi>(s3, s0, 32), encode<Addi>(s1, 0, 200), encode<Addi>(s2, 0, 0),
+      // loop (block A):
+      encode<Ld>(t0, s0, 0), encode<Lw>(t1, s0, 12), encode<Sb>(s0, t0, 3), encode<Sd>(s0, t1, 16),
+      encode<Lw>(t2, s0, 6),  // misaligned, crosses into the next word
+      encode<Add>(t0, t0, t1), encode<Sw>(s0, t0, 24), encode<Lw>(t6, s3, 8), encode<ScW>(t3, s3, t0),
+      encode<Addi>(s2, s2, 1), encode<Andi>(t4, s2, 3), encode<Bne>(t4, 0, 24),
+      // every 4th iteration (block B): a reservation on s3's word
+      encode<LrW>(t5, s3), encode<Andi>(t4, s2, 7), encode<Bne>(t4, 0, 12),
+      // every 8th iteration (block D): move the bases
+      encode<Addi>(s0, s0, 8), encode<Addi>(s3, s3, 8),
+      // block C:
+      encode<Blt>(s2, s1, -4 * 17),
+  };
+  std::vector<std::uint32_t> full = program;
+  for (auto w : exit_with(0)) full.push_back(w);
+  for (const std::uint64_t chunk : {16u, 64u, 1024u}) {
+    INFO("chunk " << chunk);
+    RecordOptions o;
+    o.chunk_steps = chunk;
+    Synthetic interp = make(0, full);
+    MemoryTrace ti;
+    record(*interp.proc, interp.code, ti, o);
+    REQUIRE(ti.info.stop == TraceStop::exited);
+    Synthetic native = make(0, full);
+    aot::CompiledProgram compiled(native.code, native.proc->memory, true);
+    REQUIRE(compiled.warm_words() > 0);  // the loop body is a warm block
+    AotEngine engine(compiled);
+    MemoryTrace ta;
+    record(*native.proc, native.code, ta, engine, o);
+    CHECK(ta.info.total_steps == ti.info.total_steps);
+    CHECK(std::vector<std::uint64_t>(ta.log.begin(), ta.log.end()) == std::vector<std::uint64_t>(ti.log.begin(), ti.log.end()));
+    CHECK(ta.checkpoints == ti.checkpoints);
+    REQUIRE_NOTHROW(verify(interp.code, ta.view(), {.threads = 2}));
+  }
+}

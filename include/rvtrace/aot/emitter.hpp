@@ -1305,7 +1305,7 @@ class Emitter {
     const std::int64_t off = addr.op == Op::none ? 0 : addr.b.c;
     const bool simple = base.k == Kind::greg && (addr.op == Op::none || (addr.op == Op::add && addr.b.k == Kind::konst));
     // Trace mode, a warm block: the words of accesses through an unchanged base are marked already.
-    // (Not in an if_/select arm: an SC may store now although it did not in the checked run.)
+    // (Only unconditional accesses: one in an if_/select arm may not have happened in that run.)
     const bool log = traced_ && !(simple && arm_depth_ == 0 && (warm_mask_ >> base.r & 1));
     if (simple && fits32(off) && covered(base.r, off, off + width, store)) {
       if (!log) {
