@@ -71,7 +71,9 @@ class ChunkReplayer {
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
 
  public:
-  ChunkReplayer(const DecodedProgram& code, const TraceView& t) : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {}
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t) : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
+    mem_.keep_step_words(reads_log_v<P>);
+  }
 
   template <class Factory>
   P run(std::uint64_t i, Factory& make, bool check_checksums) {

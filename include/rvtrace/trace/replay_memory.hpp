@@ -63,9 +63,12 @@ class ReplayMemory {
       return {true, static_cast<int>(x[10] & 0xff)};
     marks_.clear();
     x[10] = take();
-    step_words_.add(x[10]);
+    if (keep_words_) step_words_.add(x[10]);
     return {};
   }
+
+  // Whether to collect step_words() (only policies that read them need it).
+  void keep_step_words(bool on) { keep_words_ = on; }
 
   const std::uint64_t* cursor() const { return cur_; }
   const std::uint64_t* begin() const { return begin_; }
@@ -85,8 +88,8 @@ class ReplayMemory {
     if (marks_.mark(index)) {
       const std::uint64_t v = take();
       std::memcpy(w, &v, 8);
-      step_words_.add(v);
-    } else {
+      if (keep_words_) step_words_.add(v);
+    } else if (keep_words_) {
       std::uint64_t v;
       std::memcpy(&v, w, 8);
       step_words_.add(v);
@@ -100,6 +103,7 @@ class ReplayMemory {
   guest::GuestMemory words_;  // the chunk's known words (sparse)
   WordMarks marks_{words_};
   StepWords step_words_;
+  bool keep_words_ = true;
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;
