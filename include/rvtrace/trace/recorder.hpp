@@ -28,7 +28,12 @@
 //    exactly how many words its retired steps consumed;
 //  - step limit (RecordOptions::max_steps): like a fault without a fault.
 // The final checkpoint (index num_chunks) is the state after the last step, with an empty log.
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
 #include <array>
 #include <atomic>
 #include <concepts>
@@ -121,11 +126,20 @@ class ChunkPipeline {
 
  public:
   ChunkPipeline(Sink& sink, std::uint64_t max_chunk_words) : sink_(sink), max_words_(max_chunk_words) {
-    if constexpr (!in_place) ring_.reset(new std::uint64_t[ring_words()]);  // uninitialized: faulted in as used
+    if constexpr (!in_place) {  // address space only: pages are faulted in as the log uses them
+      void* p = ::mmap(nullptr, ring_words() * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED)
+        throw std::runtime_error("recorder: cannot reserve " + std::to_string(ring_words() * 8 >> 20) +
+                                 " MiB for the log of chunks of this size: " + std::strerror(errno));
+      ring_ = static_cast<std::uint64_t*>(p);
+    }
     worker_ = std::thread([this] { work(); });
   }
   ChunkPipeline(const ChunkPipeline&) = delete;
-  ~ChunkPipeline() { stop(); }
+  ~ChunkPipeline() {
+    stop();
+    if (ring_) ::munmap(ring_, ring_words() * 8);
+  }
 
   // Where the next chunk may log up to max_chunk_words words; `log_end` = words logged before it.
   std::uint64_t* acquire(std::uint64_t log_end) {
@@ -147,7 +161,7 @@ class ChunkPipeline {
     wait_until(main_sleeps_, spin_iterations, can_go);
     rethrow();
     if constexpr (in_place) return sink_.log_arena().words() + log_end;
-    else return ring_.get() + pos_ % ring_words();
+    else return ring_ + pos_ % ring_words();
   }
   // The space from acquire() now holds `used` words of chunk `cp`'s log.
   void submit(const Checkpoint& cp, std::size_t used) {
@@ -191,7 +205,7 @@ class ChunkPipeline {
           Job& job = jobs_[next % slots];
           const std::uint64_t* words;
           if constexpr (in_place) words = sink_.log_arena().words() + job.cp.log_offset;
-          else words = ring_.get() + job.ring_pos % ring_words();
+          else words = ring_ + job.ring_pos % ring_words();
           const std::span<const std::uint64_t> log(words, job.used);
           job.cp.checksum = chunk_checksum(job.cp, log);
           sink_.chunk(job.cp, log);
@@ -271,7 +285,7 @@ class ChunkPipeline {
   static constexpr std::uint64_t prepare_step_words = (1u << 20) / 8;  // look-ahead in 1 MiB steps
   Sink& sink_;
   const std::uint64_t max_words_;
-  std::unique_ptr<std::uint64_t[]> ring_;  // copy mode
+  std::uint64_t* ring_ = nullptr;  // copy mode
   std::uint64_t pos_ = 0;                  // copy mode: ring position of the next chunk (main thread)
   std::array<Job, slots> jobs_{};
   std::atomic<std::uint64_t> submitted_{0}, done_{0};  // chunks handed over / finished by the sink
