@@ -16,7 +16,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "1. Run the guest natively translated (AOT), no trace"
 $rv run --stats "$elf" "$n"
 
-step "2. Trace it: AOT run emitting the minimal trace (checkpoints every 2^18 steps + memory-read log)"
+step "2. Trace it: AOT run emitting the minimal trace (checkpoints every 2^18 steps + first-touch memory-read log)"
 $rv trace --stats -o "$out/keccak.rvmt" "$elf" "$n" >/dev/null
 $rv info "$out/keccak.rvmt"
 

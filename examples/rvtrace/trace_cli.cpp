@@ -164,7 +164,7 @@ int TraceCommands::cmd_trace(const Finish& finish) {
   const double secs = seconds_since(t0);
   std::fflush(stdout);
   if (stats)
-    std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3f bytes/step)\n",
+    std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3g bytes/step)\n",
                  (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(),
                  (unsigned long long)writer.bytes_written(), r.steps ? double(writer.bytes_written()) / r.steps : 0.0);
   return finish(r, max_steps);
@@ -230,9 +230,9 @@ int TraceCommands::cmd_info() {
   std::printf("steps         %llu\n", (unsigned long long)in.total_steps);
   std::printf("chunk steps   %llu\n", (unsigned long long)in.chunk_steps);
   std::printf("chunks        %llu\n", (unsigned long long)in.num_chunks);
-  std::printf("log words     %llu (%.3f per step)\n", (unsigned long long)in.log_words,
+  std::printf("log words     %llu (%.2g per step)\n", (unsigned long long)in.log_words,
               in.total_steps ? double(in.log_words) / in.total_steps : 0.0);
-  std::printf("bytes/step    %.3f\n", in.total_steps ? double(file.file_size()) / in.total_steps : 0.0);
+  std::printf("bytes/step    %.3g\n", in.total_steps ? double(file.file_size()) / in.total_steps : 0.0);
   switch (in.stop) {
     case TraceStop::exited: std::printf("stop          exited with code %d\n", in.exit_code); break;
     case TraceStop::ebreak: std::printf("stop          ebreak\n"); break;
