@@ -151,14 +151,66 @@ class Emitter {
   // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
+  // map: the global register map (map id 0), the convention of every entry through the pc table.
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {}
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
+    maps_.push_back(map);
+    written_.emplace_back();
+    written_.back().fill(true);
+  }
 
-  // Shared code the emitted instructions jump to (defined by the translator).
+  // Shared code the emitted instructions jump to (defined by the translator), for the global map.
   Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
   Xbyak::Label exit_nostore;   // leave native code (register file already current)
   Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
   Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // ---- register maps ----
+  // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
+  // from the global state through a transition (transition(0, M)): the global map's host registers
+  // that M reuses are stored to the register file, then M's registers that the global map keeps
+  // elsewhere are loaded. So while in M, the register file holds the current value of every register
+  // M maps differently from the global map and that the region has not written: going back
+  // (transition(M, 0)) stores only the registers the region writes (`written`).
+  struct MapExits {
+    Xbyak::Label exit_common, to_interp_rax, dispatch_rax;  // as the global ones, for this map
+  };
+  int add_map(const RegMap& m, const std::array<bool, 32>& written) {
+    maps_.push_back(m);
+    written_.push_back(written);
+    map_exits_.emplace_back();
+    return static_cast<int>(maps_.size() - 1);
+  }
+  std::size_t map_count() const { return maps_.size(); }
+  const RegMap& map_of(int id) const { return maps_[static_cast<std::size_t>(id)]; }
+  // The map the following code is emitted under (set per block; emit_cold sets each piece's own).
+  void use_map(int id) {
+    map_id_ = id;
+    base_map_ = maps_[static_cast<std::size_t>(id)];
+    map_ = base_map_;
+  }
+  int map_id() const { return map_id_; }
+  Xbyak::Label& exit_common_label() { return map_id_ == 0 ? exit_common : map_exits_[map_id_ - 1].exit_common; }
+  Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
+  Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
+  MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
+  // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
+  // rax/rdx/rcx are left alone).
+  void transition(int from, int to) {
+    if (from == to) return;
+    if (from != 0 && to != 0) {
+      transition(from, 0);
+      transition(0, to);
+      return;
+    }
+    const RegMap& f = maps_[static_cast<std::size_t>(from)];
+    const RegMap& t = maps_[static_cast<std::size_t>(to)];
+    const auto& w = written_[static_cast<std::size_t>(from)];
+    for (int r = 1; r < 32; ++r)
+      if (f[r] >= 0 && f[r] != t[r] && w[r]) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(f[r]));
+    for (int r = 1; r < 32; ++r)
+      if (t[r] >= 0 && t[r] != f[r]) g_.mov(hreg(t[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
 
   // ---- per-instruction protocol (translator) ----
   // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
@@ -192,13 +244,13 @@ class Emitter {
         uncharge(n_ - k_ - 1);
         set_pc_imm(pc_ + len_);
         g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
-        g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
       case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
         restore_borrowed();
         uncharge(n_ - k_);
         mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
     }
     return false;
@@ -233,13 +285,14 @@ class Emitter {
   void emit_cold() {
     for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
       Cold c = std::move(cold_[i]);
+      use_map(c.map);  // the piece runs in the state of the code that jumps to it
       bind(c.at);
       switch (c.kind) {
         case ColdKind::fn: c.f(); break;
         case ColdKind::interp:
           uncharge(c.unch);
           mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
-          g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::fault:
           for (std::uint32_t j = 0; j < c.count; ++j) {
@@ -252,7 +305,7 @@ class Emitter {
           set_pc_imm(c.pc);
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
-          g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::entry:
           entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
@@ -1180,11 +1233,11 @@ class Emitter {
         jmp(l);
       } else {
         mov_imm(g_.rax, t.c);
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
       }
       return;
     }
-    g_.jmp(dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
   }
 
   // -- memory --
@@ -1358,8 +1411,12 @@ class Emitter {
   }
 
   Xbyak::CodeGenerator& g_;
-  const RegMap& base_map_;  // the mapping between instructions
+  RegMap base_map_;         // the mapping between instructions (of the current map id)
   RegMap map_;              // the current one (borrowed guest host registers read as -1)
+  int map_id_ = 0;
+  std::vector<RegMap> maps_;                      // by map id; 0 = global
+  std::vector<std::array<bool, 32>> written_;     // by map id: registers its region may write
+  std::deque<MapExits> map_exits_;                // by map id - 1
   struct Borrow {
     std::uint8_t g, h;  // guest register, its host register
   };
@@ -1388,6 +1445,7 @@ class Emitter {
   enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
   struct Cold {
     Ref at;
+    int map = 0;  // the map id of the code that jumps here
     ColdKind kind = ColdKind::fn;
     FaultKind fault{};      // fault
     int bias = 0;           // fault
@@ -1400,7 +1458,7 @@ class Emitter {
   Cold& new_cold(ColdKind k) {
     const Ref r = new_ref();
     Cold& c = cold_.emplace_back();
-    c.at = r, c.kind = k;
+    c.at = r, c.kind = k, c.map = map_id_;
     return c;
   }
   std::vector<Cold> cold_;

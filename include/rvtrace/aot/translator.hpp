@@ -155,6 +155,133 @@ inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<b
   return map;
 }
 
+// Innermost loops of the block graph (direct edges; a call's edge goes to its return point too):
+// strongly connected components, decomposed recursively by removing the edges into a header, the
+// components without a cycle inside are the innermost loops. Returns each block's loop (-1: none).
+class LoopFinder {
+ public:
+  using Graph = std::vector<std::vector<std::uint32_t>>;
+  LoopFinder(const Graph& succ, const Graph& pred)
+      : succ_(succ), pred_(pred), tag_(succ.size(), 0), index_(succ.size(), -1), low_(succ.size(), 0),
+        on_(succ.size(), 0), loop_(succ.size(), -1) {}
+  std::vector<int> run() {
+    std::vector<std::uint32_t> all(succ_.size());
+    std::iota(all.begin(), all.end(), 0u);
+    solve(all, 0, kNone, 0);
+    return loop_;
+  }
+  int loops() const { return loops_; }
+
+ private:
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  // Returns whether S (the blocks tagged t, edges into `header` removed) contains a cycle.
+  bool solve(const std::vector<std::uint32_t>& S, int t, std::uint32_t header, int depth) {
+    if (depth > 8) return true;  // deeper nests (or junk decoded from data): no loop region
+    bool found = false;
+    for (std::vector<std::uint32_t>& c : sccs(S, t, header)) {
+      if (c.size() == 1) {
+        bool self = false;
+        for (std::uint32_t w : succ_[c[0]]) self = self || (w == c[0] && w != header);
+        if (!self) continue;
+      }
+      found = true;
+      const int ct = ++tags_;
+      for (std::uint32_t v : c) tag_[v] = ct;
+      std::uint32_t h = kNone;  // the first block entered from outside (else the first one)
+      for (std::uint32_t v : c)
+        for (std::uint32_t p : pred_[v])
+          if (tag_[p] != ct && (h == kNone || v < h)) h = v;
+      if (h == kNone) h = *std::min_element(c.begin(), c.end());
+      if (!solve(c, ct, h, depth + 1)) {
+        for (std::uint32_t v : c) loop_[v] = loops_;
+        ++loops_;
+      }
+    }
+    return found;
+  }
+  // Tarjan's algorithm, iterative.
+  std::vector<std::vector<std::uint32_t>> sccs(const std::vector<std::uint32_t>& S, int t, std::uint32_t header) {
+    for (std::uint32_t v : S) index_[v] = -1, on_[v] = 0;
+    std::vector<std::vector<std::uint32_t>> out;
+    std::vector<std::uint32_t> stack;
+    std::vector<std::pair<std::uint32_t, std::size_t>> call;
+    int counter = 0;
+    auto visit = [&](std::uint32_t v) {
+      index_[v] = low_[v] = counter++;
+      stack.push_back(v);
+      on_[v] = 1;
+      call.push_back({v, 0});
+    };
+    for (std::uint32_t root : S) {
+      if (index_[root] != -1) continue;
+      visit(root);
+      while (!call.empty()) {
+        const std::uint32_t v = call.back().first;
+        if (call.back().second < succ_[v].size()) {
+          const std::uint32_t w = succ_[v][call.back().second++];
+          if (tag_[w] != t || w == header) continue;
+          if (index_[w] == -1) visit(w);
+          else if (on_[w]) low_[v] = std::min(low_[v], index_[w]);
+          continue;
+        }
+        call.pop_back();
+        if (!call.empty()) low_[call.back().first] = std::min(low_[call.back().first], low_[v]);
+        if (low_[v] == index_[v]) {
+          std::vector<std::uint32_t>& c = out.emplace_back();
+          std::uint32_t w;
+          do {
+            w = stack.back();
+            stack.pop_back();
+            on_[w] = 0;
+            c.push_back(w);
+          } while (w != v);
+        }
+      }
+    }
+    return out;
+  }
+  const Graph& succ_;
+  const Graph& pred_;
+  std::vector<int> tag_, index_, low_;
+  std::vector<char> on_;
+  std::vector<int> loop_;
+  int tags_ = 0, loops_ = 0;
+};
+
+// A loop's own register map: its most used registers (static count over its instructions), keeping
+// the global map's host register for those the global map has too. `written`: what the loop writes.
+inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t>& insns, const RegMap& global,
+                       bool traced, std::array<bool, 32>& written) {
+  std::array<std::uint64_t, 32> count{};
+  written.fill(false);
+  for (std::size_t i : insns) {
+    const isa::Decoded& d = prog.slots[i];
+    if (!d.legal()) continue;
+    count[d.ops.rd]++, count[d.ops.rs1]++, count[d.ops.rs2]++;
+    written[d.ops.rd] = true;
+    if (d.id == id_v<isa::Ecall>) written.fill(true);
+  }
+  std::array<int, 32> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
+  const std::size_t n = HostRegs::guest_count(traced);
+  RegMap m;
+  m.fill(-1);
+  std::array<bool, 16> used{};
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j)
+    if (count[order[j]] > 0 && global[order[j]] >= 0) m[order[j]] = global[order[j]], used[global[order[j]]] = true;
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j) {
+    const int r = order[j];
+    if (count[r] == 0 || m[r] >= 0) continue;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!used[HostRegs::guest[k]]) {
+        m[r] = HostRegs::guest[k], used[HostRegs::guest[k]] = true;
+        break;
+      }
+  }
+  return m;
+}
+
 template <class F>
 void exec_instruction(std::uint16_t id, F&& f) {
   isa::visit_instruction(id, std::forward<F>(f));
@@ -206,6 +333,69 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   Translation tr;
   tr.map = detail::allocate_registers(prog, primary, traced);
+
+  // ---- blocks, innermost loops and their register maps ----
+  std::vector<std::vector<std::size_t>> blocks;
+  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
+  for (std::size_t b = 0; b < slots; ++b) {
+    if (!primary[b] || !leader[b]) continue;
+    block_at[b] = static_cast<std::uint32_t>(blocks.size());
+    std::vector<std::size_t>& block = blocks.emplace_back();
+    for (std::size_t s = b;;) {
+      block.push_back(s);
+      if (detail::ends_block(prog.slots[s].id)) break;
+      s += prog.slots[s].ops.len / 2;
+      if (s >= slots || !primary[s] || leader[s]) break;
+    }
+  }
+  std::vector<int> block_map(blocks.size(), 0);  // map id per block (1, 2, ...: extra_maps[id - 1])
+  std::vector<std::pair<RegMap, std::array<bool, 32>>> extra_maps;
+  {
+    detail::LoopFinder::Graph succ(blocks.size()), pred(blocks.size());
+    std::vector<bool> calls(blocks.size(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      const std::size_t last = blocks[k].back();
+      const isa::Decoded& d = prog.slots[last];
+      auto edge = [&](std::size_t slot) {
+        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
+      };
+      const std::size_t next = last + d.ops.len / 2;
+      const bool is_jal = d.id == detail::id_v<isa::Jal>, is_jalr = d.id == detail::id_v<isa::Jalr>;
+      if (detail::direct_target(d.id)) {
+        const std::uint64_t t = pc_of(last) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+        if (prog.fetchable(t)) edge(prog.index(t));
+      }
+      if (!detail::ends_block(d.id) || (!is_jal && !is_jalr && detail::direct_target(d.id))) edge(next);
+      if ((is_jal || is_jalr) && d.ops.rd != 0) {  // a call: its return point
+        calls[k] = true;
+        edge(next);
+      }
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      for (std::uint32_t w : succ[k]) pred[w].push_back(static_cast<std::uint32_t>(k));
+    detail::LoopFinder finder(succ, pred);
+    const std::vector<int> loop = finder.run();
+    std::vector<std::vector<std::size_t>> loop_insns(finder.loops());
+    std::vector<bool> loop_calls(finder.loops(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      if (loop[k] >= 0) {
+        auto& v = loop_insns[loop[k]];
+        v.insert(v.end(), blocks[k].begin(), blocks[k].end());
+        if (calls[k]) loop_calls[loop[k]] = true;
+      }
+    std::vector<int> loop_map_id(finder.loops(), 0);
+    for (int l = 0; l < finder.loops(); ++l) {
+      if (loop_calls[l]) continue;  // calls would switch maps on every iteration
+      std::array<bool, 32> written;
+      const RegMap m = detail::loop_map(prog, loop_insns[l], tr.map, traced, written);
+      if (m == tr.map) continue;
+      extra_maps.emplace_back(m, written);
+      loop_map_id[l] = static_cast<int>(extra_maps.size());
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k) block_map[k] = loop[k] >= 0 ? loop_map_id[loop[k]] : 0;
+  }
+  // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
+  auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
   tr.table.assign(slots, nullptr);
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
@@ -216,15 +406,24 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
   emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
-    if (referenced[prog.index(pc)]) return entry(prog.index(pc));
-    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
     Emitter& e = *emitter;
+    const std::size_t i = prog.index(pc);
+    if (referenced[i]) {
+      const int from = e.map_id(), to = entry_map(i);
+      if (from == to) return entry(i);
+      return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
+        e.transition(from, to);
+        e.jmp(r);
+      });
+    }
+    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
     return e.cold([&e, &g, pc] {
       e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
-      g.jmp(e.dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+      g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
     });
   });
   Emitter& em = *emitter;
+  for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   entry0 = em.new_refs(slots);
   auto define_entry = [&](std::size_t i) {
     if (referenced[i]) em.bind(entry(i));
@@ -290,13 +489,30 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
   g.jmp(g.qword[g.rcx + g.rdx * 8]);
 
+  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
+    Emitter::MapExits& x = em.map_exits(id);
+    em.use_map(id);
+    g.L(x.exit_common);
+    em.store_mapped();
+    g.jmp(em.exit_nostore, N);
+    g.L(x.to_interp_rax);
+    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+    g.jmp(x.exit_common, N);
+    g.L(x.dispatch_rax);
+    em.transition(id, 0);
+    g.jmp(em.dispatch_rax, N);
+  }
+  em.use_map(0);
+
   // ---- instructions ----
   auto charge = [&](unsigned n, std::uint64_t pc) {
     g.sub(g.r14, n);
     em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
   };
   em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
-    define_entry(i);  // charge the rest of the block
+    define_entry(i);  // (global map) charge the rest of the block
+    em.transition(0, em.map_id());
     charge(rest, pc);
     em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
     g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
@@ -314,28 +530,33 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   };
   auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
     if (next < slots && prog.executable[next]) {
+      em.transition(em.map_id(), entry_map(next));
       if (!next_is_emitted_here) em.jmp(entry(next));
     } else {
       em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
-      g.jmp(em.to_interp_rax, N);
+      g.jmp(em.to_interp_label(), N);
     }
   };
 
   // Primary stream, block by block, in address order.
-  std::vector<std::size_t> block;
-  for (std::size_t b = 0; b < slots; ++b) {
-    if (!primary[b] || !leader[b]) continue;
-    block.clear();
-    for (std::size_t s = b;;) {
-      block.push_back(s);
-      if (detail::ends_block(prog.slots[s].id)) break;
-      s += prog.slots[s].ops.len / 2;
-      if (s >= slots || !primary[s] || leader[s]) break;
-    }
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::vector<std::size_t>& block = blocks[bi];
+    const std::size_t b = block[0];
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
-    define_entry(b);
+    const int m = block_map[bi];
+    em.use_map(m);
+    if (m == 0) {
+      define_entry(b);
+    } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
+      em.bind(entry(b));
+      em.cold([&, b, m] {
+        slot_addr[b] = g.getCurr();
+        em.transition(0, m);
+        em.jmp(entry(b));
+      });
+    }
     charge(n, pc_of(b));
     bool stops = false;
     for (unsigned k = 0; k < n; ++k) {
@@ -356,6 +577,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
   }
   // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  em.use_map(0);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
     define_entry(i);
