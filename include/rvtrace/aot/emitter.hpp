@@ -13,9 +13,10 @@
 //
 // Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
 // calls and signals use the stack below it; the CpuState register file is at offset 0),
-// r15 = guest memory base, r14 = step budget (until_step - steps), r13 = log cursor in trace mode,
-// rax/rdx = scratch (never hold a value across ops), rcx = the value temp of one instruction,
-// rbp r12 r8 r9 r10 r11 rbx rsi rdi (+ r13 without trace) = the most used guest registers. An instruction
+// r15 = guest memory base, r13 = log cursor in trace mode, rax/rdx = scratch (never hold a value
+// across ops), rcx = the value temp of one instruction, rbp r12 r8 r9 r10 r11 rbx rsi rdi r14 (+ r13
+// without trace) = the most used guest registers. The step budget (until_step - steps) lives in the
+// Context (Context::budget, charged with one `sub [rsp+budget], n` per block). An instruction
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
@@ -42,7 +43,7 @@ namespace rvtrace::aot {
 // What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
 struct Context {
   isa::CpuState cpu;                           // x[32], pc, reservation
-  std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
+  std::uint64_t budget = 0;                    // steps left until `until` (charged in place by native code)
   std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
   std::uint64_t* cursor = nullptr;             // log cursor (r13 in trace-mode code)
   std::uint64_t exit_kind = 0;                 // ExitKind
@@ -83,16 +84,15 @@ struct MemLayout {
 
 // Fixed host register roles.
 struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14,
-                       cursor = Xbyak::Operand::R13;
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, cursor = Xbyak::Operand::R13;
   // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
   // guest host register: saved to its register-file slot, reloaded when the instruction ends.
   static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
   // Host registers that may hold a guest register, in order of preference (r13 only without trace).
-  static constexpr std::array<int, 10> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+  static constexpr std::array<int, 11> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
                                              Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
                                              Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
-                                             Xbyak::Operand::R13};
+                                             Xbyak::Operand::R14, Xbyak::Operand::R13};
   static constexpr std::size_t guest_count(bool traced) { return traced ? guest.size() - 1 : guest.size(); }
 };
 
@@ -506,7 +506,7 @@ class Emitter {
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
     g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
-    g_.sub(T, g_.r14);
+    g_.sub(T, g_.qword[g_.rsp + ctx_off::budget]);
     if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
     return val(t);
   }
@@ -532,7 +532,7 @@ class Emitter {
     else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
   }
   void uncharge(unsigned c) {
-    if (c) g_.add(g_.r14, c);
+    if (c) g_.add(g_.qword[g_.rsp + ctx_off::budget], c);
   }
   void set_pc_imm(std::uint64_t pc) {
     if (pc <= 0x7fffffffULL) {
@@ -1168,8 +1168,9 @@ class Emitter {
     writes_.resize(first);
   }
   // rd in the register file: read-modify-write forms when rd is also the first operand.
-  void put_home_mem(unsigned r, const value& v) {
+  void put_home_mem(unsigned r, value v) {
     const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
+    if (commutative(v.op) && v.b.k == Kind::greg && v.b.r == r) std::swap(v.a, v.b);  // rd = x op rd
     const bool self = v.a.k == Kind::greg && v.a.r == r;
     if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
       const auto c = static_cast<std::uint32_t>(v.b.c);

@@ -6,7 +6,7 @@
 //    (rsp addresses it), loads the fixed and mapped registers, jumps to the target; exit_common /
 //    exit_nostore write the state back, copy the Context back and return.
 //  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
-//    blocks. A block starts with `sub r14, n; jb limit_exit`: steps are charged per block, and a
+//    blocks. A block starts with `sub [rsp+budget], n; jb limit_exit`: steps are charged per block, and a
 //    block that would cross until_step exits to the runtime (which finishes with the interpreter).
 //    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
 //    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
@@ -444,7 +444,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     g.mov(g.qword[g.rsp + 8 * i], g.rdx);
   }
   g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
-  g.mov(g.r14, g.qword[g.rsp + ctx_off::budget]);
   if (traced) g.mov(g.r13, g.qword[g.rsp + ctx_off::cursor]);
   g.mov(g.rax, g.rsi);  // rsi may hold a guest register
   em.load_mapped();
@@ -453,7 +452,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.L(em.exit_common);
   em.store_mapped();
   g.L(em.exit_nostore);
-  g.mov(g.qword[g.rsp + ctx_off::budget], g.r14);
   if (traced) g.mov(g.qword[g.rsp + ctx_off::cursor], g.r13);
   g.mov(g.rdi, g.qword[g.rsp + frame]);
   for (int i = 0; i < ctx_words; ++i) {
@@ -507,7 +505,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // ---- instructions ----
   auto charge = [&](unsigned n, std::uint64_t pc) {
-    g.sub(g.r14, n);
+    g.sub(g.qword[g.rsp + ctx_off::budget], n);
     em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
   };
   em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
