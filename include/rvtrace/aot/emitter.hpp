@@ -108,7 +108,7 @@ class Emitter {
     std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
     std::int64_t c = 0;    // konst
   };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw };
+  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw };
   struct value {
     Op op = Op::none;
     Simple a, b;
@@ -220,6 +220,7 @@ class Emitter {
     writes_.clear();
     borrowed_.clear();
     map_ = base_map_;
+    dropped_ = 0;
     arm_depth_ = 0;
     last_load_ = LastLoad{};
     if (k == 0) hulls_.clear();  // a block start: nothing is proven
@@ -327,6 +328,12 @@ class Emitter {
   }
 
   // ---- the op vocabulary ----
+  // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
+  // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
+  void drop_write(unsigned r) { dropped_ = r; }
+  // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
+  value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
+
   value x(unsigned r) {
     if (r == 0) return kv(0);
     for (std::size_t i = writes_.size(); i-- > 0;)
@@ -334,7 +341,7 @@ class Emitter {
     return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
   }
   void set_x(unsigned r, value v) {
-    if (r == 0) return;
+    if (r == 0 || r == dropped_) return;
     for (auto& w : writes_)
       if (w.r == r && w.scope == scope_) {
         w.v = v;
@@ -668,6 +675,8 @@ class Emitter {
       case Op::sraw: r = S::sraw(ua, ub); break;
       case Op::mul: r = S::mul(ua, ub); break;
       case Op::mulw: r = S::mulw(ua, ub); break;
+      case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
+      case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
       case Op::none: break;
     }
     return static_cast<std::int64_t>(r);
@@ -796,6 +805,18 @@ class Emitter {
         if (same(b, D)) return mul_src(D, a);
         mov_to(D, a);
         return mul_src(D, b);
+      }
+      case Op::ror: case Op::rorw: {  // (the amount is a constant, the operand a register)
+        const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
+        if (a.k == Kind::konst) {
+          mov_imm(D, fold(v.op, a.c, b.c));
+        } else if (v.op == Op::ror) {
+          with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
+        } else {
+          with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
+          g_.movsxd(D, D.cvt32());
+        }
+        return;
       }
       case Op::mulw: {
         const Xbyak::Reg32 D32 = D.cvt32();
@@ -1439,6 +1460,7 @@ class Emitter {
   std::uint64_t pc_ = 0;
   unsigned len_ = 4, k_ = 0, n_ = 1;
   std::uint32_t temps_used_ = 0;  // bit per host register index
+  unsigned dropped_ = 0;          // drop_write
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;

@@ -42,6 +42,7 @@ struct Translation {
   std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
   EnterFn enter = nullptr;
   RegMap map{};
+  std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
   std::size_t blocks = 0;
   std::size_t code_bytes() const { return code ? code->getSize() : 0; }
 };
@@ -119,6 +120,110 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
   }
   for (unsigned g = 1; g < 32; ++g) close(g);
   return plan;
+}
+
+// Cross-instruction planning of a block, on the decoded instructions:
+//  - rotates: `or rd, a, b` where a and b were last written in this block by srli/slli (srliw/slliw) of
+//    one register x by complementary amounts, x unchanged since: rd = x rotated. The code from the
+//    first shift to the `or` relies on that, so entering the block in between (only through the pc
+//    table: an indirect jump or a resumed run) continues in the interpreter up to a safe entry.
+//  - dead writes: a plain ALU instruction whose rd is overwritten later in the block before being read
+//    (a rotate reads x, not its shifts), with no possible exit from the block (unproven access, hull
+//    check, ecall, AMO) up to and including the overwriting instruction, needs no code. Mid-block
+//    entries stay exact: they never read the register before it is written again.
+struct BlockPlan {
+  struct Rot {
+    bool on = false, w = false;
+    std::uint8_t src = 0, amount = 0;
+  };
+  std::vector<Rot> rot;
+  std::vector<bool> dead, no_entry;
+};
+inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
+                            const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
+  const std::size_t n = block.size();
+  BlockPlan p;
+  p.rot.assign(n, {});
+  p.dead.assign(n, false);
+  p.no_entry.assign(n, false);
+  static const std::vector<std::uint16_t> amo_ids = [] {
+    std::vector<std::uint16_t> v;
+    boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
+    return v;
+  }();
+  std::vector<bool> exits(n, false), pure(n, false);
+  Emitter::Hulls active;
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (!hulls[k].empty()) exits[k] = true;  // the hull check itself
+    active.insert(active.end(), hulls[k].begin(), hulls[k].end());
+    bool store = false;
+    const unsigned w = access_width(d.id, store);
+    const bool amo = std::find(amo_ids.begin(), amo_ids.end(), d.id) != amo_ids.end();
+    if (!d.legal() || amo || d.id == id_v<isa::Ecall> || d.id == id_v<isa::Ebreak>) {
+      exits[k] = true;
+      if (d.id == id_v<isa::Ecall>) active.clear();
+    } else if (w) {
+      const std::int64_t lo = d.ops.imm, hi = lo + w;
+      bool covered = false;
+      for (const Emitter::Hull& h : active)
+        covered = covered || (d.ops.rs1 != 0 && h.g == d.ops.rs1 && h.lo <= lo && hi <= h.hi &&
+                              (h.store == store || (h.store && layout.write_lo >= layout.read_lo)));
+      if (!covered) exits[k] = true;
+    } else if (!ends_block(d.id)) {
+      pure[k] = true;
+    }
+    if (d.ops.rd != 0) std::erase_if(active, [&](const Emitter::Hull& h) { return h.g == d.ops.rd; });
+  }
+  // Rotates.
+  auto shift = [&](std::size_t k, bool& left, bool& w, unsigned& amount) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    left = d.id == id_v<isa::Slli> || d.id == id_v<isa::Slliw>;
+    w = d.id == id_v<isa::Slliw> || d.id == id_v<isa::Srliw>;
+    amount = static_cast<unsigned>(d.ops.imm);
+    return left || d.id == id_v<isa::Srli> || d.id == id_v<isa::Srliw>;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (d.id != id_v<isa::Or> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
+    std::size_t i = n, j = n;  // the last writes of rs1, rs2 before k
+    for (std::size_t q = k; q-- > 0;) {
+      const unsigned rd = prog.slots[block[q]].ops.rd;
+      if (i == n && rd == d.ops.rs1) i = q;
+      if (j == n && rd == d.ops.rs2) j = q;
+    }
+    if (i == n || j == n) continue;
+    bool li, wi, lj, wj;
+    unsigned ni, nj;
+    if (!shift(i, li, wi, ni) || !shift(j, lj, wj, nj) || li == lj || wi != wj) continue;
+    const unsigned x = prog.slots[block[i]].ops.rs1;
+    if (x == 0 || prog.slots[block[j]].ops.rs1 != x || ni == 0 || nj == 0 || ni + nj != (wi ? 32u : 64u)) continue;
+    const std::size_t first = std::min(i, j);
+    bool changed = false;
+    for (std::size_t q = first; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
+    if (changed) continue;
+    p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
+    for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
+  }
+  // Dead writes (backward).
+  std::array<bool, 32> dead_after{};  // the register's value after this point is never read
+  for (std::size_t k = n; k-- > 0;) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    const unsigned rd = d.ops.rd;
+    if (rd != 0 && pure[k] && dead_after[rd]) p.dead[k] = true;
+    if (exits[k]) {
+      dead_after.fill(false);
+      continue;
+    }
+    if (rd != 0) dead_after[rd] = true;
+    if (p.rot[k].on) {
+      dead_after[p.rot[k].src] = false;
+    } else {
+      dead_after[d.ops.rs1] = false;
+      dead_after[d.ops.rs2] = false;
+    }
+  }
+  return p;
 }
 
 // The most used guest registers get host registers: a static count over the primary stream in which
@@ -397,6 +502,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
   auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
   tr.table.assign(slots, nullptr);
+  tr.interp_entry.assign(slots, false);
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
 
@@ -515,12 +621,15 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
     g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
   };
-  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls) -> bool {
+  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls,
+                       const detail::BlockPlan* bp) -> bool {
     const isa::Decoded& d = prog.slots[i];
     em.begin(pc_of(i), d.ops.len, k, n);
     if (hulls)
       for (const Emitter::Hull& h : *hulls) em.prove(h);
-    detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
+    if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
+    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
       throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
@@ -543,6 +652,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
+    const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
     em.use_map(m);
     if (m == 0) {
@@ -563,9 +673,18 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
+        if (bp.no_entry[k]) {  // (see plan_block)
+          tr.interp_entry[i] = true;
+          em.cold([&, i, pc] {
+            define_entry(i);
+            em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+            g.jmp(em.to_interp_rax, N);  // entered in the global map's state
+          });
+        } else {
+          em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
+        }
       }
-      stops = emit_insn(i, k, n, &plan[k]);
+      stops = emit_insn(i, k, n, &plan[k], &bp);
     }
     if (!stops) {
       const std::size_t last = block.back();
@@ -580,7 +699,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (!prog.executable[i] || primary[i]) continue;
     define_entry(i);
     charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
   }
   em.emit_cold();
 
@@ -588,6 +707,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   const void* interp_stub = em.to_interp_rax.getAddress();
   for (std::size_t i = 0; i < slots; ++i) {
     tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (!prog.executable[i]) tr.interp_entry[i] = true;
     if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
   }
   g.setProtectModeRE();
