@@ -226,10 +226,43 @@ struct Gen {
     }
   }
 
+  // srli/slli (or srliw/slliw) of one register by (mostly) complementary amounts, then an or of the
+  // two: the AOT's rotate peephole. Each piece is a group of its own (jump targets into the pattern),
+  // sometimes with other instructions in between (writing the shifted register, faulting loads).
+  void rotate() {
+    const bool w = chance(50);
+    const unsigned bits = w ? 32 : 64;
+    const unsigned x = rreg(), a = wreg(), b = wreg();
+    const unsigned n = 1 + static_cast<unsigned>(u(bits - 1));
+    const unsigned m = chance(85) ? bits - n : shamt(bits);
+    auto sh = [&](bool left, unsigned rd, unsigned amount) {
+      if (w) add(left ? I::Slliw::encode(rd, x, amount) : I::Srliw::encode(rd, x, amount));
+      else add(left ? I::Slli::encode(rd, x, amount) : I::Srli::encode(rd, x, amount));
+    };
+    auto piece = [&] {
+      ++groups_total;
+      group_start.push_back(items.size());
+      if (chance(25)) {
+        const unsigned k = static_cast<unsigned>(u(3));
+        if (k == 0) r_type();
+        else if (k == 1) shift();
+        else load(chance(20));
+      }
+    };
+    const bool left_first = chance(50);
+    sh(left_first, a, n);
+    piece();
+    sh(!left_first, b, m);
+    piece();
+    const unsigned rd = chance(30) ? a : chance(20) ? x : wreg();
+    add(chance(50) ? I::Or::encode(rd, a, b) : I::Or::encode(rd, b, a));
+  }
+
   void group() {
     group_start.push_back(items.size());
     const unsigned k = static_cast<unsigned>(u(100));
-    if (k < 18) r_type();
+    if (k < 13) r_type();
+    else if (k < 18) rotate();
     else if (k < 30) i_type();
     else if (k < 38) shift();
     else if (k < 42) upper();
