@@ -221,6 +221,7 @@ class Emitter {
     borrowed_.clear();
     map_ = base_map_;
     dropped_ = 0;
+    low32_ = false;
     arm_depth_ = 0;
     last_load_ = LastLoad{};
     if (k == 0) hulls_.clear();  // a block start: nothing is proven
@@ -331,6 +332,10 @@ class Emitter {
   // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
   // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
   void drop_write(unsigned r) { dropped_ = r; }
+  // The translator's demanded bits: only the low 32 bits of this instruction's register write are ever
+  // read (until the register is written again, with no exit from the block in between), so a 32-bit
+  // result needs no sign extension.
+  void low32_write() { low32_ = true; }
   // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
   value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
 
@@ -745,7 +750,8 @@ class Emitter {
       case Op::addw: case Op::subw: {
         const Xbyak::Reg32 D32 = D.cvt32();
         if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
-          with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
+          if (low32_result_) mov_to32(D32, a);
+          else with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
           return;
         }
         const Op op = v.op == Op::addw ? Op::add : Op::sub;
@@ -765,7 +771,7 @@ class Emitter {
           mov_to32(D32, a);
           alu32(op, D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
       case Op::sll: case Op::srl: case Op::sra: {
@@ -793,7 +799,9 @@ class Emitter {
         } else {
           shiftx(v.op, D, a, b, true);
         }
-        g_.movsxd(D, D32);
+        // (a logical right shift by 1..31 leaves bit 31 clear: zero-extended = sign-extended)
+        const bool nonneg = v.op == Op::srlw && b.k == Kind::konst && (b.c & 31) != 0;
+        if (!low32_result_ && !nonneg) g_.movsxd(D, D32);
         return;
       }
       case Op::mul: {
@@ -814,7 +822,7 @@ class Emitter {
           with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
         } else {
           with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
-          g_.movsxd(D, D.cvt32());
+          if (!low32_result_) g_.movsxd(D, D.cvt32());
         }
         return;
       }
@@ -830,7 +838,7 @@ class Emitter {
           mov_to32(D32, a);
           mul32_src(D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
     }
@@ -1181,11 +1189,13 @@ class Emitter {
     if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
       for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
     for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
+    low32_result_ = low32_ && scope_ == 0 && writes_.size() - first == 1;
     for (std::size_t i = first; i < writes_.size(); ++i) {
       const Write& w = writes_[i];
       if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
       else put_home_mem(w.r, w.v);
     }
+    low32_result_ = false;
     writes_.resize(first);
   }
   // rd in the register file: read-modify-write forms when rd is also the first operand.
@@ -1461,6 +1471,8 @@ class Emitter {
   unsigned len_ = 4, k_ = 0, n_ = 1;
   std::uint32_t temps_used_ = 0;  // bit per host register index
   unsigned dropped_ = 0;          // drop_write
+  bool low32_ = false;            // low32_write
+  bool low32_result_ = false;     // put(): a W result may skip its sign extension
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;

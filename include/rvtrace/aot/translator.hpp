@@ -131,13 +131,17 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
 //    (a rotate reads x, not its shifts), with no possible exit from the block (unproven access, hull
 //    check, ecall, AMO) up to and including the overwriting instruction, needs no code. Mid-block
 //    entries stay exact: they never read the register before it is written again.
+//  - demanded bits: a 32-bit result (W instructions) whose readers, up to the next write of its register
+//    and with no possible exit in between, use only its low 32 bits (W instructions, sb/sh/sw data,
+//    add/and/or/xor/sll/mul whose own result is only needed in its low 32 bits) needs no sign extension.
+//    Entries stay exact: a sign-extended value is as good to those readers.
 struct BlockPlan {
   struct Rot {
     bool on = false, w = false;
     std::uint8_t src = 0, amount = 0;
   };
   std::vector<Rot> rot;
-  std::vector<bool> dead, no_entry;
+  std::vector<bool> dead, no_entry, low32;
 };
 inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
                             const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
@@ -146,6 +150,7 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
   p.rot.assign(n, {});
   p.dead.assign(n, false);
   p.no_entry.assign(n, false);
+  p.low32.assign(n, false);
   static const std::vector<std::uint16_t> amo_ids = [] {
     std::vector<std::uint16_t> v;
     boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
@@ -205,22 +210,49 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
     for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
   }
-  // Dead writes (backward).
-  std::array<bool, 32> dead_after{};  // the register's value after this point is never read
+  // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
+  enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
+  std::array<Need, 32> need;
+  need.fill(full);  // the end of the block: everything
+  auto is = [&](std::uint16_t id, auto... types) { return ((id == id_v<typename decltype(types)::type>) || ...); };
+  namespace h = boost::hana;
   for (std::size_t k = n; k-- > 0;) {
     const isa::Decoded& d = prog.slots[block[k]];
+    const std::uint16_t id = d.id;
     const unsigned rd = d.ops.rd;
-    if (rd != 0 && pure[k] && dead_after[rd]) p.dead[k] = true;
+    const Need out = rd != 0 ? need[rd] : full;
+    if (rd != 0 && pure[k] && out == none) p.dead[k] = true;
+    const bool w_result = p.rot[k].on ? p.rot[k].w
+                                      : is(id, h::type_c<isa::Addw>, h::type_c<isa::Subw>, h::type_c<isa::Sllw>,
+                                           h::type_c<isa::Srlw>, h::type_c<isa::Sraw>, h::type_c<isa::Mulw>,
+                                           h::type_c<isa::Addiw>, h::type_c<isa::Slliw>, h::type_c<isa::Srliw>,
+                                           h::type_c<isa::Sraiw>);
+    if (rd != 0 && pure[k] && out == low && w_result) p.low32[k] = true;
     if (exits[k]) {
-      dead_after.fill(false);
+      need.fill(full);
       continue;
     }
-    if (rd != 0) dead_after[rd] = true;
+    if (p.dead[k]) continue;  // no code, reads nothing
+    if (rd != 0) need[rd] = none;
+    auto use = [&](unsigned r, Need q) {
+      if (r != 0 && q > need[r]) need[r] = q;
+    };
     if (p.rot[k].on) {
-      dead_after[p.rot[k].src] = false;
+      use(p.rot[k].src, p.rot[k].w ? low : full);
+    } else if (w_result || is(id, h::type_c<isa::Divw>, h::type_c<isa::Divuw>, h::type_c<isa::Remw>,
+                              h::type_c<isa::Remuw>)) {
+      use(d.ops.rs1, low), use(d.ops.rs2, low);
+    } else if (is(id, h::type_c<isa::Add>, h::type_c<isa::Sub>, h::type_c<isa::And>, h::type_c<isa::Or>,
+                  h::type_c<isa::Xor>, h::type_c<isa::Mul>, h::type_c<isa::Addi>, h::type_c<isa::Andi>,
+                  h::type_c<isa::Ori>, h::type_c<isa::Xori>, h::type_c<isa::Slli>)) {
+      const Need q = out == full || !pure[k] ? full : low;
+      use(d.ops.rs1, q), use(d.ops.rs2, q);
+    } else if (is(id, h::type_c<isa::Sll>)) {
+      use(d.ops.rs1, out == full || !pure[k] ? full : low), use(d.ops.rs2, low);
+    } else if (is(id, h::type_c<isa::Sb>, h::type_c<isa::Sh>, h::type_c<isa::Sw>)) {
+      use(d.ops.rs1, full), use(d.ops.rs2, low);
     } else {
-      dead_after[d.ops.rs1] = false;
-      dead_after[d.ops.rs2] = false;
+      use(d.ops.rs1, full), use(d.ops.rs2, full);
     }
   }
   return p;
@@ -628,6 +660,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (hulls)
       for (const Emitter::Hull& h : *hulls) em.prove(h);
     if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
+    if (bp && bp->low32[k]) em.low32_write();
     if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
     else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
