@@ -259,14 +259,19 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
 }
 
 // The most used guest registers get host registers: a static count over the primary stream in which
-// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal) around
-// it, at most 4: inner loops decide.
+// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal, not
+// a call, of at most kMaxLoopSlots) around it, at most 4: inner loops decide. (Call-free innermost
+// loops get their own map on top of this one: loop_map.)
+// Longer backward branches are not counted as loops (junk decoded from data spans the whole text).
+inline constexpr std::size_t kMaxLoopSlots = 256;
 inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary, bool traced) {
   const std::size_t slots = prog.slots.size();
   std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
+    if (prog.slots[i].id == id_v<isa::Jal> && prog.slots[i].ops.rd != 0) continue;  // a call
     const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
+    if (back > kMaxLoopSlots) continue;  // (junk decoded from data, or a whole function)
     const std::size_t head = i >= back ? i - back : 0;
     loop_end[head] = std::max(loop_end[head], i + 1);
   }
