@@ -22,6 +22,7 @@ constexpr std::uint64_t text_base = 0x10000, data_base = 0x20000, data_size = 0x
 constexpr std::uint64_t base31 = 0x21000, base8 = 0x21800, base2 = 0x20c00;
 constexpr std::uint64_t mem_size = 16u << 20;
 constexpr unsigned tmp = 29;  // scratch register of instruction groups
+constexpr unsigned counter = 9;  // loop counter (no random instruction writes it)
 
 using Rng = std::mt19937_64;
 
@@ -48,7 +49,7 @@ struct Gen {
   unsigned wreg() {
     for (;;) {
       const unsigned r = chance(10) ? 0 : static_cast<unsigned>(u(31));
-      if (r != 2 && r != 8) return r;
+      if (r != 2 && r != 8 && r != counter) return r;
     }
   }
   std::int64_t imm12() {
@@ -254,14 +255,41 @@ struct Gen {
     piece();
     sh(!left_first, b, m);
     piece();
-    const unsigned rd = chance(30) ? a : chance(20) ? x : wreg();
+    const unsigned rd = chance(30) || x == counter ? a : chance(20) ? x : wreg();
     add(chance(50) ? I::Or::encode(rd, a, b) : I::Or::encode(rd, b, a));
+  }
+
+  // A counted loop of straight-line code (the AOT's loop register maps, block-local allocation, stops
+  // and resumes inside loops): li counter, n; head: body; addi counter, -1; bnez counter, head.
+  void loop() {
+    add(I::Addi::encode(counter, 0, static_cast<std::int64_t>(1 + u(12))));
+    ++groups_total;
+    group_start.push_back(items.size());
+    const std::size_t head = group_start.size() - 1;
+    const std::size_t body = 2 + u(40);
+    const unsigned kinds = chance(40) ? 7 : 10;  // sometimes no memory access (no exit) in the body
+    for (std::size_t i = 0; i < body; ++i) {
+      const unsigned k = static_cast<unsigned>(u(kinds));
+      if (k < 3) r_type();
+      else if (k < 5) i_type();
+      else if (k < 6) shift();
+      else if (k < 7) rotate();
+      else if (k < 8) load(chance(5));
+      else if (k < 9) store(chance(5));
+      else upper();
+    }
+    add(I::Addi::encode(counter, counter, -1));
+    Item it{Item::branch};
+    it.benc = +[](unsigned a, unsigned b, std::int64_t c) { return I::Bne::encode(a, b, c); };
+    it.rs1 = counter, it.rs2 = 0, it.target_group = head;
+    items.push_back(it);
   }
 
   void group() {
     group_start.push_back(items.size());
     const unsigned k = static_cast<unsigned>(u(100));
-    if (k < 13) r_type();
+    if (k < 4) loop();
+    else if (k < 13) r_type();
     else if (k < 18) rotate();
     else if (k < 30) i_type();
     else if (k < 38) shift();

@@ -194,6 +194,17 @@ class Emitter {
   Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
   Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
   MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
+  // From the global state into map `to` with the register file fully current: every register the global
+  // map holds is stored, every register `to` holds is loaded (mid-block entries: block-local allocation
+  // relies on the register file's copy of a register it considers unmodified).
+  void enter_map(int to) {
+    if (to == 0) return;
+    for (int r = 1; r < 32; ++r)
+      if (maps_[0][r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(maps_[0][r]));
+    for (int r = 1; r < 32; ++r)
+      if (maps_[static_cast<std::size_t>(to)][r] >= 0)
+        g_.mov(hreg(maps_[static_cast<std::size_t>(to)][r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
   // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
   // rax/rdx/rcx are left alone).
   void transition(int from, int to) {
@@ -531,6 +542,9 @@ class Emitter {
 
   // ---- helpers the translator uses too ----
   static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
+  // Guest register r between host register h and the register file.
+  void spill(int h, unsigned r) { g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)], hreg(h)); }
+  void fill(int h, unsigned r) { g_.mov(hreg(h), g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)]); }
   void store_mapped() {
     for (int r = 1; r < 32; ++r)
       if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));

@@ -14,6 +14,10 @@
 //    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
 //  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
 //    limit exits, constants.
+// Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
+// switched on the edges into and out of the loop), and their blocks may hold registers block-locally
+// (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
+// no sign extension.
 // A pc -> host address table (one entry per 2-byte slot) serves jalr and runtime entry; targets
 // outside the executable range (or in gaps) continue in the interpreter, which reports the fault
 // exactly as it always does.
@@ -23,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
@@ -141,7 +146,10 @@ struct BlockPlan {
     std::uint8_t src = 0, amount = 0;
   };
   std::vector<Rot> rot;
-  std::vector<bool> dead, no_entry, low32;
+  std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
+  std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
+  std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
+  std::vector<std::uint8_t> writes;                // the register it writes (0: none, or dropped)
 };
 inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
                             const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
@@ -151,6 +159,9 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
   p.dead.assign(n, false);
   p.no_entry.assign(n, false);
   p.low32.assign(n, false);
+  p.need.resize(n);
+  p.reads.assign(n, {0, 0, 0});
+  p.writes.assign(n, 0);
   static const std::vector<std::uint16_t> amo_ids = [] {
     std::vector<std::uint16_t> v;
     boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
@@ -180,6 +191,7 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     }
     if (d.ops.rd != 0) std::erase_if(active, [&](const Emitter::Hull& h) { return h.g == d.ops.rd; });
   }
+  p.exits = exits;
   // Rotates.
   auto shift = [&](std::size_t k, bool& left, bool& w, unsigned& amount) {
     const isa::Decoded& d = prog.slots[block[k]];
@@ -228,11 +240,20 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
                                            h::type_c<isa::Addiw>, h::type_c<isa::Slliw>, h::type_c<isa::Srliw>,
                                            h::type_c<isa::Sraiw>);
     if (rd != 0 && pure[k] && out == low && w_result) p.low32[k] = true;
+    if (!p.dead[k]) {
+      p.writes[k] = static_cast<std::uint8_t>(rd);
+      if (p.rot[k].on) p.reads[k] = {p.rot[k].src, 0, 0};
+      else p.reads[k] = {d.ops.rs1, d.ops.rs2, 0};
+    }
     if (exits[k]) {
       need.fill(full);
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
       continue;
     }
-    if (p.dead[k]) continue;  // no code, reads nothing
+    if (p.dead[k]) {  // no code, reads nothing
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+      continue;
+    }
     if (rd != 0) need[rd] = none;
     auto use = [&](unsigned r, Need q) {
       if (r != 0 && q > need[r]) need[r] = q;
@@ -254,8 +275,117 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     } else {
       use(d.ops.rs1, full), use(d.ops.rs2, full);
     }
+    for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
   }
   return p;
+}
+
+// Block-local register allocation (for blocks of loops with their own map m0): during each instruction
+// the host registers hold the guest registers it reads and writes, the others are kept by farthest next
+// read (Belady); a register whose value is dead (BlockPlan::need) is dropped without a store, one that
+// is not written since it was loaded (clean) too. The block starts in m0 and its last instruction runs
+// in m0 again. moves[k]: stores and loads before instruction k, in order.
+struct LocalAlloc {
+  struct Move {
+    bool store;
+    std::uint8_t host, r;
+  };
+  std::vector<RegMap> map;  // the map each instruction runs in
+  std::vector<std::vector<Move>> moves;
+  // Is it worth it? Estimated register file accesses: the moves, against the block in m0 alone (a read
+  // of a register m0 does not map costs one, a write two: x86 code computes in rax and stores).
+  bool better = false;
+};
+inline LocalAlloc allocate_block(const BlockPlan& p, const RegMap& m0, bool traced) {
+  const std::size_t n = p.reads.size(), nh = HostRegs::guest_count(traced);
+  constexpr std::uint32_t kFar = ~std::uint32_t{0} >> 1;
+  constexpr std::size_t kReuse = 12;  // (instructions)
+  LocalAlloc a;
+  a.map.resize(n);
+  a.moves.resize(n);
+  std::array<std::uint8_t, 16> host{};  // host register -> guest register (0: free)
+  std::array<bool, 16> dirty{};         // the register file's copy may be stale
+  for (int r = 1; r < 32; ++r)
+    if (m0[r] >= 0) host[m0[r]] = static_cast<std::uint8_t>(r), dirty[m0[r]] = true;
+  std::vector<std::array<std::uint32_t, 32>> next(n + 1);  // next read at or after k
+  next[n].fill(kFar);
+  for (std::size_t k = n; k-- > 0;) {
+    next[k] = next[k + 1];
+    for (std::uint8_t r : p.reads[k])
+      if (r) next[k][r] = static_cast<std::uint32_t>(k);
+  }
+  auto where = [&](unsigned r) {
+    for (std::size_t j = 0; j < nh; ++j)
+      if (host[HostRegs::guest[j]] == r) return HostRegs::guest[j];
+    return -1;
+  };
+  std::size_t mem_reads = 0;  // reads left in the register file (x86 memory operands)
+  for (std::size_t k = 0; k + 1 < n; ++k) {
+    std::array<std::uint8_t, 4> use{p.reads[k][0], p.reads[k][1], p.reads[k][2], p.writes[k]};
+    for (std::size_t q = 0; q < 3; ++q) {  // a read not repeated soon stays a memory operand
+      const std::uint8_t r = use[q];
+      if (r == 0 || r == p.writes[k] || where(r) >= 0 || next[k + 1][r] <= k + kReuse) continue;
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (!dup) ++mem_reads;
+      use[q] = 0;
+    }
+    auto used = [&](unsigned r) {
+      return r != 0 && (r == p.reads[k][0] || r == p.reads[k][1] || r == p.reads[k][2] || r == p.writes[k]);
+    };
+    for (std::uint8_t r : use) {
+      if (r == 0 || where(r) >= 0) continue;
+      int best = -1;
+      std::uint64_t best_score = 0;
+      for (std::size_t j = 0; j < nh; ++j) {
+        const int h = HostRegs::guest[j];
+        const unsigned g = host[h];
+        std::uint64_t score;
+        if (g == 0) score = ~std::uint64_t{0};
+        else if (used(g)) continue;
+        else if (p.need[k][g] == 0) score = ~std::uint64_t{0} - 1;  // dead
+        else score = (std::uint64_t{next[k][g]} << 1) | (dirty[h] ? 0 : 1);
+        if (best < 0 || score > best_score) best = h, best_score = score;
+      }
+      const unsigned g = host[best];
+      if (g != 0 && dirty[best] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(best), static_cast<std::uint8_t>(g)});
+      host[best] = r, dirty[best] = false;
+      // (an instruction that may exit before its write needs the register file's value there too)
+      if (r == use[0] || r == use[1] || r == use[2] || p.exits[k])
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(best), r});
+    }
+    a.map[k].fill(-1);
+    for (std::size_t j = 0; j < nh; ++j)
+      if (const int h = HostRegs::guest[j]; host[h] != 0) a.map[k][host[h]] = h;
+    if (p.writes[k] != 0) dirty[where(p.writes[k])] = true;
+  }
+  if (n > 0) {
+    const std::size_t k = n - 1;
+    for (std::size_t j = 0; j < nh; ++j) {
+      const int h = HostRegs::guest[j];
+      const unsigned g = host[h];
+      if (g != 0 && m0[g] != h && dirty[h] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(g)});
+    }
+    for (int r = 1; r < 32; ++r)
+      if (m0[r] >= 0 && host[m0[r]] != r)
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(m0[r]), static_cast<std::uint8_t>(r)});
+    a.map[k] = m0;
+  }
+  std::size_t moves = mem_reads, plain = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    moves += a.moves[k].size();
+    for (std::size_t q = 0; q < 3; ++q) {
+      const std::uint8_t r = p.reads[k][q];
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (r != 0 && !dup && m0[r] < 0) plain += 1;
+    }
+    if (p.writes[k] != 0 && m0[p.writes[k]] < 0) plain += 2;
+  }
+  a.better = moves < plain;
+  return a;
 }
 
 // The most used guest registers get host registers: a static count over the primary stream in which
@@ -567,6 +697,10 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   });
   Emitter& em = *emitter;
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
+  constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
+  std::map<RegMap, int> local_maps;
+  std::array<bool, 32> all_written;
+  all_written.fill(true);
   entry0 = em.new_refs(slots);
   auto define_entry = [&](std::size_t i) {
     if (referenced[i]) em.bind(entry(i));
@@ -630,21 +764,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
   g.jmp(g.qword[g.rcx + g.rdx * 8]);
 
-  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
-    Emitter::MapExits& x = em.map_exits(id);
-    em.use_map(id);
-    g.L(x.exit_common);
-    em.store_mapped();
-    g.jmp(em.exit_nostore, N);
-    g.L(x.to_interp_rax);
-    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
-    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
-    g.jmp(x.exit_common, N);
-    g.L(x.dispatch_rax);
-    em.transition(id, 0);
-    g.jmp(em.dispatch_rax, N);
-  }
-  em.use_map(0);
 
   // ---- instructions ----
   auto charge = [&](unsigned n, std::uint64_t pc) {
@@ -653,7 +772,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   };
   em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
     define_entry(i);  // (global map) charge the rest of the block
-    em.transition(0, em.map_id());
+    em.enter_map(em.map_id());
     charge(rest, pc);
     em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
     g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
@@ -693,6 +812,9 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
     em.use_map(m);
+    const detail::LocalAlloc la =
+        m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m), traced) : detail::LocalAlloc{};
+    const bool local = la.better;
     if (m == 0) {
       define_entry(b);
     } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
@@ -707,6 +829,18 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     bool stops = false;
     for (unsigned k = 0; k < n; ++k) {
       const std::size_t i = block[k];
+      if (local) {
+        for (const detail::LocalAlloc::Move& mv : la.moves[k])
+          if (mv.store) em.spill(mv.host, mv.r);
+          else em.fill(mv.host, mv.r);
+        if (la.map[k] == em.map_of(m)) {
+          em.use_map(m);
+        } else {
+          auto [it, fresh] = local_maps.try_emplace(la.map[k], 0);
+          if (fresh) it->second = em.add_map(la.map[k], all_written);
+          em.use_map(it->second);
+        }
+      }
       if (k > 0) {
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
@@ -739,6 +873,21 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     charge(1, pc_of(i));
     if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
   }
+  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
+    Emitter::MapExits& x = em.map_exits(id);
+    em.use_map(id);
+    g.L(x.exit_common);
+    em.store_mapped();
+    g.jmp(em.exit_nostore, N);
+    g.L(x.to_interp_rax);
+    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+    g.jmp(x.exit_common, N);
+    g.L(x.dispatch_rax);
+    em.transition(id, 0);
+    g.jmp(em.dispatch_rax, N);
+  }
+  em.use_map(0);
   em.emit_cold();
 
   // ---- the pc -> host table, then W^X ----
