@@ -699,6 +699,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
   std::map<RegMap, int> local_maps;
+  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
   std::array<bool, 32> all_written;
   all_written.fill(true);
   entry0 = em.new_refs(slots);
@@ -772,7 +773,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   };
   em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
     define_entry(i);  // (global map) charge the rest of the block
-    em.enter_map(em.map_id());
+    if (local_slot[i]) em.enter_map(em.map_id());
+    else em.transition(0, em.map_id());
     charge(rest, pc);
     em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
     g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
@@ -815,6 +817,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const detail::LocalAlloc la =
         m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m), traced) : detail::LocalAlloc{};
     const bool local = la.better;
+    if (local)
+      for (std::size_t i : block) local_slot[i] = true;
     if (m == 0) {
       define_entry(b);
     } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
