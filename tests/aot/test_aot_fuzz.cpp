@@ -259,6 +259,20 @@ struct Gen {
     add(chance(50) ? I::Or::encode(rd, a, b) : I::Or::encode(rd, b, a));
   }
 
+  // not (xori -1) then and with it: the AOT's and-not peephole (pieces as groups, as in rotate()).
+  void andnot() {
+    const unsigned x = rreg(), t = wreg(), y = rreg();
+    add(I::Xori::encode(t, x, -1));
+    ++groups_total;
+    group_start.push_back(items.size());
+    if (chance(30)) {
+      if (chance(50)) r_type();
+      else load(chance(20));
+    }
+    const unsigned rd = chance(40) ? t : chance(20) && x != counter ? x : wreg();
+    add(chance(50) ? I::And::encode(rd, t, y) : I::And::encode(rd, y, t));
+  }
+
   // A counted loop of straight-line code (the AOT's loop register maps, block-local allocation, stops
   // and resumes inside loops): li counter, n; head: body; addi counter, -1; bnez counter, head.
   void loop() {
@@ -273,7 +287,7 @@ struct Gen {
       if (k < 3) r_type();
       else if (k < 5) i_type();
       else if (k < 6) shift();
-      else if (k < 7) rotate();
+      else if (k < 7) chance(70) ? rotate() : andnot();
       else if (k < 8) load(chance(5));
       else if (k < 9) store(chance(5));
       else upper();
@@ -290,7 +304,8 @@ struct Gen {
     const unsigned k = static_cast<unsigned>(u(100));
     if (k < 4) loop();
     else if (k < 13) r_type();
-    else if (k < 18) rotate();
+    else if (k < 16) rotate();
+    else if (k < 18) andnot();
     else if (k < 30) i_type();
     else if (k < 38) shift();
     else if (k < 42) upper();

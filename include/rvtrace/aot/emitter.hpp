@@ -108,7 +108,7 @@ class Emitter {
     std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
     std::int64_t c = 0;    // konst
   };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw };
+  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn };
   struct value {
     Op op = Op::none;
     Simple a, b;
@@ -349,6 +349,8 @@ class Emitter {
   void low32_write() { low32_ = true; }
   // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
   value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
+  // The translator's and-not peephole (`and` of an xori -1 of one register): ~a & b.
+  value andn(value a, value b) { return bin(Op::andn, a, b); }
 
   value x(unsigned r) {
     if (r == 0) return kv(0);
@@ -696,6 +698,7 @@ class Emitter {
       case Op::mulw: r = S::mulw(ua, ub); break;
       case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
       case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
+      case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
       case Op::none: break;
     }
     return static_cast<std::int64_t>(r);
@@ -837,6 +840,20 @@ class Emitter {
         } else {
           with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
           if (!low32_result_) g_.movsxd(D, D.cvt32());
+        }
+        return;
+      }
+      case Op::andn: {  // BMI1 andn when a is in a register
+        if (is_reg(a) && b.k != Kind::konst) {
+          with64(b, [&](const auto& o) { g_.andn(D, hreg(reg_index(a)), o); });
+        } else if (!same(b, D)) {
+          mov_to(D, a);
+          g_.not_(D);
+          alu(Op::and_, D, b);
+        } else {
+          mov_to(g_.rdx, a);
+          g_.not_(g_.rdx);
+          g_.and_(D, g_.rdx);
         }
         return;
       }

@@ -146,6 +146,11 @@ struct BlockPlan {
     std::uint8_t src = 0, amount = 0;
   };
   std::vector<Rot> rot;
+  struct Andn {  // `and rd, t, y` where t = xori x, -1 (x unchanged since): rd = ~x & y
+    bool on = false;
+    std::uint8_t x = 0, y = 0;
+  };
+  std::vector<Andn> andn;
   std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
   std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
   std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
@@ -156,6 +161,7 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
   const std::size_t n = block.size();
   BlockPlan p;
   p.rot.assign(n, {});
+  p.andn.assign(n, {});
   p.dead.assign(n, false);
   p.no_entry.assign(n, false);
   p.low32.assign(n, false);
@@ -222,6 +228,29 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
     for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
   }
+  // And-nots.
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (d.id != id_v<isa::And> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
+    for (int side = 0; side < 2 && !p.andn[k].on; ++side) {
+      const unsigned t = side ? d.ops.rs2 : d.ops.rs1, y = side ? d.ops.rs1 : d.ops.rs2;
+      std::size_t i = n;  // the last write of t before k
+      for (std::size_t q = k; q-- > 0;)
+        if (prog.slots[block[q]].ops.rd == t) {
+          i = q;
+          break;
+        }
+      if (i == n) continue;
+      const isa::Decoded& di = prog.slots[block[i]];
+      if (di.id != id_v<isa::Xori> || di.ops.imm != -1 || di.ops.rs1 == 0) continue;
+      const unsigned x = di.ops.rs1;
+      bool changed = false;
+      for (std::size_t q = i; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
+      if (changed) continue;
+      p.andn[k] = {true, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(y)};
+      for (std::size_t q = i + 1; q <= k; ++q) p.no_entry[q] = true;
+    }
+  }
   // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
   enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
   std::array<Need, 32> need;
@@ -243,6 +272,7 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     if (!p.dead[k]) {
       p.writes[k] = static_cast<std::uint8_t>(rd);
       if (p.rot[k].on) p.reads[k] = {p.rot[k].src, 0, 0};
+      else if (p.andn[k].on) p.reads[k] = {p.andn[k].x, p.andn[k].y, 0};
       else p.reads[k] = {d.ops.rs1, d.ops.rs2, 0};
     }
     if (exits[k]) {
@@ -260,6 +290,9 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
     };
     if (p.rot[k].on) {
       use(p.rot[k].src, p.rot[k].w ? low : full);
+    } else if (p.andn[k].on) {
+      const Need q = out == full ? full : low;
+      use(p.andn[k].x, q), use(p.andn[k].y, q);
     } else if (w_result || is(id, h::type_c<isa::Divw>, h::type_c<isa::Divuw>, h::type_c<isa::Remw>,
                               h::type_c<isa::Remuw>)) {
       use(d.ops.rs1, low), use(d.ops.rs2, low);
@@ -358,7 +391,7 @@ inline LocalAlloc allocate_block(const BlockPlan& p, const RegMap& m0, bool trac
     a.map[k].fill(-1);
     for (std::size_t j = 0; j < nh; ++j)
       if (const int h = HostRegs::guest[j]; host[h] != 0) a.map[k][host[h]] = h;
-    if (p.writes[k] != 0) dirty[where(p.writes[k])] = true;
+    if (const int h = p.writes[k] != 0 ? where(p.writes[k]) : -1; h >= 0) dirty[h] = true;
   }
   if (n > 0) {
     const std::size_t k = n - 1;
@@ -788,6 +821,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
     if (bp && bp->low32[k]) em.low32_write();
     if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
+    else if (bp && bp->andn[k].on) em.set_x(d.ops.rd, em.andn(em.x(bp->andn[k].x), em.x(bp->andn[k].y)));
     else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
@@ -908,8 +942,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
 // Translates the whole program (growing the code buffer until it fits).
 inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
-  static const bool bmi2 = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2);
-  if (!bmi2) throw std::runtime_error("aot: the x86_64 backend needs BMI2 (shlx/shrx/sarx); use --engine interp");
+  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
+  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
   std::size_t size = 64 * 1024 + prog.slots.size() * 160;
   for (;;) {
     try {
