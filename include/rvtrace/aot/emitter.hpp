@@ -1305,7 +1305,10 @@ class Emitter {
 
   // -- memory --
   // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
-  static int mem_bias(std::uint64_t lo) { return lo <= 0x7fffffffULL && lo % 8 == 0 ? static_cast<int>(lo) : 0; }
+  // (Only trace mode needs rax's low bits to be the address's: log_words.)
+  int mem_bias(std::uint64_t lo) const {
+    return lo <= 0x7fffffffULL && (lo % 8 == 0 || !traced_) ? static_cast<int>(lo) : 0;
+  }
   // rax = addr - bias
   void addr_to_rax(const value& addr, int bias) {
     const Simple& a = addr.a;
