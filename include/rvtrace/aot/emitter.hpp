@@ -55,7 +55,8 @@ struct Context {
 };
 
 enum class ExitKind : std::uint64_t {
-  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal)
+  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal,
+                  // entries into the middle of a peephole: Translation::interp_entry)
   fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
   ebreak = 2,
   exited = 3,     // exit_aux = exit code

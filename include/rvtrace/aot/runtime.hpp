@@ -8,7 +8,8 @@
 //   RunResult r = aot::run(code, cpu, steps, until_step, mem);
 //
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
-// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state.
+// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
+// exit to the interpreter steps it only until native code can take over again (a pc it enters).
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor().
 #include <chrono>
