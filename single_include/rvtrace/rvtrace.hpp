@@ -16,7 +16,8 @@
 //   RunResult r = aot::run(code, cpu, steps, until_step, mem);
 //
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
-// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state.
+// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
+// exit to the interpreter steps it only until native code can take over again (a pc it enters).
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
@@ -45,9 +46,10 @@
 //
 // Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
 // calls and signals use the stack below it; the CpuState register file is at offset 0),
-// r15 = guest memory base, r14 = step budget (until_step - steps),
-// rax/rdx = scratch (never hold a value across ops), rcx = the value temp of one instruction,
-// rbp r12 r8 r9 r10 r11 rbx rsi rdi r13 = the most used guest registers. An instruction
+// r15 = guest memory base, rax/rdx = scratch (never hold a value across ops), rcx = the value temp
+// of one instruction, rbp r12 r8 r9 r10 r11 rbx rsi rdi r14 r13 = the most used guest registers.
+// The step budget (until_step - steps) lives in the Context (Context::budget, charged with one
+// `sub [rsp+budget], n` per block); so do the trace-mode cursors. An instruction
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
@@ -279,7 +281,7 @@ namespace rvtrace::aot {
 // What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
 struct Context {
   isa::CpuState cpu;                           // x[32], pc, reservation
-  std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
+  std::uint64_t budget = 0;                    // steps left until `until` (charged in place by native code)
   std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
   std::uint64_t* cursor = nullptr;             // trace mode: log cursor
   std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
@@ -294,7 +296,8 @@ struct Context {
 };
 
 enum class ExitKind : std::uint64_t {
-  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal)
+  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal,
+                  // entries into the middle of a peephole: Translation::interp_entry)
   fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
   ebreak = 2,
   exited = 3,     // exit_aux = exit code
@@ -326,15 +329,15 @@ struct MemLayout {
 
 // Fixed host register roles.
 struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14;
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15;
   // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
   // guest host register: saved to its register-file slot, reloaded when the instruction ends.
   static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
   // Host registers that may hold a guest register, in order of preference.
-  static constexpr std::array<int, 10> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+  static constexpr std::array<int, 11> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
                                              Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
                                              Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
-                                             Xbyak::Operand::R13};
+                                             Xbyak::Operand::R14, Xbyak::Operand::R13};
   static constexpr std::size_t guest_count() { return guest.size(); }
 };
 
@@ -350,7 +353,7 @@ class Emitter {
     std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
     std::int64_t c = 0;    // konst
   };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw };
+  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn };
   struct value {
     Op op = Op::none;
     Simple a, b;
@@ -393,17 +396,79 @@ class Emitter {
   // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
+  // map: the global register map (map id 0), the convention of every entry through the pc table.
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
       : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
     if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
       throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
+    maps_.push_back(map);
+    written_.emplace_back();
+    written_.back().fill(true);
   }
 
-  // Shared code the emitted instructions jump to (defined by the translator).
+  // Shared code the emitted instructions jump to (defined by the translator), for the global map.
   Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
   Xbyak::Label exit_nostore;   // leave native code (register file already current)
   Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
   Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // ---- register maps ----
+  // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
+  // from the global state through a transition (transition(0, M)): the global map's host registers
+  // that M reuses are stored to the register file, then M's registers that the global map keeps
+  // elsewhere are loaded. So while in M, the register file holds the current value of every register
+  // M maps differently from the global map and that the region has not written: going back
+  // (transition(M, 0)) stores only the registers the region writes (`written`).
+  struct MapExits {
+    Xbyak::Label exit_common, to_interp_rax, dispatch_rax;  // as the global ones, for this map
+  };
+  int add_map(const RegMap& m, const std::array<bool, 32>& written) {
+    maps_.push_back(m);
+    written_.push_back(written);
+    map_exits_.emplace_back();
+    return static_cast<int>(maps_.size() - 1);
+  }
+  std::size_t map_count() const { return maps_.size(); }
+  const RegMap& map_of(int id) const { return maps_[static_cast<std::size_t>(id)]; }
+  // The map the following code is emitted under (set per block; emit_cold sets each piece's own).
+  void use_map(int id) {
+    map_id_ = id;
+    base_map_ = maps_[static_cast<std::size_t>(id)];
+    map_ = base_map_;
+  }
+  int map_id() const { return map_id_; }
+  Xbyak::Label& exit_common_label() { return map_id_ == 0 ? exit_common : map_exits_[map_id_ - 1].exit_common; }
+  Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
+  Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
+  MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
+  // From the global state into map `to` with the register file fully current: every register the global
+  // map holds is stored, every register `to` holds is loaded (mid-block entries: block-local allocation
+  // relies on the register file's copy of a register it considers unmodified).
+  void enter_map(int to) {
+    if (to == 0) return;
+    for (int r = 1; r < 32; ++r)
+      if (maps_[0][r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(maps_[0][r]));
+    for (int r = 1; r < 32; ++r)
+      if (maps_[static_cast<std::size_t>(to)][r] >= 0)
+        g_.mov(hreg(maps_[static_cast<std::size_t>(to)][r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
+  // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
+  // rax/rdx/rcx are left alone).
+  void transition(int from, int to) {
+    if (from == to) return;
+    if (from != 0 && to != 0) {
+      transition(from, 0);
+      transition(0, to);
+      return;
+    }
+    const RegMap& f = maps_[static_cast<std::size_t>(from)];
+    const RegMap& t = maps_[static_cast<std::size_t>(to)];
+    const auto& w = written_[static_cast<std::size_t>(from)];
+    for (int r = 1; r < 32; ++r)
+      if (f[r] >= 0 && f[r] != t[r] && w[r]) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(f[r]));
+    for (int r = 1; r < 32; ++r)
+      if (t[r] >= 0 && t[r] != f[r]) g_.mov(hreg(t[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
 
   // ---- per-instruction protocol (translator) ----
   // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
@@ -413,6 +478,8 @@ class Emitter {
     writes_.clear();
     borrowed_.clear();
     map_ = base_map_;
+    dropped_ = 0;
+    low32_ = false;
     arm_depth_ = 0;
     last_load_ = LastLoad{};
     if (k == 0) hulls_.clear();  // a block start: nothing is proven
@@ -437,13 +504,13 @@ class Emitter {
         uncharge(n_ - k_ - 1);
         set_pc_imm(pc_ + len_);
         g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
-        g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
       case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
         restore_borrowed();
         uncharge(n_ - k_);
         mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
     }
     return false;
@@ -518,13 +585,14 @@ class Emitter {
   void emit_cold() {
     for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
       Cold c = std::move(cold_[i]);
+      use_map(c.map);  // the piece runs in the state of the code that jumps to it
       bind(c.at);
       switch (c.kind) {
         case ColdKind::fn: c.f(); break;
         case ColdKind::interp:
           uncharge(c.unch);
           mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
-          g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::fault:
           for (std::uint32_t j = 0; j < c.count; ++j) {
@@ -537,7 +605,7 @@ class Emitter {
           set_pc_imm(c.pc);
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
-          g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::entry:
           entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
@@ -559,6 +627,18 @@ class Emitter {
   }
 
   // ---- the op vocabulary ----
+  // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
+  // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
+  void drop_write(unsigned r) { dropped_ = r; }
+  // The translator's demanded bits: only the low 32 bits of this instruction's register write are ever
+  // read (until the register is written again, with no exit from the block in between), so a 32-bit
+  // result needs no sign extension.
+  void low32_write() { low32_ = true; }
+  // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
+  value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
+  // The translator's and-not peephole (`and` of an xori -1 of one register): ~a & b.
+  value andn(value a, value b) { return bin(Op::andn, a, b); }
+
   value x(unsigned r) {
     if (r == 0) return kv(0);
     for (std::size_t i = writes_.size(); i-- > 0;)
@@ -566,7 +646,7 @@ class Emitter {
     return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
   }
   void set_x(unsigned r, value v) {
-    if (r == 0) return;
+    if (r == 0 || r == dropped_) return;
     for (auto& w : writes_)
       if (w.r == r && w.scope == scope_) {
         w.v = v;
@@ -736,7 +816,7 @@ class Emitter {
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
     g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
-    g_.sub(T, g_.r14);
+    g_.sub(T, g_.qword[g_.rsp + ctx_off::budget]);
     if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
     return val(t);
   }
@@ -749,6 +829,9 @@ class Emitter {
 
   // ---- helpers the translator uses too ----
   static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
+  // Guest register r between host register h and the register file.
+  void spill(int h, unsigned r) { g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)], hreg(h)); }
+  void fill(int h, unsigned r) { g_.mov(hreg(h), g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)]); }
   void store_mapped() {
     for (int r = 1; r < 32; ++r)
       if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));
@@ -762,7 +845,7 @@ class Emitter {
     else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
   }
   void uncharge(unsigned c) {
-    if (c) g_.add(g_.r14, c);
+    if (c) g_.add(g_.qword[g_.rsp + ctx_off::budget], c);
   }
   void set_pc_imm(std::uint64_t pc) {
     if (pc <= 0x7fffffffULL) {
@@ -898,6 +981,9 @@ class Emitter {
       case Op::sraw: r = S::sraw(ua, ub); break;
       case Op::mul: r = S::mul(ua, ub); break;
       case Op::mulw: r = S::mulw(ua, ub); break;
+      case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
+      case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
+      case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
       case Op::none: break;
     }
     return static_cast<std::int64_t>(r);
@@ -966,7 +1052,8 @@ class Emitter {
       case Op::addw: case Op::subw: {
         const Xbyak::Reg32 D32 = D.cvt32();
         if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
-          with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
+          if (low32_result_) mov_to32(D32, a);
+          else with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
           return;
         }
         const Op op = v.op == Op::addw ? Op::add : Op::sub;
@@ -986,7 +1073,7 @@ class Emitter {
           mov_to32(D32, a);
           alu32(op, D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
       case Op::sll: case Op::srl: case Op::sra: {
@@ -1014,7 +1101,9 @@ class Emitter {
         } else {
           shiftx(v.op, D, a, b, true);
         }
-        g_.movsxd(D, D32);
+        // (a logical right shift by 1..31 leaves bit 31 clear: zero-extended = sign-extended)
+        const bool nonneg = v.op == Op::srlw && b.k == Kind::konst && (b.c & 31) != 0;
+        if (!low32_result_ && !nonneg) g_.movsxd(D, D32);
         return;
       }
       case Op::mul: {
@@ -1026,6 +1115,32 @@ class Emitter {
         if (same(b, D)) return mul_src(D, a);
         mov_to(D, a);
         return mul_src(D, b);
+      }
+      case Op::ror: case Op::rorw: {  // (the amount is a constant, the operand a register)
+        const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
+        if (a.k == Kind::konst) {
+          mov_imm(D, fold(v.op, a.c, b.c));
+        } else if (v.op == Op::ror) {
+          with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
+        } else {
+          with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
+          if (!low32_result_) g_.movsxd(D, D.cvt32());
+        }
+        return;
+      }
+      case Op::andn: {  // BMI1 andn when a is in a register
+        if (is_reg(a) && b.k != Kind::konst) {
+          with64(b, [&](const auto& o) { g_.andn(D, hreg(reg_index(a)), o); });
+        } else if (!same(b, D)) {
+          mov_to(D, a);
+          g_.not_(D);
+          alu(Op::and_, D, b);
+        } else {
+          mov_to(g_.rdx, a);
+          g_.not_(g_.rdx);
+          g_.and_(D, g_.rdx);
+        }
+        return;
       }
       case Op::mulw: {
         const Xbyak::Reg32 D32 = D.cvt32();
@@ -1039,7 +1154,7 @@ class Emitter {
           mov_to32(D32, a);
           mul32_src(D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
     }
@@ -1390,16 +1505,19 @@ class Emitter {
     if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
       for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
     for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
+    low32_result_ = low32_ && scope_ == 0 && writes_.size() - first == 1;
     for (std::size_t i = first; i < writes_.size(); ++i) {
       const Write& w = writes_[i];
       if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
       else put_home_mem(w.r, w.v);
     }
+    low32_result_ = false;
     writes_.resize(first);
   }
   // rd in the register file: read-modify-write forms when rd is also the first operand.
-  void put_home_mem(unsigned r, const value& v) {
+  void put_home_mem(unsigned r, value v) {
     const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
+    if (commutative(v.op) && v.b.k == Kind::greg && v.b.r == r) std::swap(v.a, v.b);  // rd = x op rd
     const bool self = v.a.k == Kind::greg && v.a.r == r;
     if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
       const auto c = static_cast<std::uint32_t>(v.b.c);
@@ -1463,16 +1581,19 @@ class Emitter {
         jmp(l);
       } else {
         mov_imm(g_.rax, t.c);
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
       }
       return;
     }
-    g_.jmp(dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
   }
 
   // -- memory --
   // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
-  static int mem_bias(std::uint64_t lo) { return lo <= 0x7fffffffULL && lo % 8 == 0 ? static_cast<int>(lo) : 0; }
+  // (Only trace mode needs rax's low bits to be the address's: log_words.)
+  int mem_bias(std::uint64_t lo) const {
+    return lo <= 0x7fffffffULL && (lo % 8 == 0 || !traced_) ? static_cast<int>(lo) : 0;
+  }
   // rax = addr - bias
   void addr_to_rax(const value& addr, int bias) {
     const Simple& a = addr.a;
@@ -1661,8 +1782,12 @@ class Emitter {
   }
 
   Xbyak::CodeGenerator& g_;
-  const RegMap& base_map_;  // the mapping between instructions
+  RegMap base_map_;         // the mapping between instructions (of the current map id)
   RegMap map_;              // the current one (borrowed guest host registers read as -1)
+  int map_id_ = 0;
+  std::vector<RegMap> maps_;                      // by map id; 0 = global
+  std::vector<std::array<bool, 32>> written_;     // by map id: registers its region may write
+  std::deque<MapExits> map_exits_;                // by map id - 1
   struct Borrow {
     std::uint8_t g, h;  // guest register, its host register
   };
@@ -1685,6 +1810,9 @@ class Emitter {
   std::uint64_t pc_ = 0;
   unsigned len_ = 4, k_ = 0, n_ = 1;
   std::uint32_t temps_used_ = 0;  // bit per host register index
+  unsigned dropped_ = 0;          // drop_write
+  bool low32_ = false;            // low32_write
+  bool low32_result_ = false;     // put(): a W result may skip its sign extension
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;
@@ -1692,6 +1820,7 @@ class Emitter {
   enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
   struct Cold {
     Ref at;
+    int map = 0;  // the map id of the code that jumps here
     ColdKind kind = ColdKind::fn;
     FaultKind fault{};      // fault
     int bias = 0;           // fault
@@ -1704,7 +1833,7 @@ class Emitter {
   Cold& new_cold(ColdKind k) {
     const Ref r = new_ref();
     Cold& c = cold_.emplace_back();
-    c.at = r, c.kind = k;
+    c.at = r, c.kind = k, c.map = map_id_;
     return c;
   }
   std::vector<Cold> cold_;
@@ -1729,7 +1858,7 @@ class Emitter {
 //    (rsp addresses it), loads the fixed and mapped registers, jumps to the target; exit_common /
 //    exit_nostore write the state back, copy the Context back and return.
 //  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
-//    blocks. A block starts with `sub r14, n; jb limit_exit`: steps are charged per block, and a
+//    blocks. A block starts with `sub [rsp+budget], n; jb limit_exit`: steps are charged per block, and a
 //    block that would cross until_step exits to the runtime (which finishes with the interpreter).
 //    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
 //    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
@@ -1737,6 +1866,10 @@ class Emitter {
 //    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
 //  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
 //    limit exits, constants.
+// Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
+// switched on the edges into and out of the loop), and their blocks may hold registers block-locally
+// (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
+// no sign extension.
 // A pc -> host address table (one entry per 2-byte slot) serves jalr and runtime entry; targets
 // outside the executable range (or in gaps) continue in the interpreter, which reports the fault
 // exactly as it always does.
@@ -1746,6 +1879,7 @@ class Emitter {
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
@@ -2829,6 +2963,7 @@ struct Translation {
   std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
   EnterFn enter = nullptr;
   RegMap map{};
+  std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
   std::size_t blocks = 0;
   std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
   std::size_t code_bytes() const { return code ? code->getSize() : 0; }
@@ -2938,15 +3073,314 @@ inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std
   return bases;
 }
 
+// Cross-instruction planning of a block, on the decoded instructions:
+//  - rotates: `or rd, a, b` where a and b were last written in this block by srli/slli (srliw/slliw) of
+//    one register x by complementary amounts, x unchanged since: rd = x rotated. The code from the
+//    first shift to the `or` relies on that, so entering the block in between (only through the pc
+//    table: an indirect jump or a resumed run) continues in the interpreter up to a safe entry.
+//  - dead writes: a plain ALU instruction whose rd is overwritten later in the block before being read
+//    (a rotate reads x, not its shifts), with no possible exit from the block (unproven access, hull
+//    check, ecall, AMO) up to and including the overwriting instruction, needs no code. Mid-block
+//    entries stay exact: they never read the register before it is written again.
+//  - demanded bits: a 32-bit result (W instructions) whose readers, up to the next write of its register
+//    and with no possible exit in between, use only its low 32 bits (W instructions, sb/sh/sw data,
+//    add/and/or/xor/sll/mul whose own result is only needed in its low 32 bits) needs no sign extension.
+//    Entries stay exact: a sign-extended value is as good to those readers.
+struct BlockPlan {
+  struct Rot {
+    bool on = false, w = false;
+    std::uint8_t src = 0, amount = 0;
+  };
+  std::vector<Rot> rot;
+  struct Andn {  // `and rd, t, y` where t = xori x, -1 (x unchanged since): rd = ~x & y
+    bool on = false;
+    std::uint8_t x = 0, y = 0;
+  };
+  std::vector<Andn> andn;
+  std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
+  std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
+  std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
+  std::vector<std::uint8_t> writes;                // the register it writes (0: none, or dropped)
+};
+inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
+                            const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
+  const std::size_t n = block.size();
+  BlockPlan p;
+  p.rot.assign(n, {});
+  p.andn.assign(n, {});
+  p.dead.assign(n, false);
+  p.no_entry.assign(n, false);
+  p.low32.assign(n, false);
+  p.need.resize(n);
+  p.reads.assign(n, {0, 0, 0});
+  p.writes.assign(n, 0);
+  static const std::vector<std::uint16_t> amo_ids = [] {
+    std::vector<std::uint16_t> v;
+    boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
+    return v;
+  }();
+  std::vector<bool> exits(n, false), pure(n, false);
+  Emitter::Hulls active;
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (!hulls[k].empty()) exits[k] = true;  // the hull check itself
+    active.insert(active.end(), hulls[k].begin(), hulls[k].end());
+    bool store = false;
+    const unsigned w = access_width(d.id, store);
+    const bool amo = std::find(amo_ids.begin(), amo_ids.end(), d.id) != amo_ids.end();
+    if (!d.legal() || amo || d.id == id_v<isa::Ecall> || d.id == id_v<isa::Ebreak>) {
+      exits[k] = true;
+      if (d.id == id_v<isa::Ecall>) active.clear();
+    } else if (w) {
+      const std::int64_t lo = d.ops.imm, hi = lo + w;
+      bool covered = false;
+      for (const Emitter::Hull& h : active)
+        covered = covered || (d.ops.rs1 != 0 && h.g == d.ops.rs1 && h.lo <= lo && hi <= h.hi &&
+                              (h.store == store || (h.store && layout.write_lo >= layout.read_lo)));
+      if (!covered) exits[k] = true;
+    } else if (!ends_block(d.id)) {
+      pure[k] = true;
+    }
+    if (d.ops.rd != 0) std::erase_if(active, [&](const Emitter::Hull& h) { return h.g == d.ops.rd; });
+  }
+  p.exits = exits;
+  // Rotates.
+  auto shift = [&](std::size_t k, bool& left, bool& w, unsigned& amount) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    left = d.id == id_v<isa::Slli> || d.id == id_v<isa::Slliw>;
+    w = d.id == id_v<isa::Slliw> || d.id == id_v<isa::Srliw>;
+    amount = static_cast<unsigned>(d.ops.imm);
+    return left || d.id == id_v<isa::Srli> || d.id == id_v<isa::Srliw>;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (d.id != id_v<isa::Or> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
+    std::size_t i = n, j = n;  // the last writes of rs1, rs2 before k
+    for (std::size_t q = k; q-- > 0;) {
+      const unsigned rd = prog.slots[block[q]].ops.rd;
+      if (i == n && rd == d.ops.rs1) i = q;
+      if (j == n && rd == d.ops.rs2) j = q;
+    }
+    if (i == n || j == n) continue;
+    bool li, wi, lj, wj;
+    unsigned ni, nj;
+    if (!shift(i, li, wi, ni) || !shift(j, lj, wj, nj) || li == lj || wi != wj) continue;
+    const unsigned x = prog.slots[block[i]].ops.rs1;
+    if (x == 0 || prog.slots[block[j]].ops.rs1 != x || ni == 0 || nj == 0 || ni + nj != (wi ? 32u : 64u)) continue;
+    const std::size_t first = std::min(i, j);
+    bool changed = false;
+    for (std::size_t q = first; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
+    if (changed) continue;
+    p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
+    for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
+  }
+  // And-nots.
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (d.id != id_v<isa::And> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
+    for (int side = 0; side < 2 && !p.andn[k].on; ++side) {
+      const unsigned t = side ? d.ops.rs2 : d.ops.rs1, y = side ? d.ops.rs1 : d.ops.rs2;
+      std::size_t i = n;  // the last write of t before k
+      for (std::size_t q = k; q-- > 0;)
+        if (prog.slots[block[q]].ops.rd == t) {
+          i = q;
+          break;
+        }
+      if (i == n) continue;
+      const isa::Decoded& di = prog.slots[block[i]];
+      if (di.id != id_v<isa::Xori> || di.ops.imm != -1 || di.ops.rs1 == 0) continue;
+      const unsigned x = di.ops.rs1;
+      bool changed = false;
+      for (std::size_t q = i; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
+      if (changed) continue;
+      p.andn[k] = {true, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(y)};
+      for (std::size_t q = i + 1; q <= k; ++q) p.no_entry[q] = true;
+    }
+  }
+  // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
+  enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
+  std::array<Need, 32> need;
+  need.fill(full);  // the end of the block: everything
+  auto is = [&](std::uint16_t id, auto... types) { return ((id == id_v<typename decltype(types)::type>) || ...); };
+  namespace h = boost::hana;
+  for (std::size_t k = n; k-- > 0;) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    const std::uint16_t id = d.id;
+    const unsigned rd = d.ops.rd;
+    const Need out = rd != 0 ? need[rd] : full;
+    if (rd != 0 && pure[k] && out == none) p.dead[k] = true;
+    const bool w_result = p.rot[k].on ? p.rot[k].w
+                                      : is(id, h::type_c<isa::Addw>, h::type_c<isa::Subw>, h::type_c<isa::Sllw>,
+                                           h::type_c<isa::Srlw>, h::type_c<isa::Sraw>, h::type_c<isa::Mulw>,
+                                           h::type_c<isa::Addiw>, h::type_c<isa::Slliw>, h::type_c<isa::Srliw>,
+                                           h::type_c<isa::Sraiw>);
+    if (rd != 0 && pure[k] && out == low && w_result) p.low32[k] = true;
+    if (!p.dead[k]) {
+      p.writes[k] = static_cast<std::uint8_t>(rd);
+      if (p.rot[k].on) p.reads[k] = {p.rot[k].src, 0, 0};
+      else if (p.andn[k].on) p.reads[k] = {p.andn[k].x, p.andn[k].y, 0};
+      else p.reads[k] = {d.ops.rs1, d.ops.rs2, 0};
+    }
+    if (exits[k]) {
+      need.fill(full);
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+      continue;
+    }
+    if (p.dead[k]) {  // no code, reads nothing
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+      continue;
+    }
+    if (rd != 0) need[rd] = none;
+    auto use = [&](unsigned r, Need q) {
+      if (r != 0 && q > need[r]) need[r] = q;
+    };
+    if (p.rot[k].on) {
+      use(p.rot[k].src, p.rot[k].w ? low : full);
+    } else if (p.andn[k].on) {
+      const Need q = out == full ? full : low;
+      use(p.andn[k].x, q), use(p.andn[k].y, q);
+    } else if (w_result || is(id, h::type_c<isa::Divw>, h::type_c<isa::Divuw>, h::type_c<isa::Remw>,
+                              h::type_c<isa::Remuw>)) {
+      use(d.ops.rs1, low), use(d.ops.rs2, low);
+    } else if (is(id, h::type_c<isa::Add>, h::type_c<isa::Sub>, h::type_c<isa::And>, h::type_c<isa::Or>,
+                  h::type_c<isa::Xor>, h::type_c<isa::Mul>, h::type_c<isa::Addi>, h::type_c<isa::Andi>,
+                  h::type_c<isa::Ori>, h::type_c<isa::Xori>, h::type_c<isa::Slli>)) {
+      const Need q = out == full || !pure[k] ? full : low;
+      use(d.ops.rs1, q), use(d.ops.rs2, q);
+    } else if (is(id, h::type_c<isa::Sll>)) {
+      use(d.ops.rs1, out == full || !pure[k] ? full : low), use(d.ops.rs2, low);
+    } else if (is(id, h::type_c<isa::Sb>, h::type_c<isa::Sh>, h::type_c<isa::Sw>)) {
+      use(d.ops.rs1, full), use(d.ops.rs2, low);
+    } else {
+      use(d.ops.rs1, full), use(d.ops.rs2, full);
+    }
+    for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+  }
+  return p;
+}
+
+// Block-local register allocation (for blocks of loops with their own map m0): during each instruction
+// the host registers hold the guest registers it reads and writes, the others are kept by farthest next
+// read (Belady); a register whose value is dead (BlockPlan::need) is dropped without a store, one that
+// is not written since it was loaded (clean) too. The block starts in m0 and its last instruction runs
+// in m0 again. moves[k]: stores and loads before instruction k, in order.
+struct LocalAlloc {
+  struct Move {
+    bool store;
+    std::uint8_t host, r;
+  };
+  std::vector<RegMap> map;  // the map each instruction runs in
+  std::vector<std::vector<Move>> moves;
+  // Is it worth it? Estimated register file accesses: the moves, against the block in m0 alone (a read
+  // of a register m0 does not map costs one, a write two: x86 code computes in rax and stores).
+  bool better = false;
+};
+inline LocalAlloc allocate_block(const BlockPlan& p, const RegMap& m0) {
+  const std::size_t n = p.reads.size(), nh = HostRegs::guest_count();
+  constexpr std::uint32_t kFar = ~std::uint32_t{0} >> 1;
+  constexpr std::size_t kReuse = 12;  // (instructions)
+  LocalAlloc a;
+  a.map.resize(n);
+  a.moves.resize(n);
+  std::array<std::uint8_t, 16> host{};  // host register -> guest register (0: free)
+  std::array<bool, 16> dirty{};         // the register file's copy may be stale
+  for (int r = 1; r < 32; ++r)
+    if (m0[r] >= 0) host[m0[r]] = static_cast<std::uint8_t>(r), dirty[m0[r]] = true;
+  std::vector<std::array<std::uint32_t, 32>> next(n + 1);  // next read at or after k
+  next[n].fill(kFar);
+  for (std::size_t k = n; k-- > 0;) {
+    next[k] = next[k + 1];
+    for (std::uint8_t r : p.reads[k])
+      if (r) next[k][r] = static_cast<std::uint32_t>(k);
+  }
+  auto where = [&](unsigned r) {
+    for (std::size_t j = 0; j < nh; ++j)
+      if (host[HostRegs::guest[j]] == r) return HostRegs::guest[j];
+    return -1;
+  };
+  std::size_t mem_reads = 0;  // reads left in the register file (x86 memory operands)
+  for (std::size_t k = 0; k + 1 < n; ++k) {
+    std::array<std::uint8_t, 4> use{p.reads[k][0], p.reads[k][1], p.reads[k][2], p.writes[k]};
+    for (std::size_t q = 0; q < 3; ++q) {  // a read not repeated soon stays a memory operand
+      const std::uint8_t r = use[q];
+      if (r == 0 || r == p.writes[k] || where(r) >= 0 || next[k + 1][r] <= k + kReuse) continue;
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (!dup) ++mem_reads;
+      use[q] = 0;
+    }
+    auto used = [&](unsigned r) {
+      return r != 0 && (r == p.reads[k][0] || r == p.reads[k][1] || r == p.reads[k][2] || r == p.writes[k]);
+    };
+    for (std::uint8_t r : use) {
+      if (r == 0 || where(r) >= 0) continue;
+      int best = -1;
+      std::uint64_t best_score = 0;
+      for (std::size_t j = 0; j < nh; ++j) {
+        const int h = HostRegs::guest[j];
+        const unsigned g = host[h];
+        std::uint64_t score;
+        if (g == 0) score = ~std::uint64_t{0};
+        else if (used(g)) continue;
+        else if (p.need[k][g] == 0) score = ~std::uint64_t{0} - 1;  // dead
+        else score = (std::uint64_t{next[k][g]} << 1) | (dirty[h] ? 0 : 1);
+        if (best < 0 || score > best_score) best = h, best_score = score;
+      }
+      const unsigned g = host[best];
+      if (g != 0 && dirty[best] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(best), static_cast<std::uint8_t>(g)});
+      host[best] = r, dirty[best] = false;
+      // (an instruction that may exit before its write needs the register file's value there too)
+      if (r == use[0] || r == use[1] || r == use[2] || p.exits[k])
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(best), r});
+    }
+    a.map[k].fill(-1);
+    for (std::size_t j = 0; j < nh; ++j)
+      if (const int h = HostRegs::guest[j]; host[h] != 0) a.map[k][host[h]] = h;
+    if (const int h = p.writes[k] != 0 ? where(p.writes[k]) : -1; h >= 0) dirty[h] = true;
+  }
+  if (n > 0) {
+    const std::size_t k = n - 1;
+    for (std::size_t j = 0; j < nh; ++j) {
+      const int h = HostRegs::guest[j];
+      const unsigned g = host[h];
+      if (g != 0 && m0[g] != h && dirty[h] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(g)});
+    }
+    for (int r = 1; r < 32; ++r)
+      if (m0[r] >= 0 && host[m0[r]] != r)
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(m0[r]), static_cast<std::uint8_t>(r)});
+    a.map[k] = m0;
+  }
+  std::size_t moves = mem_reads, plain = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    moves += a.moves[k].size();
+    for (std::size_t q = 0; q < 3; ++q) {
+      const std::uint8_t r = p.reads[k][q];
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (r != 0 && !dup && m0[r] < 0) plain += 1;
+    }
+    if (p.writes[k] != 0 && m0[p.writes[k]] < 0) plain += 2;
+  }
+  a.better = moves < plain;
+  return a;
+}
+
 // The most used guest registers get host registers: a static count over the primary stream in which
-// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal) around
-// it, at most 4: inner loops decide.
+// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal, not
+// a call, of at most kMaxLoopSlots) around it, at most 4: inner loops decide. (Call-free innermost
+// loops get their own map on top of this one: loop_map.)
+// Longer backward branches are not counted as loops (junk decoded from data spans the whole text).
+inline constexpr std::size_t kMaxLoopSlots = 256;
 inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary) {
   const std::size_t slots = prog.slots.size();
   std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
+    if (prog.slots[i].id == id_v<isa::Jal> && prog.slots[i].ops.rd != 0) continue;  // a call
     const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
+    if (back > kMaxLoopSlots) continue;  // (junk decoded from data, or a whole function)
     const std::size_t head = i >= back ? i - back : 0;
     loop_end[head] = std::max(loop_end[head], i + 1);
   }
@@ -2970,6 +3404,133 @@ inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<b
   for (std::size_t j = 0; j < n && j + 1 < order.size(); ++j)
     if (count[order[j + 1]] > 0) map[order[j + 1]] = HostRegs::guest[j];
   return map;
+}
+
+// Innermost loops of the block graph (direct edges; a call's edge goes to its return point too):
+// strongly connected components, decomposed recursively by removing the edges into a header, the
+// components without a cycle inside are the innermost loops. Returns each block's loop (-1: none).
+class LoopFinder {
+ public:
+  using Graph = std::vector<std::vector<std::uint32_t>>;
+  LoopFinder(const Graph& succ, const Graph& pred)
+      : succ_(succ), pred_(pred), tag_(succ.size(), 0), index_(succ.size(), -1), low_(succ.size(), 0),
+        on_(succ.size(), 0), loop_(succ.size(), -1) {}
+  std::vector<int> run() {
+    std::vector<std::uint32_t> all(succ_.size());
+    std::iota(all.begin(), all.end(), 0u);
+    solve(all, 0, kNone, 0);
+    return loop_;
+  }
+  int loops() const { return loops_; }
+
+ private:
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  // Returns whether S (the blocks tagged t, edges into `header` removed) contains a cycle.
+  bool solve(const std::vector<std::uint32_t>& S, int t, std::uint32_t header, int depth) {
+    if (depth > 8) return true;  // deeper nests (or junk decoded from data): no loop region
+    bool found = false;
+    for (std::vector<std::uint32_t>& c : sccs(S, t, header)) {
+      if (c.size() == 1) {
+        bool self = false;
+        for (std::uint32_t w : succ_[c[0]]) self = self || (w == c[0] && w != header);
+        if (!self) continue;
+      }
+      found = true;
+      const int ct = ++tags_;
+      for (std::uint32_t v : c) tag_[v] = ct;
+      std::uint32_t h = kNone;  // the first block entered from outside (else the first one)
+      for (std::uint32_t v : c)
+        for (std::uint32_t p : pred_[v])
+          if (tag_[p] != ct && (h == kNone || v < h)) h = v;
+      if (h == kNone) h = *std::min_element(c.begin(), c.end());
+      if (!solve(c, ct, h, depth + 1)) {
+        for (std::uint32_t v : c) loop_[v] = loops_;
+        ++loops_;
+      }
+    }
+    return found;
+  }
+  // Tarjan's algorithm, iterative.
+  std::vector<std::vector<std::uint32_t>> sccs(const std::vector<std::uint32_t>& S, int t, std::uint32_t header) {
+    for (std::uint32_t v : S) index_[v] = -1, on_[v] = 0;
+    std::vector<std::vector<std::uint32_t>> out;
+    std::vector<std::uint32_t> stack;
+    std::vector<std::pair<std::uint32_t, std::size_t>> call;
+    int counter = 0;
+    auto visit = [&](std::uint32_t v) {
+      index_[v] = low_[v] = counter++;
+      stack.push_back(v);
+      on_[v] = 1;
+      call.push_back({v, 0});
+    };
+    for (std::uint32_t root : S) {
+      if (index_[root] != -1) continue;
+      visit(root);
+      while (!call.empty()) {
+        const std::uint32_t v = call.back().first;
+        if (call.back().second < succ_[v].size()) {
+          const std::uint32_t w = succ_[v][call.back().second++];
+          if (tag_[w] != t || w == header) continue;
+          if (index_[w] == -1) visit(w);
+          else if (on_[w]) low_[v] = std::min(low_[v], index_[w]);
+          continue;
+        }
+        call.pop_back();
+        if (!call.empty()) low_[call.back().first] = std::min(low_[call.back().first], low_[v]);
+        if (low_[v] == index_[v]) {
+          std::vector<std::uint32_t>& c = out.emplace_back();
+          std::uint32_t w;
+          do {
+            w = stack.back();
+            stack.pop_back();
+            on_[w] = 0;
+            c.push_back(w);
+          } while (w != v);
+        }
+      }
+    }
+    return out;
+  }
+  const Graph& succ_;
+  const Graph& pred_;
+  std::vector<int> tag_, index_, low_;
+  std::vector<char> on_;
+  std::vector<int> loop_;
+  int tags_ = 0, loops_ = 0;
+};
+
+// A loop's own register map: its most used registers (static count over its instructions), keeping
+// the global map's host register for those the global map has too. `written`: what the loop writes.
+inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t>& insns, const RegMap& global,
+                       std::array<bool, 32>& written) {
+  std::array<std::uint64_t, 32> count{};
+  written.fill(false);
+  for (std::size_t i : insns) {
+    const isa::Decoded& d = prog.slots[i];
+    if (!d.legal()) continue;
+    count[d.ops.rd]++, count[d.ops.rs1]++, count[d.ops.rs2]++;
+    written[d.ops.rd] = true;
+    if (d.id == id_v<isa::Ecall>) written.fill(true);
+  }
+  std::array<int, 32> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
+  const std::size_t n = HostRegs::guest_count();
+  RegMap m;
+  m.fill(-1);
+  std::array<bool, 16> used{};
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j)
+    if (count[order[j]] > 0 && global[order[j]] >= 0) m[order[j]] = global[order[j]], used[global[order[j]]] = true;
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j) {
+    const int r = order[j];
+    if (count[r] == 0 || m[r] >= 0) continue;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!used[HostRegs::guest[k]]) {
+        m[r] = HostRegs::guest[k], used[HostRegs::guest[k]] = true;
+        break;
+      }
+  }
+  return m;
 }
 
 template <class F>
@@ -3023,7 +3584,71 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   Translation tr;
   tr.map = detail::allocate_registers(prog, primary);
+
+  // ---- blocks, innermost loops and their register maps ----
+  std::vector<std::vector<std::size_t>> blocks;
+  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
+  for (std::size_t b = 0; b < slots; ++b) {
+    if (!primary[b] || !leader[b]) continue;
+    block_at[b] = static_cast<std::uint32_t>(blocks.size());
+    std::vector<std::size_t>& block = blocks.emplace_back();
+    for (std::size_t s = b;;) {
+      block.push_back(s);
+      if (detail::ends_block(prog.slots[s].id)) break;
+      s += prog.slots[s].ops.len / 2;
+      if (s >= slots || !primary[s] || leader[s]) break;
+    }
+  }
+  std::vector<int> block_map(blocks.size(), 0);  // map id per block (1, 2, ...: extra_maps[id - 1])
+  std::vector<std::pair<RegMap, std::array<bool, 32>>> extra_maps;
+  {
+    detail::LoopFinder::Graph succ(blocks.size()), pred(blocks.size());
+    std::vector<bool> calls(blocks.size(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      const std::size_t last = blocks[k].back();
+      const isa::Decoded& d = prog.slots[last];
+      auto edge = [&](std::size_t slot) {
+        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
+      };
+      const std::size_t next = last + d.ops.len / 2;
+      const bool is_jal = d.id == detail::id_v<isa::Jal>, is_jalr = d.id == detail::id_v<isa::Jalr>;
+      if (detail::direct_target(d.id)) {
+        const std::uint64_t t = pc_of(last) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+        if (prog.fetchable(t)) edge(prog.index(t));
+      }
+      if (!detail::ends_block(d.id) || (!is_jal && !is_jalr && detail::direct_target(d.id))) edge(next);
+      if ((is_jal || is_jalr) && d.ops.rd != 0) {  // a call: its return point
+        calls[k] = true;
+        edge(next);
+      }
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      for (std::uint32_t w : succ[k]) pred[w].push_back(static_cast<std::uint32_t>(k));
+    detail::LoopFinder finder(succ, pred);
+    const std::vector<int> loop = finder.run();
+    std::vector<std::vector<std::size_t>> loop_insns(finder.loops());
+    std::vector<bool> loop_calls(finder.loops(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      if (loop[k] >= 0) {
+        auto& v = loop_insns[loop[k]];
+        v.insert(v.end(), blocks[k].begin(), blocks[k].end());
+        if (calls[k]) loop_calls[loop[k]] = true;
+      }
+    std::vector<int> loop_map_id(finder.loops(), 0);
+    for (int l = 0; l < finder.loops(); ++l) {
+      if (loop_calls[l]) continue;  // calls would switch maps on every iteration
+      std::array<bool, 32> written;
+      const RegMap m = detail::loop_map(prog, loop_insns[l], tr.map, written);
+      if (m == tr.map) continue;
+      extra_maps.emplace_back(m, written);
+      loop_map_id[l] = static_cast<int>(extra_maps.size());
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k) block_map[k] = loop[k] >= 0 ? loop_map_id[loop[k]] : 0;
+  }
+  // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
+  auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
   tr.table.assign(slots, nullptr);
+  tr.interp_entry.assign(slots, false);
   tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
   CodeGenerator& g = *tr.code;
 
@@ -3033,15 +3658,29 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
   emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
-    if (referenced[prog.index(pc)]) return entry(prog.index(pc));
-    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
     Emitter& e = *emitter;
+    const std::size_t i = prog.index(pc);
+    if (referenced[i]) {
+      const int from = e.map_id(), to = entry_map(i);
+      if (from == to) return entry(i);
+      return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
+        e.transition(from, to);
+        e.jmp(r);
+      });
+    }
+    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
     return e.cold([&e, &g, pc] {
       e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
-      g.jmp(e.dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+      g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
     });
   });
   Emitter& em = *emitter;
+  for (const auto& [m, w] : extra_maps) em.add_map(m, w);
+  constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
+  std::map<RegMap, int> local_maps;
+  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
+  std::array<bool, 32> all_written;
+  all_written.fill(true);
   entry0 = em.new_refs(slots);
   auto define_entry = [&](std::size_t i) {
     if (referenced[i]) em.bind(entry(i));
@@ -3062,7 +3701,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     g.mov(g.qword[g.rsp + 8 * i], g.rdx);
   }
   g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
-  g.mov(g.r14, g.qword[g.rsp + ctx_off::budget]);
   g.mov(g.rax, g.rsi);  // rsi may hold a guest register
   em.load_mapped();
   g.jmp(g.rax);
@@ -3070,7 +3708,6 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.L(em.exit_common);
   em.store_mapped();
   g.L(em.exit_nostore);
-  g.mov(g.qword[g.rsp + ctx_off::budget], g.r14);
   g.mov(g.rdi, g.qword[g.rsp + frame]);
   for (int i = 0; i < ctx_words; ++i) {
     g.mov(g.rdx, g.qword[g.rsp + 8 * i]);
@@ -3105,23 +3742,31 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
   g.jmp(g.qword[g.rcx + g.rdx * 8]);
 
+
   // ---- instructions ----
   auto charge = [&](unsigned n, std::uint64_t pc) {
-    g.sub(g.r14, n);
+    g.sub(g.qword[g.rsp + ctx_off::budget], n);
     em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
   };
   em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
-    define_entry(i);  // charge the rest of the block
+    define_entry(i);  // (global map) charge the rest of the block
+    if (local_slot[i]) em.enter_map(em.map_id());
+    else em.transition(0, em.map_id());
     charge(rest, pc);
     em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
     g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
   };
-  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls) -> bool {
+  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls,
+                       const detail::BlockPlan* bp) -> bool {
     const isa::Decoded& d = prog.slots[i];
     em.begin(pc_of(i), d.ops.len, k, n);
     if (hulls)
       for (const Emitter::Hull& h : *hulls) em.prove(h);
-    detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
+    if (bp && bp->low32[k]) em.low32_write();
+    if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
+    else if (bp && bp->andn[k].on) em.set_x(d.ops.rd, em.andn(em.x(bp->andn[k].x), em.x(bp->andn[k].y)));
+    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
       throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
@@ -3129,31 +3774,55 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   };
   auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
     if (next < slots && prog.executable[next]) {
+      em.transition(em.map_id(), entry_map(next));
       if (!next_is_emitted_here) em.jmp(entry(next));
     } else {
       em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
-      g.jmp(em.to_interp_rax, N);
+      g.jmp(em.to_interp_label(), N);
     }
   };
 
   // Primary stream, block by block, in address order.
-  std::vector<std::size_t> block;
-  for (std::size_t b = 0; b < slots; ++b) {
-    if (!primary[b] || !leader[b]) continue;
-    block.clear();
-    for (std::size_t s = b;;) {
-      block.push_back(s);
-      if (detail::ends_block(prog.slots[s].id)) break;
-      s += prog.slots[s].ops.len / 2;
-      if (s >= slots || !primary[s] || leader[s]) break;
-    }
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::vector<std::size_t>& block = blocks[bi];
+    const std::size_t b = block[0];
     const auto n = static_cast<unsigned>(block.size());
     ++tr.blocks;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
+    const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
+    const int m = block_map[bi];
+    em.use_map(m);
+    const detail::LocalAlloc la =
+        m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m)) : detail::LocalAlloc{};
+    const bool local = la.better;
+    if (local)
+      for (std::size_t i : block) local_slot[i] = true;
+    if (m == 0) {
+      define_entry(b);
+    } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
+      em.bind(entry(b));
+      em.cold([&, b, m] {
+        slot_addr[b] = g.getCurr();
+        em.transition(0, m);
+        em.jmp(entry(b));
+      });
+    }
+    charge(n, pc_of(b));
+    auto local_moves = [&](unsigned k) {  // block-local allocation: moves and map before instruction k
+      if (!local) return;
+      for (const detail::LocalAlloc::Move& mv : la.moves[k])
+        if (mv.store) em.spill(mv.host, mv.r);
+        else em.fill(mv.host, mv.r);
+      if (la.map[k] == em.map_of(m)) {
+        em.use_map(m);
+      } else {
+        auto [it, fresh] = local_maps.try_emplace(la.map[k], 0);
+        if (fresh) it->second = em.add_map(la.map[k], all_written);
+        em.use_map(it->second);
+      }
+    };
     const std::size_t last = block.back();
     const std::size_t next = last + prog.slots[last].ops.len / 2;
-    define_entry(b);
-    charge(n, pc_of(b));
     if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
       // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
       const int rec = static_cast<int>(tr.warm_words);
@@ -3164,22 +3833,36 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       for (const std::uint8_t r : warm) mask |= std::uint32_t{1} << r;
       em.set_warm(mask);
       bool fast_stops = false;
-      for (unsigned k = 0; k < n; ++k) fast_stops = emit_insn(block[k], k, n, &plan[k]);
+      for (unsigned k = 0; k < n; ++k) {
+        local_moves(k);
+        fast_stops = emit_insn(block[k], k, n, &plan[k], &bp);
+      }
       em.set_warm(0);
       if (!fast_stops) fallthrough(next, false);
+      em.use_map(m);
       em.bind(checked);
       em.warm_record(rec, warm);
     }
     bool stops = false;
     for (unsigned k = 0; k < n; ++k) {
       const std::size_t i = block[k];
+      local_moves(k);
       if (k > 0) {
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
+        if (bp.no_entry[k]) {  // (see plan_block)
+          tr.interp_entry[i] = true;
+          em.cold([&, i, pc] {
+            define_entry(i);
+            em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+            g.jmp(em.to_interp_rax, N);  // entered in the global map's state
+          });
+        } else {
+          em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
+        }
       }
-      stops = emit_insn(i, k, n, &plan[k]);
+      stops = emit_insn(i, k, n, &plan[k], &bp);
     }
     if (!stops) {
       // The next primary leader is emitted right after this block (address order).
@@ -3187,18 +3870,35 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
   }
   // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  em.use_map(0);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
     define_entry(i);
     charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
   }
+  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
+    Emitter::MapExits& x = em.map_exits(id);
+    em.use_map(id);
+    g.L(x.exit_common);
+    em.store_mapped();
+    g.jmp(em.exit_nostore, N);
+    g.L(x.to_interp_rax);
+    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+    g.jmp(x.exit_common, N);
+    g.L(x.dispatch_rax);
+    em.transition(id, 0);
+    g.jmp(em.dispatch_rax, N);
+  }
+  em.use_map(0);
   em.emit_cold();
 
   // ---- the pc -> host table, then W^X ----
   const void* interp_stub = em.to_interp_rax.getAddress();
   for (std::size_t i = 0; i < slots; ++i) {
     tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (!prog.executable[i]) tr.interp_entry[i] = true;
     if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
   }
   g.setProtectModeRE();
@@ -3208,8 +3908,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
 // Translates the whole program (growing the code buffer until it fits).
 inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
-  static const bool bmi2 = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2);
-  if (!bmi2) throw std::runtime_error("aot: the x86_64 backend needs BMI2 (shlx/shrx/sarx); use --engine interp");
+  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
+  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
   std::size_t size = 64 * 1024 + prog.slots.size() * 160;
   for (;;) {
     try {
@@ -3999,6 +4699,10 @@ class CompiledProgram {
   const void* entry_for(std::uint64_t pc) const {
     return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
   }
+  // Does native code run from pc (rather than leave for the interpreter right away)?
+  bool enters_natively(std::uint64_t pc) const {
+    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
+  }
   void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
 
  private:
@@ -4025,6 +4729,16 @@ class AotRunner {
   // Runs until the program stops or `until_step` steps have retired in total (like Machine::run).
   RunResult run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+    for (;;) {
+      const RunResult r = run_native(cpu, steps, until_step);
+      if (r.reason != StopReason::paused || steps >= until_step) return r;
+    }
+  }
+
+ private:
+  // Native code from cpu.pc; when it leaves for the interpreter, the interpreter steps until the run
+  // stops or native code can take over again (paused then).
+  RunResult run_native(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     Context ctx;
     ctx.cpu = cpu;
     ctx.budget = until_step - steps;
@@ -4042,7 +4756,15 @@ class AotRunner {
     steps = until_step - ctx.budget;
     if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
-      case ExitKind::to_interp: return interpret(cpu, steps, until_step);
+      case ExitKind::to_interp:
+        // Near until_step (a block that would cross it) the interpreter finishes the run: native
+        // code could not run a whole block before it anyway.
+        if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
+        for (;;) {  // one step at a time: native code continues at the first pc it can enter
+          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+          const RunResult r = interpret(cpu, steps, steps + 1);
+          if (r.reason != StopReason::paused || code_.enters_natively(cpu.pc)) return r;
+        }
       case ExitKind::fault: {
         auto kind = static_cast<FaultKind>(ctx.exit_aux);
         if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
@@ -4058,7 +4780,7 @@ class AotRunner {
     throw std::logic_error("aot: unknown exit kind");
   }
 
- private:
+  static constexpr std::uint64_t interp_finish_steps = 4096;
   RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (!interp_) interp_.emplace(code_.program(), mem_);
     return interp_->run_from(cpu, steps, until_step);

@@ -22,6 +22,7 @@ constexpr std::uint64_t text_base = 0x10000, data_base = 0x20000, data_size = 0x
 constexpr std::uint64_t base31 = 0x21000, base8 = 0x21800, base2 = 0x20c00;
 constexpr std::uint64_t mem_size = 16u << 20;
 constexpr unsigned tmp = 29;  // scratch register of instruction groups
+constexpr unsigned counter = 9;  // loop counter (no random instruction writes it)
 
 using Rng = std::mt19937_64;
 
@@ -48,7 +49,7 @@ struct Gen {
   unsigned wreg() {
     for (;;) {
       const unsigned r = chance(10) ? 0 : static_cast<unsigned>(u(31));
-      if (r != 2 && r != 8) return r;
+      if (r != 2 && r != 8 && r != counter) return r;
     }
   }
   std::int64_t imm12() {
@@ -226,10 +227,85 @@ struct Gen {
     }
   }
 
+  // srli/slli (or srliw/slliw) of one register by (mostly) complementary amounts, then an or of the
+  // two: the AOT's rotate peephole. Each piece is a group of its own (jump targets into the pattern),
+  // sometimes with other instructions in between (writing the shifted register, faulting loads).
+  void rotate() {
+    const bool w = chance(50);
+    const unsigned bits = w ? 32 : 64;
+    const unsigned x = rreg(), a = wreg(), b = wreg();
+    const unsigned n = 1 + static_cast<unsigned>(u(bits - 1));
+    const unsigned m = chance(85) ? bits - n : shamt(bits);
+    auto sh = [&](bool left, unsigned rd, unsigned amount) {
+      if (w) add(left ? I::Slliw::encode(rd, x, amount) : I::Srliw::encode(rd, x, amount));
+      else add(left ? I::Slli::encode(rd, x, amount) : I::Srli::encode(rd, x, amount));
+    };
+    auto piece = [&] {
+      ++groups_total;
+      group_start.push_back(items.size());
+      if (chance(25)) {
+        const unsigned k = static_cast<unsigned>(u(3));
+        if (k == 0) r_type();
+        else if (k == 1) shift();
+        else load(chance(20));
+      }
+    };
+    const bool left_first = chance(50);
+    sh(left_first, a, n);
+    piece();
+    sh(!left_first, b, m);
+    piece();
+    const unsigned rd = chance(30) || x == counter ? a : chance(20) ? x : wreg();
+    add(chance(50) ? I::Or::encode(rd, a, b) : I::Or::encode(rd, b, a));
+  }
+
+  // not (xori -1) then and with it: the AOT's and-not peephole (pieces as groups, as in rotate()).
+  void andnot() {
+    const unsigned x = rreg(), t = wreg(), y = rreg();
+    add(I::Xori::encode(t, x, -1));
+    ++groups_total;
+    group_start.push_back(items.size());
+    if (chance(30)) {
+      if (chance(50)) r_type();
+      else load(chance(20));
+    }
+    const unsigned rd = chance(40) ? t : chance(20) && x != counter ? x : wreg();
+    add(chance(50) ? I::And::encode(rd, t, y) : I::And::encode(rd, y, t));
+  }
+
+  // A counted loop of straight-line code (the AOT's loop register maps, block-local allocation, stops
+  // and resumes inside loops): li counter, n; head: body; addi counter, -1; bnez counter, head.
+  void loop() {
+    add(I::Addi::encode(counter, 0, static_cast<std::int64_t>(1 + u(12))));
+    ++groups_total;
+    group_start.push_back(items.size());
+    const std::size_t head = group_start.size() - 1;
+    const std::size_t body = 2 + u(40);
+    const unsigned kinds = chance(40) ? 7 : 10;  // sometimes no memory access (no exit) in the body
+    for (std::size_t i = 0; i < body; ++i) {
+      const unsigned k = static_cast<unsigned>(u(kinds));
+      if (k < 3) r_type();
+      else if (k < 5) i_type();
+      else if (k < 6) shift();
+      else if (k < 7) chance(70) ? rotate() : andnot();
+      else if (k < 8) load(chance(5));
+      else if (k < 9) store(chance(5));
+      else upper();
+    }
+    add(I::Addi::encode(counter, counter, -1));
+    Item it{Item::branch};
+    it.benc = +[](unsigned a, unsigned b, std::int64_t c) { return I::Bne::encode(a, b, c); };
+    it.rs1 = counter, it.rs2 = 0, it.target_group = head;
+    items.push_back(it);
+  }
+
   void group() {
     group_start.push_back(items.size());
     const unsigned k = static_cast<unsigned>(u(100));
-    if (k < 18) r_type();
+    if (k < 4) loop();
+    else if (k < 13) r_type();
+    else if (k < 16) rotate();
+    else if (k < 18) andnot();
     else if (k < 30) i_type();
     else if (k < 38) shift();
     else if (k < 42) upper();

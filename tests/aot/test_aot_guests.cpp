@@ -89,4 +89,22 @@ TEST_CASE("aot: step limit inside a block stops at exactly that step", "[aot][gu
   for (std::uint64_t limit : {1ull, 2ull, 3ull, 17ull, 1000ull, 12345ull, 99999ull})
     aot_test::compare_engines(code, make, {limit}, false, 0, 0, "limit " + std::to_string(limit));
 }
+
+// Many stops and resumes in the hot loops (loops with their own register map: entered through the
+// pc table, left through the step limit, resumed mid-block).
+TEST_CASE("aot: many pieces through the hot loops", "[aot][guests]") {
+  for (const char* name : {"sha256", "keccak"})
+    for (const char* fl : {"rv64im", "rv64imac"}) {
+      const std::string path = std::string(RVTRACE_GUEST_DIR) + "/" + name + "-" + fl + ".elf";
+      const std::vector<std::string> argv{name, "200"};
+      auto make = [&] { return std::make_unique<ProcWorld>(path, argv, ""); };
+      auto probe = make();
+      const DecodedProgram code = decode_program(probe->proc.program);
+      std::vector<std::uint64_t> untils;
+      for (std::uint64_t u = 7; u < 400'000; u += 997 + u % 13) untils.push_back(u);
+      untils.push_back(50'000'000);
+      for (bool trace : {false, true})
+        aot_test::compare_engines(code, make, untils, trace, 0, 0, std::string(name) + "-" + fl + " many pieces");
+    }
+}
 #endif

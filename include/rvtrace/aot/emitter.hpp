@@ -13,9 +13,10 @@
 //
 // Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
 // calls and signals use the stack below it; the CpuState register file is at offset 0),
-// r15 = guest memory base, r14 = step budget (until_step - steps),
-// rax/rdx = scratch (never hold a value across ops), rcx = the value temp of one instruction,
-// rbp r12 r8 r9 r10 r11 rbx rsi rdi r13 = the most used guest registers. An instruction
+// r15 = guest memory base, rax/rdx = scratch (never hold a value across ops), rcx = the value temp
+// of one instruction, rbp r12 r8 r9 r10 r11 rbx rsi rdi r14 r13 = the most used guest registers.
+// The step budget (until_step - steps) lives in the Context (Context::budget, charged with one
+// `sub [rsp+budget], n` per block); so do the trace-mode cursors. An instruction
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
@@ -42,7 +43,7 @@ namespace rvtrace::aot {
 // What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
 struct Context {
   isa::CpuState cpu;                           // x[32], pc, reservation
-  std::uint64_t budget = 0;                    // steps left until `until` (r14 in native code)
+  std::uint64_t budget = 0;                    // steps left until `until` (charged in place by native code)
   std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
   std::uint64_t* cursor = nullptr;             // trace mode: log cursor
   std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
@@ -57,7 +58,8 @@ struct Context {
 };
 
 enum class ExitKind : std::uint64_t {
-  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal)
+  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal,
+                  // entries into the middle of a peephole: Translation::interp_entry)
   fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
   ebreak = 2,
   exited = 3,     // exit_aux = exit code
@@ -89,15 +91,15 @@ struct MemLayout {
 
 // Fixed host register roles.
 struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15, budget = Xbyak::Operand::R14;
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15;
   // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
   // guest host register: saved to its register-file slot, reloaded when the instruction ends.
   static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
   // Host registers that may hold a guest register, in order of preference.
-  static constexpr std::array<int, 10> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+  static constexpr std::array<int, 11> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
                                              Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
                                              Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
-                                             Xbyak::Operand::R13};
+                                             Xbyak::Operand::R14, Xbyak::Operand::R13};
   static constexpr std::size_t guest_count() { return guest.size(); }
 };
 
@@ -113,7 +115,7 @@ class Emitter {
     std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
     std::int64_t c = 0;    // konst
   };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw };
+  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn };
   struct value {
     Op op = Op::none;
     Simple a, b;
@@ -156,17 +158,79 @@ class Emitter {
   // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
+  // map: the global register map (map id 0), the convention of every entry through the pc table.
   Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
       : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
     if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
       throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
+    maps_.push_back(map);
+    written_.emplace_back();
+    written_.back().fill(true);
   }
 
-  // Shared code the emitted instructions jump to (defined by the translator).
+  // Shared code the emitted instructions jump to (defined by the translator), for the global map.
   Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
   Xbyak::Label exit_nostore;   // leave native code (register file already current)
   Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
   Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // ---- register maps ----
+  // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
+  // from the global state through a transition (transition(0, M)): the global map's host registers
+  // that M reuses are stored to the register file, then M's registers that the global map keeps
+  // elsewhere are loaded. So while in M, the register file holds the current value of every register
+  // M maps differently from the global map and that the region has not written: going back
+  // (transition(M, 0)) stores only the registers the region writes (`written`).
+  struct MapExits {
+    Xbyak::Label exit_common, to_interp_rax, dispatch_rax;  // as the global ones, for this map
+  };
+  int add_map(const RegMap& m, const std::array<bool, 32>& written) {
+    maps_.push_back(m);
+    written_.push_back(written);
+    map_exits_.emplace_back();
+    return static_cast<int>(maps_.size() - 1);
+  }
+  std::size_t map_count() const { return maps_.size(); }
+  const RegMap& map_of(int id) const { return maps_[static_cast<std::size_t>(id)]; }
+  // The map the following code is emitted under (set per block; emit_cold sets each piece's own).
+  void use_map(int id) {
+    map_id_ = id;
+    base_map_ = maps_[static_cast<std::size_t>(id)];
+    map_ = base_map_;
+  }
+  int map_id() const { return map_id_; }
+  Xbyak::Label& exit_common_label() { return map_id_ == 0 ? exit_common : map_exits_[map_id_ - 1].exit_common; }
+  Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
+  Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
+  MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
+  // From the global state into map `to` with the register file fully current: every register the global
+  // map holds is stored, every register `to` holds is loaded (mid-block entries: block-local allocation
+  // relies on the register file's copy of a register it considers unmodified).
+  void enter_map(int to) {
+    if (to == 0) return;
+    for (int r = 1; r < 32; ++r)
+      if (maps_[0][r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(maps_[0][r]));
+    for (int r = 1; r < 32; ++r)
+      if (maps_[static_cast<std::size_t>(to)][r] >= 0)
+        g_.mov(hreg(maps_[static_cast<std::size_t>(to)][r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
+  // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
+  // rax/rdx/rcx are left alone).
+  void transition(int from, int to) {
+    if (from == to) return;
+    if (from != 0 && to != 0) {
+      transition(from, 0);
+      transition(0, to);
+      return;
+    }
+    const RegMap& f = maps_[static_cast<std::size_t>(from)];
+    const RegMap& t = maps_[static_cast<std::size_t>(to)];
+    const auto& w = written_[static_cast<std::size_t>(from)];
+    for (int r = 1; r < 32; ++r)
+      if (f[r] >= 0 && f[r] != t[r] && w[r]) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(f[r]));
+    for (int r = 1; r < 32; ++r)
+      if (t[r] >= 0 && t[r] != f[r]) g_.mov(hreg(t[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
 
   // ---- per-instruction protocol (translator) ----
   // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
@@ -176,6 +240,8 @@ class Emitter {
     writes_.clear();
     borrowed_.clear();
     map_ = base_map_;
+    dropped_ = 0;
+    low32_ = false;
     arm_depth_ = 0;
     last_load_ = LastLoad{};
     if (k == 0) hulls_.clear();  // a block start: nothing is proven
@@ -200,13 +266,13 @@ class Emitter {
         uncharge(n_ - k_ - 1);
         set_pc_imm(pc_ + len_);
         g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
-        g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
       case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
         restore_borrowed();
         uncharge(n_ - k_);
         mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
         return true;
     }
     return false;
@@ -281,13 +347,14 @@ class Emitter {
   void emit_cold() {
     for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
       Cold c = std::move(cold_[i]);
+      use_map(c.map);  // the piece runs in the state of the code that jumps to it
       bind(c.at);
       switch (c.kind) {
         case ColdKind::fn: c.f(); break;
         case ColdKind::interp:
           uncharge(c.unch);
           mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
-          g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::fault:
           for (std::uint32_t j = 0; j < c.count; ++j) {
@@ -300,7 +367,7 @@ class Emitter {
           set_pc_imm(c.pc);
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
           g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
-          g_.jmp(exit_common, Xbyak::CodeGenerator::T_NEAR);
+          g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
           break;
         case ColdKind::entry:
           entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
@@ -322,6 +389,18 @@ class Emitter {
   }
 
   // ---- the op vocabulary ----
+  // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
+  // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
+  void drop_write(unsigned r) { dropped_ = r; }
+  // The translator's demanded bits: only the low 32 bits of this instruction's register write are ever
+  // read (until the register is written again, with no exit from the block in between), so a 32-bit
+  // result needs no sign extension.
+  void low32_write() { low32_ = true; }
+  // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
+  value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
+  // The translator's and-not peephole (`and` of an xori -1 of one register): ~a & b.
+  value andn(value a, value b) { return bin(Op::andn, a, b); }
+
   value x(unsigned r) {
     if (r == 0) return kv(0);
     for (std::size_t i = writes_.size(); i-- > 0;)
@@ -329,7 +408,7 @@ class Emitter {
     return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
   }
   void set_x(unsigned r, value v) {
-    if (r == 0) return;
+    if (r == 0 || r == dropped_) return;
     for (auto& w : writes_)
       if (w.r == r && w.scope == scope_) {
         w.v = v;
@@ -499,7 +578,7 @@ class Emitter {
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
     g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
-    g_.sub(T, g_.r14);
+    g_.sub(T, g_.qword[g_.rsp + ctx_off::budget]);
     if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
     return val(t);
   }
@@ -512,6 +591,9 @@ class Emitter {
 
   // ---- helpers the translator uses too ----
   static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
+  // Guest register r between host register h and the register file.
+  void spill(int h, unsigned r) { g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)], hreg(h)); }
+  void fill(int h, unsigned r) { g_.mov(hreg(h), g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)]); }
   void store_mapped() {
     for (int r = 1; r < 32; ++r)
       if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));
@@ -525,7 +607,7 @@ class Emitter {
     else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
   }
   void uncharge(unsigned c) {
-    if (c) g_.add(g_.r14, c);
+    if (c) g_.add(g_.qword[g_.rsp + ctx_off::budget], c);
   }
   void set_pc_imm(std::uint64_t pc) {
     if (pc <= 0x7fffffffULL) {
@@ -661,6 +743,9 @@ class Emitter {
       case Op::sraw: r = S::sraw(ua, ub); break;
       case Op::mul: r = S::mul(ua, ub); break;
       case Op::mulw: r = S::mulw(ua, ub); break;
+      case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
+      case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
+      case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
       case Op::none: break;
     }
     return static_cast<std::int64_t>(r);
@@ -729,7 +814,8 @@ class Emitter {
       case Op::addw: case Op::subw: {
         const Xbyak::Reg32 D32 = D.cvt32();
         if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
-          with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
+          if (low32_result_) mov_to32(D32, a);
+          else with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
           return;
         }
         const Op op = v.op == Op::addw ? Op::add : Op::sub;
@@ -749,7 +835,7 @@ class Emitter {
           mov_to32(D32, a);
           alu32(op, D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
       case Op::sll: case Op::srl: case Op::sra: {
@@ -777,7 +863,9 @@ class Emitter {
         } else {
           shiftx(v.op, D, a, b, true);
         }
-        g_.movsxd(D, D32);
+        // (a logical right shift by 1..31 leaves bit 31 clear: zero-extended = sign-extended)
+        const bool nonneg = v.op == Op::srlw && b.k == Kind::konst && (b.c & 31) != 0;
+        if (!low32_result_ && !nonneg) g_.movsxd(D, D32);
         return;
       }
       case Op::mul: {
@@ -789,6 +877,32 @@ class Emitter {
         if (same(b, D)) return mul_src(D, a);
         mov_to(D, a);
         return mul_src(D, b);
+      }
+      case Op::ror: case Op::rorw: {  // (the amount is a constant, the operand a register)
+        const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
+        if (a.k == Kind::konst) {
+          mov_imm(D, fold(v.op, a.c, b.c));
+        } else if (v.op == Op::ror) {
+          with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
+        } else {
+          with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
+          if (!low32_result_) g_.movsxd(D, D.cvt32());
+        }
+        return;
+      }
+      case Op::andn: {  // BMI1 andn when a is in a register
+        if (is_reg(a) && b.k != Kind::konst) {
+          with64(b, [&](const auto& o) { g_.andn(D, hreg(reg_index(a)), o); });
+        } else if (!same(b, D)) {
+          mov_to(D, a);
+          g_.not_(D);
+          alu(Op::and_, D, b);
+        } else {
+          mov_to(g_.rdx, a);
+          g_.not_(g_.rdx);
+          g_.and_(D, g_.rdx);
+        }
+        return;
       }
       case Op::mulw: {
         const Xbyak::Reg32 D32 = D.cvt32();
@@ -802,7 +916,7 @@ class Emitter {
           mov_to32(D32, a);
           mul32_src(D32, b);
         }
-        g_.movsxd(D, D32);
+        if (!low32_result_) g_.movsxd(D, D32);
         return;
       }
     }
@@ -1153,16 +1267,19 @@ class Emitter {
     if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
       for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
     for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
+    low32_result_ = low32_ && scope_ == 0 && writes_.size() - first == 1;
     for (std::size_t i = first; i < writes_.size(); ++i) {
       const Write& w = writes_[i];
       if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
       else put_home_mem(w.r, w.v);
     }
+    low32_result_ = false;
     writes_.resize(first);
   }
   // rd in the register file: read-modify-write forms when rd is also the first operand.
-  void put_home_mem(unsigned r, const value& v) {
+  void put_home_mem(unsigned r, value v) {
     const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
+    if (commutative(v.op) && v.b.k == Kind::greg && v.b.r == r) std::swap(v.a, v.b);  // rd = x op rd
     const bool self = v.a.k == Kind::greg && v.a.r == r;
     if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
       const auto c = static_cast<std::uint32_t>(v.b.c);
@@ -1226,16 +1343,19 @@ class Emitter {
         jmp(l);
       } else {
         mov_imm(g_.rax, t.c);
-        g_.jmp(to_interp_rax, Xbyak::CodeGenerator::T_NEAR);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
       }
       return;
     }
-    g_.jmp(dispatch_rax, Xbyak::CodeGenerator::T_NEAR);
+    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
   }
 
   // -- memory --
   // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
-  static int mem_bias(std::uint64_t lo) { return lo <= 0x7fffffffULL && lo % 8 == 0 ? static_cast<int>(lo) : 0; }
+  // (Only trace mode needs rax's low bits to be the address's: log_words.)
+  int mem_bias(std::uint64_t lo) const {
+    return lo <= 0x7fffffffULL && (lo % 8 == 0 || !traced_) ? static_cast<int>(lo) : 0;
+  }
   // rax = addr - bias
   void addr_to_rax(const value& addr, int bias) {
     const Simple& a = addr.a;
@@ -1424,8 +1544,12 @@ class Emitter {
   }
 
   Xbyak::CodeGenerator& g_;
-  const RegMap& base_map_;  // the mapping between instructions
+  RegMap base_map_;         // the mapping between instructions (of the current map id)
   RegMap map_;              // the current one (borrowed guest host registers read as -1)
+  int map_id_ = 0;
+  std::vector<RegMap> maps_;                      // by map id; 0 = global
+  std::vector<std::array<bool, 32>> written_;     // by map id: registers its region may write
+  std::deque<MapExits> map_exits_;                // by map id - 1
   struct Borrow {
     std::uint8_t g, h;  // guest register, its host register
   };
@@ -1448,6 +1572,9 @@ class Emitter {
   std::uint64_t pc_ = 0;
   unsigned len_ = 4, k_ = 0, n_ = 1;
   std::uint32_t temps_used_ = 0;  // bit per host register index
+  unsigned dropped_ = 0;          // drop_write
+  bool low32_ = false;            // low32_write
+  bool low32_result_ = false;     // put(): a W result may skip its sign extension
   int scope_ = 0;
   std::vector<Write> writes_;
   Control ctl_;
@@ -1455,6 +1582,7 @@ class Emitter {
   enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
   struct Cold {
     Ref at;
+    int map = 0;  // the map id of the code that jumps here
     ColdKind kind = ColdKind::fn;
     FaultKind fault{};      // fault
     int bias = 0;           // fault
@@ -1467,7 +1595,7 @@ class Emitter {
   Cold& new_cold(ColdKind k) {
     const Ref r = new_ref();
     Cold& c = cold_.emplace_back();
-    c.at = r, c.kind = k;
+    c.at = r, c.kind = k, c.map = map_id_;
     return c;
   }
   std::vector<Cold> cold_;

@@ -8,7 +8,8 @@
 //   RunResult r = aot::run(code, cpu, steps, until_step, mem);
 //
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
-// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state.
+// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
+// exit to the interpreter steps it only until native code can take over again (a pc it enters).
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
@@ -67,6 +68,10 @@ class CompiledProgram {
   const void* entry_for(std::uint64_t pc) const {
     return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
   }
+  // Does native code run from pc (rather than leave for the interpreter right away)?
+  bool enters_natively(std::uint64_t pc) const {
+    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
+  }
   void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
 
  private:
@@ -93,6 +98,16 @@ class AotRunner {
   // Runs until the program stops or `until_step` steps have retired in total (like Machine::run).
   RunResult run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+    for (;;) {
+      const RunResult r = run_native(cpu, steps, until_step);
+      if (r.reason != StopReason::paused || steps >= until_step) return r;
+    }
+  }
+
+ private:
+  // Native code from cpu.pc; when it leaves for the interpreter, the interpreter steps until the run
+  // stops or native code can take over again (paused then).
+  RunResult run_native(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     Context ctx;
     ctx.cpu = cpu;
     ctx.budget = until_step - steps;
@@ -110,7 +125,15 @@ class AotRunner {
     steps = until_step - ctx.budget;
     if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
-      case ExitKind::to_interp: return interpret(cpu, steps, until_step);
+      case ExitKind::to_interp:
+        // Near until_step (a block that would cross it) the interpreter finishes the run: native
+        // code could not run a whole block before it anyway.
+        if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
+        for (;;) {  // one step at a time: native code continues at the first pc it can enter
+          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+          const RunResult r = interpret(cpu, steps, steps + 1);
+          if (r.reason != StopReason::paused || code_.enters_natively(cpu.pc)) return r;
+        }
       case ExitKind::fault: {
         auto kind = static_cast<FaultKind>(ctx.exit_aux);
         if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
@@ -126,7 +149,7 @@ class AotRunner {
     throw std::logic_error("aot: unknown exit kind");
   }
 
- private:
+  static constexpr std::uint64_t interp_finish_steps = 4096;
   RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (!interp_) interp_.emplace(code_.program(), mem_);
     return interp_->run_from(cpu, steps, until_step);
