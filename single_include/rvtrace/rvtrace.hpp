@@ -4624,6 +4624,14 @@ class WordMarks {
   WordMarks(const WordMarks&) = delete;
   WordMarks& operator=(const WordMarks&) = delete;
 
+  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
+  // (the log rules' order; index = address >> 3).
+  template <class F>
+  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    f(first);
+    if (last != first) f(last);
+  }
   // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
   bool mark(std::uint64_t index) {
     if (marks_[index]) return false;
@@ -4631,7 +4639,6 @@ class WordMarks {
     *cursor_++ = static_cast<std::uint32_t>(index);
     return true;
   }
-  bool marked(std::uint64_t index) const { return marks_[index] != 0; }
   // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
@@ -4641,7 +4648,6 @@ class WordMarks {
   // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
   // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
   std::uint64_t generation() const { return generation_; }
-  std::uint64_t count() const { return static_cast<std::uint64_t>(cursor_ - list_); }
 
   // For native code, which appends to the list itself.
   std::uint32_t* cursor() const { return cursor_; }
@@ -5097,9 +5103,7 @@ class LoggingMemory : public FlatMemory {
  private:
   // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
   void touch(std::uint64_t addr, unsigned width, bool needs_value) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    touch_word(first, needs_value);
-    if (last != first) touch_word(last, needs_value);
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
   }
   void touch_word(std::uint64_t index, bool needs_value) {
     const bool first_touch = marks_.mark(index);
@@ -6538,9 +6542,7 @@ class ReplayMemory {
 
  private:
   void touch(std::uint64_t addr, unsigned width) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    know(first);
-    if (last != first) know(last);
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { know(index); });
   }
   // Makes word `index` known (from the log at its first touch) and records its value for the step.
   void know(std::uint64_t index) {

@@ -66,9 +66,7 @@ class LoggingMemory : public FlatMemory {
  private:
   // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
   void touch(std::uint64_t addr, unsigned width, bool needs_value) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    touch_word(first, needs_value);
-    if (last != first) touch_word(last, needs_value);
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
   }
   void touch_word(std::uint64_t index, bool needs_value) {
     const bool first_touch = marks_.mark(index);

@@ -41,6 +41,14 @@ class WordMarks {
   WordMarks(const WordMarks&) = delete;
   WordMarks& operator=(const WordMarks&) = delete;
 
+  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
+  // (the log rules' order; index = address >> 3).
+  template <class F>
+  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    f(first);
+    if (last != first) f(last);
+  }
   // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
   bool mark(std::uint64_t index) {
     if (marks_[index]) return false;
@@ -48,7 +56,6 @@ class WordMarks {
     *cursor_++ = static_cast<std::uint32_t>(index);
     return true;
   }
-  bool marked(std::uint64_t index) const { return marks_[index] != 0; }
   // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
@@ -58,7 +65,6 @@ class WordMarks {
   // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
   // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
   std::uint64_t generation() const { return generation_; }
-  std::uint64_t count() const { return static_cast<std::uint64_t>(cursor_ - list_); }
 
   // For native code, which appends to the list itself.
   std::uint32_t* cursor() const { return cursor_; }

@@ -78,9 +78,7 @@ class ReplayMemory {
 
  private:
   void touch(std::uint64_t addr, unsigned width) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    know(first);
-    if (last != first) know(last);
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { know(index); });
   }
   // Makes word `index` known (from the log at its first touch) and records its value for the step.
   void know(std::uint64_t index) {
