@@ -99,6 +99,29 @@ class Zisk:
             raise O.Panic("store outside RAM at %#x" % a)
         self.uc.mem_write(a, (v & ((1 << (8 * w)) - 1)).to_bytes(w, "little"))
 
+    # bulk forms for the DMA ops (same semantics as zisk_oracle.memmove/memcmp, at unicorn speed)
+    def read_bytes(self, a, n):
+        try:
+            return bytes(self.uc.mem_read(a, n)) if n else b""
+        except UcError:
+            raise O.Panic("DMA read from unmapped address %#x" % a)
+
+    def write_bytes(self, a, data):
+        if data and not (RAM <= a and a + len(data) <= RAM + RAM_SIZE):
+            raise O.Panic("DMA write outside RAM at %#x" % a)
+        if data:
+            self.uc.mem_write(a, data)
+
+    def memmove(self, dst, src, n):
+        self.write_bytes(dst, self.read_bytes(src, n))
+
+    def memcmp(self, a, b, n):
+        x, y = self.read_bytes(a, n), self.read_bytes(b, n)
+        for i in range(n):
+            if x[i] != y[i]:
+                return (x[i] - y[i]) & O.M64
+        return 0
+
     def x(self, r):
         return self.uc.reg_read(REGS[r]) if r else 0
 
@@ -225,20 +248,20 @@ class Zisk:
             if csr == 0x813 and is_add and rd == 0:
                 n = self.x(crs2)
                 self.store(EXTRA_PARAMS, n, 8)
-                O.memmove(self.load, self.store, self.x(crs1), v, n)
+                self.memmove(self.x(crs1), v, n)
                 return pc + 8, 2
             if csr == 0x814 and is_add:
                 n = self.x(crs2)
                 self.store(EXTRA_PARAMS, n, 8)
-                self.set_x(rd, O.memcmp(self.load, self.x(crs1), v, n))
+                self.set_x(rd, self.memcmp(self.x(crs1), v, n))
                 return pc + 8, 2
             if csr in (0x813, 0x814) and is_addi:
                 dst = self.x(crs1)
                 if csr == 0x813:
-                    O.memmove(self.load, self.store, dst, v, imm)
+                    self.memmove(dst, v, imm)
                     self.set_x(rd, dst)
                 else:
-                    self.set_x(rd, O.memcmp(self.load, dst, v, imm))
+                    self.set_x(rd, self.memcmp(dst, v, imm))
                 return pc + 8, 1
             if csr == 0x815 and (is_add or is_addi):
                 dst = self.x(crs1)
@@ -251,9 +274,7 @@ class Zisk:
                 self.set_x(rd, dst)
                 return pc + 8, 1
             if csr == 0x816 and is_addi and rd == 0:
-                n = self.x(crs1)
-                for i in range(n):
-                    self.store(v + i, imm & 0xFF, 1)
+                self.write_bytes(v, bytes([imm & 0xFF]) * self.x(crs1))
                 return pc + 8, 1
             raise O.Panic("DMA CSR %#x without its companion instruction" % csr)
         O.precompile(csr, v, self.mem)
