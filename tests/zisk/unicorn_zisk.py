@@ -8,7 +8,7 @@ import argparse
 import struct
 import sys
 
-from unicorn import Uc, UcError, UC_ARCH_RISCV, UC_MODE_RISCV64, UC_HOOK_CODE, UC_HOOK_MEM_WRITE
+from unicorn import Uc, UcError, UC_ARCH_RISCV, UC_MODE_RISCV64, UC_HOOK_BLOCK, UC_HOOK_CODE, UC_HOOK_MEM_WRITE
 from unicorn import UC_PROT_READ, UC_PROT_WRITE, UC_PROT_EXEC, UC_PROT_ALL
 from unicorn import riscv_const as R
 
@@ -84,8 +84,22 @@ class Zisk:
                 uc.hook_add(UC_HOOK_CODE, self.system, begin=a, end=a)
         uc.hook_add(UC_HOOK_MEM_WRITE, self.uart, begin=UART, end=UART)
         if count_steps:
+            # per translated block: its instructions plus their static extra steps (prefix sums);
+            # a SYSTEM hook that redirects the pc takes back the block's instructions it skipped
             self.delta = self.static_deltas()
-            uc.hook_add(UC_HOOK_CODE, self.count)
+            self.code_lo = min(self.code)
+            n = (max(self.code) - self.code_lo) // 4 + 2
+            weights = [1] * n
+            for a, d in self.delta.items():
+                weights[(a - self.code_lo) // 4] += d
+            for a in self.code:
+                if self.code[a] & 0x7F == 0x73:
+                    weights[(a - self.code_lo) // 4] = 0  # counted by the SYSTEM hook itself
+            self.prefix = [0]
+            for w in weights:
+                self.prefix.append(self.prefix[-1] + w)
+            self.block_end = None
+            uc.hook_add(UC_HOOK_BLOCK, self.count_block)
 
     # --- memory as precompiles see it (RAM, input, ROM readable; writes only to RAM) ---
     def load(self, a, w):
@@ -149,8 +163,12 @@ class Zisk:
                 d[a] = 1
         return d
 
-    def count(self, uc, addr, size, _):
-        self.steps += 1 + self.delta.get(addr, 0)
+    def weight(self, lo, hi):
+        return self.prefix[(hi - self.code_lo) // 4] - self.prefix[(lo - self.code_lo) // 4]
+
+    def count_block(self, uc, addr, size, _):
+        self.steps += self.weight(addr, addr + size)
+        self.block_end = addr + size
 
     def uart(self, uc, access, addr, size, value, _):
         if size == 1:
@@ -166,6 +184,9 @@ class Zisk:
             return
         if hasattr(self, "delta"):
             self.steps += steps
+            if self.block_end is not None and self.block_end > pc + 4:
+                self.steps -= self.weight(pc + 4, self.block_end)  # the rest of this block did not run
+            self.block_end = None
         if nxt is None:
             uc.emu_stop()
         else:
