@@ -21,6 +21,7 @@ inline constexpr std::uint64_t output_addr = 0xa001'0000;
 inline constexpr unsigned public_outputs = 64;       // u32 words at output_addr (ZISK_PUBLICS)
 inline constexpr std::uint64_t uart_addr = 0xa000'0200;  // a 1-byte store here prints the byte
 inline constexpr std::uint64_t extra_params_addr = 0xa000'0f00;  // memcpy/memcmp count (add form)
+inline constexpr std::uint64_t dma_progress_addr = 0xa000'0f08;  // rvtrace's own: bytes a long DMA op has done
 inline constexpr std::uint64_t csr_file = 0xa000'8000;  // CSR c lives in the 8 bytes at csr_file + 8 c
 
 // --- CSRs with meaning (§6) ---

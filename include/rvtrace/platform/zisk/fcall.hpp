@@ -3,6 +3,7 @@
 // (csrrwi x0, 0x8C0+(id>>5), id&31), result reads (csrr rd, 0xFFE), bulk reads (inputcpy), and the
 // "free input" word an 8-byte load at 0x4000_0000 returns.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "fcall_functions.hpp"
@@ -16,17 +17,23 @@ class FcallChannel {
   static constexpr std::size_t max_params = 386;
   static constexpr std::size_t max_results = 8193;
 
-  // csrrs x0, 0x8F0 + k, rs1: k = 0 appends the value, otherwise push_widths[k] words read from it.
+  // Number of words `csrrs x0, 0x8F0 + k, rs1` appends (k = 0: the value of rs1 itself).
+  static constexpr unsigned push_width(unsigned k) { return push_widths[k & 15]; }
+
+  // Appends pushed words (read from guest memory by the caller, or the value itself for k = 0).
+  void push(std::span<const std::uint64_t> words) {
+    if (params_.size() + words.size() > max_params)
+      fail("fcall: more than " + std::to_string(max_params) + " parameter words pushed");
+    params_.insert(params_.end(), words.begin(), words.end());
+  }
+
+  // The same push, reading the words from memory.
   template <GuestWords M>
   void push(unsigned k, std::uint64_t rs1, M& m) {
-    unsigned width = push_widths[k & 15];
-    if (params_.size() + width > max_params)
-      fail("fcall: more than " + std::to_string(max_params) + " parameter words pushed");
-    if (k == 0) {
-      params_.push_back(rs1);
-      return;
-    }
-    for (unsigned i = 0; i < width; ++i) params_.push_back(m.load(rs1 + 8 * i, 8));
+    std::vector<std::uint64_t> words;
+    if (k == 0) words.push_back(rs1);
+    for (unsigned i = 0; k != 0 && i < push_width(k); ++i) words.push_back(m.load(rs1 + 8 * i, 8));
+    push(words);
   }
 
   // The call: runs the function, clears the parameters, rewinds the result cursor.
@@ -46,6 +53,10 @@ class FcallChannel {
 
   // What an 8-byte load at exactly 0x4000_0000 returns: result[0], or 0 without results.
   std::uint64_t free_input() const { return results_.empty() ? 0 : results_[0]; }
+
+  // Results left to read.
+  std::size_t results_left() const { return results_.size() - cursor_; }
+  bool has_results() const { return !results_.empty(); }
 
   // inputcpy: count bytes (a multiple of 8) of results from the cursor to dst.
   template <GuestWords M>
