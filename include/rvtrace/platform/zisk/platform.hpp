@@ -64,9 +64,9 @@ class ZiskPlatform : public guest::Environment, public ZiskRuntime {
 
   guest::SyscallResult ecall(guest::Registers& x, guest::GuestMemory&) override {
     if (auto code = zisk_exit_rule(x)) return {true, *code};
-    // ZisK returns from any other ecall with ra = pc + 4 (its BIOS); rvtrace's ecall does not see the
-    // pc, and ZisK's guests make no other ecall: an illegal instruction here.
-    throw AccessFault{FaultKind::illegal_instruction, 0x00000073};
+    // ZisK returns from any other ecall with ra = pc + 4 (its BIOS); rvtrace's ecall handler does
+    // not see the pc, and ZisK's guests make no other ecall: stop with an error instead.
+    fail("ecall with a7 = " + std::to_string(x[17]) + " (only a7 = 93, exit, is supported)");
   }
   guest::ExitRule exit_rule() const override { return &zisk_exit_rule; }
 
@@ -87,21 +87,21 @@ class ZiskPlatform : public guest::Environment, public ZiskRuntime {
       const bool in_rom = s.vaddr >= abi::rom_addr && s.vaddr + s.memsz <= abi::ram_addr && !s.write;
       const bool in_ram = s.vaddr >= write_lo && s.vaddr + s.memsz <= guest_size;
       if (!in_rom && !in_ram)
-        throw InputError("rvtrace: " + prog.name + " is not a ZisK program: segment [" + hex(s.vaddr) + ", " +
+        throw InputError(prog.name + " is not a ZisK program: segment [" + hex(s.vaddr) + ", " +
                          hex(s.vaddr + s.memsz) + ") is outside ZisK's ROM (0x80000000-0x9fffffff) and RAM (0xa0000208-0xbfffffff)");
     }
     if (prog.entry < abi::rom_addr || prog.entry >= abi::ram_addr)
-      throw InputError("rvtrace: " + prog.name + " is not a ZisK program: entry " + hex(prog.entry) +
+      throw InputError(prog.name + " is not a ZisK program: entry " + hex(prog.entry) +
                        " is outside ZisK's ROM");
   }
 
   // The input file at INPUT_ADDR + 8, after 8 zero bytes (ABI.md §3).
   static void place_input(guest::GuestMemory& mem, const std::string& input) {
     if (input.size() % 8 != 0)
-      throw InputError("rvtrace: zisk input of " + std::to_string(input.size()) +
+      throw InputError("zisk input of " + std::to_string(input.size()) +
                        " bytes: its size must be a multiple of 8 (ZisK's input is 8-byte records)");
     if (input.size() > abi::max_input_bytes)
-      throw InputError("rvtrace: zisk input of " + std::to_string(input.size()) + " bytes is larger than ZisK's " +
+      throw InputError("zisk input of " + std::to_string(input.size()) + " bytes is larger than ZisK's " +
                        std::to_string(abi::max_input_bytes) + "-byte input region");
     if (!input.empty()) std::memcpy(mem.host(abi::input_data), input.data(), input.size());
   }
