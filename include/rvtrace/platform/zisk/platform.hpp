@@ -74,10 +74,12 @@ class ZiskPlatform : public guest::Environment, public ZiskRuntime {
   // as UTF-8). Wider stores there are dropped (ZisK would also store them to RAM; guests make none).
   guest::AddrRange mmio() const override { return {abi::uart_addr, abi::uart_addr + 8}; }
   void mmio_write(std::uint64_t addr, std::uint64_t v, unsigned width) override {
-    if (addr == abi::uart_addr && width == 1) std::fputc(static_cast<int>(v & 0xff), stdout);
+    if (addr == abi::uart_addr && width == 1) std::fputc(static_cast<int>(v & 0xff), uart);
   }
 
-  void finish(const RunResult&, guest::GuestMemory&) { std::fflush(stdout); }
+  void finish(const RunResult&, guest::GuestMemory&) { std::fflush(uart); }
+
+  std::FILE* uart = stdout;  // where UART bytes go
 
  private:
   // ZisK's map has ROM (code, read-only data) from 0x8000_0000 and RAM at 0xa000_0000-0xbfff_ffff;
