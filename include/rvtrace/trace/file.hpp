@@ -65,7 +65,7 @@ enum : unsigned {
   w_index_offset = 11,   // bytes (= 128 + 8 * log words)
   w_file_size = 12,
   w_index_checksum = 13,
-  w_reserved = 14,       // 0
+  w_platform = 14,       // the platform's tag (trace::platform_tag); 0 = linux
   w_header_checksum = 15,
   header_words = 16,
 };
@@ -130,6 +130,7 @@ class TraceFileWriter {
     h[w_fault_pc] = info.fault_pc;
     h[w_fault_addr] = info.fault_addr;
     h[w_program_hash] = info.program_hash;
+    h[w_platform] = info.platform;
     h[w_log_offset] = header_bytes;
     h[w_index_offset] = header_bytes + 8 * info.log_words;
     h[w_file_size] = written_;
@@ -264,7 +265,6 @@ class TraceFile {
            std::to_string(version) + ")");
     if (h[w_header_checksum] != header_checksum(h)) fail("header checksum mismatch (header corrupted, bytes 0..127)");
     if (h[w_sizes] != (header_bytes | checkpoint_bytes << 32)) fail("bad header/record sizes (offset 8)");
-    if (h[w_reserved] != 0) fail("reserved header word is not zero (offset 112)");
     if (h[w_file_size] != size_)
       fail((size_ < h[w_file_size] ? "truncated: " : "trailing bytes: ") + std::to_string(size_) +
            " bytes, the header says " + std::to_string(h[w_file_size]));
@@ -278,6 +278,7 @@ class TraceFile {
     info_.fault_pc = h[w_fault_pc];
     info_.fault_addr = h[w_fault_addr];
     info_.program_hash = h[w_program_hash];
+    info_.platform = h[w_platform];
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);

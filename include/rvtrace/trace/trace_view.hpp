@@ -3,6 +3,7 @@
 // the summary of the run, num_chunks + 1 checkpoints (the last one is the final state) and the
 // memory-read log.
 #include <cstdint>
+#include <string_view>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,14 @@ inline const char* stop_name(TraceStop s) {
   return "?";
 }
 
+// A platform's name as a header word: its first 8 bytes, little-endian ("linux" is 0, the default).
+constexpr std::uint64_t platform_tag(std::string_view name) {
+  if (name == "linux") return 0;
+  std::uint64_t t = 0;
+  for (std::size_t i = 0; i < name.size() && i < 8; ++i) t |= std::uint64_t(std::uint8_t(name[i])) << (8 * i);
+  return t;
+}
+
 struct TraceInfo {
   std::uint64_t chunk_steps = default_chunk_steps;
   std::uint64_t total_steps = 0;    // steps retired (a faulting step is not retired: not in the trace)
@@ -40,6 +49,7 @@ struct TraceInfo {
   FaultKind fault_kind{};           // when fault: kind, pc, address (step = total_steps)
   std::uint64_t fault_pc = 0, fault_addr = 0;
   std::uint64_t program_hash = 0;   // guest::Program::hash of the traced ELF
+  std::uint64_t platform = 0;       // platform_tag(name) of the platform it ran on; 0 = linux
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
