@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <type_traits>
 
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/guest/elf.hpp"
@@ -20,6 +21,7 @@
 #include "rvtrace/trace/sequential.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "rvtrace/trace/witness_policy.hpp"
+#include "zisk_cli.hpp"
 
 namespace rvtrace_cli {
 
@@ -28,7 +30,7 @@ using namespace rvtrace::trace;
 
 namespace {
 
-const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text"};
+const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text", "zisk-steps"};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -78,6 +80,11 @@ void with_policy(const std::string& name, const DecodedProgram& code, std::FILE*
     TextPolicy root(out);
     run(root, [] { return TextPolicy{}; });
     root.flush();
+  } else if (name == "zisk-steps") {
+    if (code.isa != zisk::ZiskIsa::name) throw InputError("policy zisk-steps needs a program of the zisk platform");
+    zisk::ZiskStepCount root;
+    run(root, [] { return zisk::ZiskStepCount{}; });
+    std::fprintf(out, "zisk steps: %llu\n", (unsigned long long)root.total());
   } else {
     throw InputError("unknown policy '" + name + "' (digest, histogram, witness, memops, text)");
   }
@@ -106,7 +113,10 @@ void TraceCommands::add_to(CLI::App& app) {
   trace_->add_flag("--force", force, "Overwrite an existing trace file");
   trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
   trace_->add_option("--max-steps", max_steps, "Stop (and record a step-limit trace) after this many steps");
-  trace_->add_option("--input", input, "File the guest reads as its standard input")->check(CLI::ExistingFile);
+  trace_->add_option("--input", input, "Linux: file the guest reads as stdin; zisk: the input (ziskemu -i)")
+      ->check(CLI::ExistingFile);
+  trace_->add_option("--platform", platform, "linux (Linux-user ELF) or zisk (ZisK zkVM guest)")->capture_default_str();
+  trace_->add_flag("--outputs", outputs, "zisk: print the 64 public outputs at the end, as ziskemu -c");
   trace_->add_option("program", elf, "RISC-V ELF executable")->required();
   trace_->add_option("args", args, "Arguments passed to the guest");
   trace_->prefix_command(false);
@@ -115,7 +125,7 @@ void TraceCommands::add_to(CLI::App& app) {
   replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required()->check(CLI::ExistingFile);
   replay_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required()->check(CLI::ExistingFile);
   replay_->add_option("--threads", threads, "Worker threads (default: all cores)");
-  replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops or text")
+  replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops, text, zisk-steps")
       ->capture_default_str()
       ->check(CLI::IsMember(policy_names));
   replay_->add_option("-o,--output", out, "Output file (default: stdout)");
@@ -140,26 +150,20 @@ std::optional<int> TraceCommands::run(const Finish& finish) {
   return std::nullopt;
 }
 
-int TraceCommands::cmd_trace(const Finish& finish) {
-  if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
-  check_chunk_steps(chunk_steps);
-  std::vector<std::string> argv{elf};
-  argv.insert(argv.end(), args.begin(), args.end());
-  guest::Process proc(guest::load_elf_file(elf), argv);
-  if (!input.empty()) proc.syscalls.set_input_file(input);
-  const DecodedProgram code = decode_program(proc.program);
+namespace {
+// Records proc's run on the chosen engine into a trace file; prints --stats.
+template <class Isa, class G>
+RunResult record_file(G& proc, const DecodedProgram& code, const std::string& engine, const std::string& out,
+                      bool force, const RecordOptions& opt, bool stats) {
   TraceFileWriter writer(out, force);
-  RecordOptions opt;
-  opt.chunk_steps = chunk_steps;
-  opt.max_steps = max_steps;
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, true);
-    AotEngine e(compiled);
-    r = record(proc, code, writer, e, opt);
+    const aot::CompiledProgram compiled(code, proc.memory, true, aot::isa_tag<Isa>);
+    AotEngine<Isa> e(compiled);
+    r = record<Isa>(proc, code, writer, e, opt);
   } else {
-    r = record(proc, code, writer, opt);
+    r = record<Isa>(proc, code, writer, opt);
   }
   const double secs = seconds_since(t0);
   std::fflush(stdout);
@@ -167,30 +171,86 @@ int TraceCommands::cmd_trace(const Finish& finish) {
     std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3g bytes/step)\n",
                  (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(),
                  (unsigned long long)writer.bytes_written(), r.steps ? double(writer.bytes_written()) / r.steps : 0.0);
+  return r;
+}
+}  // namespace
+
+int TraceCommands::cmd_trace(const Finish& finish) {
+  if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
+  check_chunk_steps(chunk_steps);
+  RecordOptions opt;
+  opt.chunk_steps = chunk_steps;
+  opt.max_steps = max_steps;
+  if (is_zisk(platform)) return cmd_trace_zisk(finish);
+  if (outputs) throw InputError("--outputs needs --platform zisk");
+  std::vector<std::string> argv{elf};
+  argv.insert(argv.end(), args.begin(), args.end());
+  guest::Process proc(guest::load_elf_file(elf), argv);
+  if (!input.empty()) proc.syscalls.set_input_file(input);
+  const DecodedProgram code = decode_program(proc.program);
+  return finish(record_file<isa::Rv64imac>(proc, code, engine, out, force, opt, stats), max_steps);
+}
+
+// zisk: the trace names the platform; --stats adds ZisK's step count, by memoryless replay.
+int TraceCommands::cmd_trace_zisk(const Finish& finish) {
+  RecordOptions opt;
+  opt.chunk_steps = chunk_steps;
+  opt.max_steps = max_steps;
+  auto proc = load_zisk(elf, input);
+  const DecodedProgram code = decode_program<zisk::ZiskIsa>(proc->program);
+  const RunResult r = record_file<zisk::ZiskIsa>(*proc, code, engine, out, force, opt, stats);
+  proc->platform.finish(r, proc->memory);
+  if (outputs) print_outputs(*proc);
+  if (stats && r.reason == StopReason::exited) {
+    const TraceFile file(out);
+    ReplayOptions ro = platform::replay_options_for<zisk::ZiskPlatform>();
+    ro.threads = default_threads(threads);
+    print_zisk_steps(replay<zisk::ZiskIsa>(code, file.view(), [] { return zisk::ZiskStepCount{}; }, ro).total());
+  }
   return finish(r, max_steps);
 }
 
-// What replay and verify both start from: the trace file, checked against its ELF.
+// What replay and verify both start from: the trace file, checked against its ELF, and the
+// instruction set and rules of the platform the trace names.
 struct TraceCommands::Opened {
   TraceFile file;
   DecodedProgram code;
   ReplayOptions opt;
+  bool on_zisk = false;
   explicit Opened(const TraceCommands& c) : file(c.trace_path) {
     const guest::Program prog = guest::load_elf_file(c.elf);
     file.check_program(prog, c.elf);
-    code = decode_program(prog);
+    on_zisk = file.info().platform == zisk_tag;
+    if (!on_zisk && file.info().platform != 0)
+      throw InputError(c.trace_path + ": recorded on an unknown platform (tag " + zisk::hex(file.info().platform) + ")");
+    code = on_zisk ? decode_program<zisk::ZiskIsa>(prog) : decode_program(prog);
+    if (on_zisk) opt = platform::replay_options_for<zisk::ZiskPlatform>();
     opt.threads = default_threads(c.threads);
     opt.progress = c.progress || ::isatty(2);
+  }
+  // f(isa tag): runs f with the trace's instruction set.
+  template <class F>
+  void with_isa(F&& f) const {
+    if (on_zisk)
+      f(std::type_identity<zisk::ZiskIsa>{});
+    else
+      f(std::type_identity<isa::Rv64imac>{});
   }
 };
 
 int TraceCommands::cmd_replay() {
   const Opened opened(*this);
-  const auto& [file, code, opt] = opened;
+  const auto& file = opened.file;
+  const auto& code = opened.code;
+  const auto& opt = opened.opt;
   Output output(out);
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
+    opened.with_isa([&](auto tag) {
+      using Isa = typename decltype(tag)::type;
+      with_policy(policy, code, output.f,
+                  [&](auto& root, auto make) { replay_into<Isa>(root, code, file.view(), make, opt); });
+    });
   } catch (const InputError& e) {
     rethrow_with(trace_path, e);
   }
@@ -208,9 +268,12 @@ int TraceCommands::cmd_replay() {
 int TraceCommands::cmd_verify() {
   try {
     const Opened opened(*this);
-    const auto& [file, code, opt] = opened;
+    const auto& file = opened.file;
     try {
-      verify(code, file.view(), opt);
+      opened.with_isa([&](auto tag) {
+        using Isa = typename decltype(tag)::type;
+        verify<Isa>(opened.code, file.view(), opened.opt);
+      });
     } catch (const InputError& e) {
       rethrow_with(trace_path, e);
     }
@@ -240,6 +303,7 @@ int TraceCommands::cmd_info() {
     case TraceStop::step_limit: std::printf("stop          step limit\n"); break;
   }
   std::printf("program hash  %016llx\n", (unsigned long long)in.program_hash);
+  std::printf("platform      %s\n", in.platform == 0 ? "linux" : in.platform == zisk_tag ? "zisk" : "unknown");
   return 0;
 }
 
@@ -249,6 +313,17 @@ RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const
   if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
   RunResult r;
   with_policy(policy, code, output.f, [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps); });
+  output.close();
+  return r;
+}
+
+RunResult witness_policy_zisk(ZiskGuest& proc, const DecodedProgram& code, const std::string& policy,
+                              const std::string& out, std::uint64_t max_steps) {
+  Output output(out);
+  if (output.f == stdout) proc.platform.uart = stderr;  // keep stdout for the policy's output
+  RunResult r;
+  with_policy(policy, code, output.f,
+              [&](auto& root, auto) { r = run_sequential<zisk::ZiskIsa>(proc, code, root, max_steps); });
   output.close();
   return r;
 }

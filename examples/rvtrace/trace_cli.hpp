@@ -11,6 +11,7 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/machine.hpp"
 #include "rvtrace/interp/program.hpp"
+#include "rvtrace/platform/zisk/platform.hpp"
 
 namespace rvtrace_cli {
 
@@ -26,16 +27,17 @@ class TraceCommands {
  private:
   CLI::App *trace_ = nullptr, *replay_ = nullptr, *verify_ = nullptr, *info_ = nullptr;
   // trace
-  std::string elf, input, out, engine = "aot";
+  std::string elf, input, out, engine = "aot", platform = "linux";
   std::vector<std::string> args;
   std::uint64_t max_steps = ~std::uint64_t{0}, chunk_steps = std::uint64_t{1} << 18;
-  bool force = false, stats = false, progress = false;
+  bool force = false, stats = false, progress = false, outputs = false;
   // replay / verify / info
   std::string trace_path, policy = "digest";
   unsigned threads = 0;
 
   struct Opened;  // a trace file opened and checked against its ELF (replay, verify)
   int cmd_trace(const Finish& finish);
+  int cmd_trace_zisk(const Finish& finish);
   int cmd_replay();
   int cmd_verify();
   int cmd_info();
@@ -45,5 +47,10 @@ class TraceCommands {
 // written to `out` (stdout when empty or "-").
 rvtrace::RunResult witness_policy(rvtrace::guest::Process& proc, const rvtrace::DecodedProgram& code,
                                   const std::string& policy, const std::string& out, std::uint64_t max_steps);
+
+// The same on the zisk platform.
+rvtrace::RunResult witness_policy_zisk(rvtrace::platform::Guest<rvtrace::platform::zisk::ZiskPlatform>& proc,
+                                       const rvtrace::DecodedProgram& code, const std::string& policy,
+                                       const std::string& out, std::uint64_t max_steps);
 
 }  // namespace rvtrace_cli
