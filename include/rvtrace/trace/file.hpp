@@ -65,7 +65,7 @@ enum : unsigned {
   w_index_offset = 11,   // bytes (= 128 + 8 * log words)
   w_file_size = 12,
   w_index_checksum = 13,
-  w_platform = 14,       // the platform's tag (trace::platform_tag); 0 = linux
+  w_platform = 14,       // platform tag (trace::platform_tag; 0 = linux) | max log words per step << 32 (0 = 2)
   w_header_checksum = 15,
   header_words = 16,
 };
@@ -130,7 +130,7 @@ class TraceFileWriter {
     h[w_fault_pc] = info.fault_pc;
     h[w_fault_addr] = info.fault_addr;
     h[w_program_hash] = info.program_hash;
-    h[w_platform] = info.platform;
+    h[w_platform] = info.platform | std::uint64_t{info.max_log_words_per_step} << 32;
     h[w_log_offset] = header_bytes;
     h[w_index_offset] = header_bytes + 8 * info.log_words;
     h[w_file_size] = written_;
@@ -278,7 +278,8 @@ class TraceFile {
     info_.fault_pc = h[w_fault_pc];
     info_.fault_addr = h[w_fault_addr];
     info_.program_hash = h[w_program_hash];
-    info_.platform = h[w_platform];
+    info_.platform = static_cast<std::uint32_t>(h[w_platform]);
+    if (const auto bound = static_cast<std::uint32_t>(h[w_platform] >> 32)) info_.max_log_words_per_step = bound;
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);

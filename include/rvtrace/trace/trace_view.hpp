@@ -31,11 +31,11 @@ inline const char* stop_name(TraceStop s) {
   return "?";
 }
 
-// A platform's name as a header word: its first 8 bytes, little-endian ("linux" is 0, the default).
-constexpr std::uint64_t platform_tag(std::string_view name) {
+// A platform's name as a 32-bit tag: its first 4 bytes, little-endian ("linux" is 0, the default).
+constexpr std::uint32_t platform_tag(std::string_view name) {
   if (name == "linux") return 0;
-  std::uint64_t t = 0;
-  for (std::size_t i = 0; i < name.size() && i < 8; ++i) t |= std::uint64_t(std::uint8_t(name[i])) << (8 * i);
+  std::uint32_t t = 0;
+  for (std::size_t i = 0; i < name.size() && i < 4; ++i) t |= std::uint32_t(std::uint8_t(name[i])) << (8 * i);
   return t;
 }
 
@@ -49,7 +49,10 @@ struct TraceInfo {
   FaultKind fault_kind{};           // when fault: kind, pc, address (step = total_steps)
   std::uint64_t fault_pc = 0, fault_addr = 0;
   std::uint64_t program_hash = 0;   // guest::Program::hash of the traced ELF
-  std::uint64_t platform = 0;       // platform_tag(name) of the platform it ran on; 0 = linux
+  std::uint32_t platform = 0;       // platform_tag(name) of the platform it ran on; 0 = linux
+  // The most log words one step of its instruction set may add (Isa::max_log_words_per_step:
+  // host calls log more than plain loads and stores); bounds each chunk's log when a file is opened.
+  std::uint32_t max_log_words_per_step = static_cast<std::uint32_t>(rvtrace::max_log_words_per_step);
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -106,9 +109,9 @@ inline void validate_structure(const TraceView& t) {
     if (c.log_offset != offset)
       fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
     const std::uint64_t steps = i < in.num_chunks ? in.chunk_end_step(i) - step : 0;
-    if (c.log_words > max_log_words_per_step * steps)
+    if (c.log_words > std::uint64_t{in.max_log_words_per_step} * steps)
       fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most " +
-           std::to_string(max_log_words_per_step) + " per step)");
+           std::to_string(in.max_log_words_per_step) + " per step)");
     offset += c.log_words;
   }
   if (offset != in.log_words)
