@@ -13,30 +13,30 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
+#include "partial_cli.hpp"
+#include "profile_cli.hpp"
 #include "trace_cli.hpp"
-#include "zisk_cli.hpp"
 
 namespace {
 
 using namespace rvtrace;
 
+// A guest that never exits (a bare-metal `j .` exit stub, a busy loop) is stopped here by default.
+constexpr std::uint64_t default_max_steps = 100'000'000'000;  // 1e11: ~10-20 s with AOT, minutes interpreted
+
 struct GuestArgs {
   std::string elf;
   std::vector<std::string> args;
-  std::string input;  // linux: the guest's stdin (default: our stdin); zisk: the input region
-  std::string platform = "linux";
-  bool outputs = false;
-  std::uint64_t max_steps = ~std::uint64_t{0};
+  std::string input;  // file fed to the guest's stdin (default: our stdin)
+  std::uint64_t max_steps = default_max_steps;
 
   void add_to(CLI::App* cmd) {
-    cmd->add_option("--max-steps", max_steps, "Stop with an error after this many steps");
-    cmd->add_option("--input", input, "Linux: file the guest reads as stdin; zisk: the input (ziskemu -i)")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--platform", platform, "linux (Linux-user ELF) or zisk (ZisK zkVM guest)")->capture_default_str();
-    cmd->add_flag("--outputs", outputs, "zisk: print the 64 public outputs at the end, as ziskemu -c");
+    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0: no limit)");
+    cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
+  std::uint64_t limit() const { return max_steps ? max_steps : ~std::uint64_t{0}; }
   guest::Process load() const {
     std::vector<std::string> argv{elf};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -46,109 +46,100 @@ struct GuestArgs {
   }
 };
 
-// Reports how a run ended; returns the process exit code.
-int finish(const RunResult& r, std::uint64_t max_steps) {
+// A jump to itself (jal x0, 0 or c.j 0): the guest can only loop there forever.
+bool jumps_to_itself(const DecodedProgram* code, std::uint64_t pc) {
+  if (!code || !code->fetchable(pc)) return false;
+  const std::uint32_t w = code->at(pc).word;
+  return w == 0x0000006f || w == 0xa001;
+}
+
+// Reports how a run ended; returns the process exit code. `code` (optional) explains step limits.
+int finish(const RunResult& r, std::uint64_t max_steps, const DecodedProgram* code = nullptr) {
+  auto& st = rvtrace_cli::status();
   switch (r.reason) {
-    case StopReason::exited: return r.exit_code;
-    case StopReason::ebreak: std::fprintf(stderr, "rvtrace: guest stopped at ebreak after %llu steps\n", (unsigned long long)r.steps); return 0;
-    case StopReason::fault: std::fprintf(stderr, "rvtrace: guest fault: %s\n", r.fault->message().c_str()); return exit_code::guest_fault;
+    case StopReason::exited: st.kind = "exited", st.guest_exit_code = r.exit_code; return r.exit_code;
+    case StopReason::ebreak:
+      st.kind = "ebreak";
+      std::fprintf(stderr, "rvtrace: guest stopped at ebreak after %llu steps\n", (unsigned long long)r.steps);
+      return 0;
+    case StopReason::fault:
+      st.kind = "guest_fault";
+      std::fprintf(stderr, "rvtrace: guest fault: %s\n", r.fault->message().c_str());
+      return exit_code::guest_fault;
     case StopReason::paused:
-      std::fprintf(stderr, "rvtrace: guest fault: %s\n", Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str());
+      st.kind = "step_limit";
+      std::fprintf(stderr, "rvtrace: %s without exiting (--max-steps %llu)%s\n",
+                   Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str(), (unsigned long long)max_steps,
+                   jumps_to_itself(code, r.pc) ? ": the instruction there jumps to itself, so the guest loops forever "
+                                                 "(an exit that is not the exit syscall 93? see docs/guests.md)"
+                                               : "");
       return exit_code::step_limit;
   }
   return exit_code::guest_fault;
 }
 
-// One run on the chosen engine; `policy` sees every step of an interpreter run (the ZisK step count).
-template <class Isa, class G, class Policy>
-RunResult run_engine(G& proc, const DecodedProgram& code, const std::string& engine, std::uint64_t max_steps,
-                     bool stats, Policy& policy, double& secs) {
+int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
   if (engine != "interp" && engine != "aot") throw InputError("unknown engine '" + engine + "' (aot, interp)");
+  guest::Process proc = g.load();
+  const DecodedProgram code = decode_program(proc.program);
   RunResult r;
+  double secs = 0;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, false, aot::isa_tag<Isa>);
+    const aot::CompiledProgram compiled(code, proc.memory);
     if (stats)
       std::fprintf(stderr, "rvtrace: translated %zu slots into %zu blocks, %zu bytes of x86 in %.3f s\n",
                    code.slots.size(), compiled.blocks(), compiled.code_bytes(), compiled.translate_seconds());
-    FlatMemory mem(proc.memory, proc.environment());
+    FlatMemory mem(proc.memory, proc.syscalls);
     isa::CpuState cpu = initial_state(proc);
     std::uint64_t steps = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    r = aot::run<Isa>(compiled, cpu, steps, max_steps, mem);
+    r = aot::run(compiled, cpu, steps, g.limit(), mem);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   } else {
+    NoTrace none;
     const auto t0 = std::chrono::steady_clock::now();
-    r = interpret<Isa>(proc, code, max_steps, policy);
+    r = interpret(proc, code, g.limit(), none);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::fflush(stdout);
   if (stats)
     std::fprintf(stderr, "rvtrace: %llu steps in %.3f s (%.1f M steps/s, engine %s)\n", (unsigned long long)r.steps,
                  secs, r.steps / secs / 1e6, engine.c_str());
-  return r;
+  return finish(r, g.limit(), &code);
 }
 
-int cmd_run_zisk(const GuestArgs& g, const std::string& engine, bool stats) {
-  auto proc = rvtrace_cli::load_zisk(g.elf, g.input);
-  const DecodedProgram code = decode_program<rvtrace_cli::zisk::ZiskIsa>(proc->program);
-  rvtrace_cli::zisk::ZiskStepCount count;
-  double secs = 0;
-  const RunResult r = run_engine<rvtrace_cli::zisk::ZiskIsa>(*proc, code, engine, g.max_steps, stats, count, secs);
-  proc->platform.finish(r, proc->memory);
-  if (g.outputs) rvtrace_cli::print_outputs(*proc);
-  if (stats && r.reason == StopReason::exited) {
-    if (engine == "interp")
-      rvtrace_cli::print_zisk_steps(count.total());
-    else
-      std::fprintf(stderr, "rvtrace: zisk steps: counted by --engine interp, trace --stats or replay --policy zisk-steps\n");
-  }
-  return finish(r, g.max_steps);
-}
-
-int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
-  if (rvtrace_cli::is_zisk(g.platform)) return cmd_run_zisk(g, engine, stats);
-  if (g.outputs) throw InputError("--outputs needs --platform zisk");
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
+                rvtrace_cli::ProfileCommand& profile) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
-  NoTrace none;
-  double secs = 0;
-  return finish(run_engine<isa::Rv64imac>(proc, code, engine, g.max_steps, stats, none, secs), g.max_steps);
-}
-
-// The text witness of a sequential interpreter run, to out_path or stdout.
-template <class Isa, class G>
-RunResult text_witness(G& proc, const DecodedProgram& code, const std::string& out_path, std::uint64_t max_steps) {
-  std::FILE* out = stdout;
-  if (!out_path.empty() && out_path != "-") {
-    out = std::fopen(out_path.c_str(), "wb");
-    if (!out) throw InputError(out_path + ": cannot open for writing");
-  }
+  rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
+  if (policy == "profile") return finish(profile.witness(proc, code, out, g.limit()), g.limit(), &code);
+  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.limit()), g.limit(), &code);
+  if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
   RunResult r;
   {
-    TextWitness policy(out);
-    r = interpret<Isa>(proc, code, max_steps, policy);
+    TextWitness policy(out.f);
+    r = interpret(proc, code, g.limit(), policy);
   }
-  if (out != stdout) std::fclose(out);
-  return r;
+  out.close();
+  return finish(r, g.limit(), &code);
 }
 
-int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy) {
-  const bool to_stdout = out_path.empty() || out_path == "-";
-  if (rvtrace_cli::is_zisk(g.platform)) {
-    auto proc = rvtrace_cli::load_zisk(g.elf, g.input);
-    if (to_stdout) proc->platform.uart = stderr;  // keep the witness on stdout clean
-    const DecodedProgram code = decode_program<rvtrace_cli::zisk::ZiskIsa>(proc->program);
-    const RunResult r = policy == "text"
-                            ? text_witness<rvtrace_cli::zisk::ZiskIsa>(*proc, code, out_path, g.max_steps)
-                            : rvtrace_cli::witness_policy_zisk(*proc, code, policy, out_path, g.max_steps);
-    proc->platform.finish(r, proc->memory);
-    return finish(r, g.max_steps);
+// Runs a command; errors become one line on stderr and their documented exit code.
+template <class F>
+int dispatch(F&& command) {
+  auto& st = rvtrace_cli::status();
+  try {
+    return command();
+  } catch (const LimitError& e) {
+    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
+    st.kind = "step_limit";
+    return exit_code::step_limit;
+  } catch (const std::exception& e) {  // InputError and anything else the input caused
+    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
+    st.kind = "bad_input";
+    return exit_code::bad_input;
   }
-  guest::Process proc = g.load();
-  const DecodedProgram code = decode_program(proc.program);
-  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out_path, g.max_steps), g.max_steps);
-  if (to_stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
-  return finish(text_witness<isa::Rv64imac>(proc, code, out_path, g.max_steps), g.max_steps);
 }
 
 }  // namespace
@@ -168,12 +159,24 @@ int main(int argc, char** argv) {
 
   auto* witness = app.add_subcommand("witness", "Print the per-step text witness of a sequential interpreter run");
   witness->add_option("-o,--output", out_path, "Output file (default: stdout)");
+  bool witness_force = false;
+  witness->add_flag("--force", witness_force, "Overwrite an existing output file");
   std::string witness_policy = "text";
-  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops")->capture_default_str();
+  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops, profile")->capture_default_str();
   witness_args.add_to(witness);
 
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
+  rvtrace_cli::PartialCommands partial_cmds;  // replay --chunks/--save-partial, merge (partial_cli.cpp)
+  partial_cmds.add_to(app);
+
+  rvtrace_cli::ProfileCommand profile_cmd;  // profile, witness --policy profile (profile_cli.cpp)
+  profile_cmd.add_to(app, witness);
+
+  std::string status_file;
+  app.add_option("--status-file", status_file,
+                 "Write how the command ended as JSON to this new file: {\"status\": ok|exited|ebreak|guest_fault|"
+                 "step_limit|bad_input|verify_failed, \"exit_code\": N[, \"guest_exit_code\": N]}");
 
   try {
     app.parse(argc, argv);
@@ -181,18 +184,19 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : exit_code::bad_input;
   }
-  try {
+  const int rc = dispatch([&] {
     if (*run) return cmd_run(run_args, engine, stats);
-    if (*witness) return cmd_witness(witness_args, out_path, witness_policy);
-    if (auto rc = trace_cmds.run(finish)) return *rc;
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
-    return exit_code::bad_input;
-  } catch (const rvtrace_cli::zisk::ZiskError& e) {
-    return rvtrace_cli::zisk_fault(e);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
-    return exit_code::bad_input;
-  }
-  return 0;
+    if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force, profile_cmd);
+    if (auto r = partial_cmds.run()) return *r;
+    if (auto r = profile_cmd.run()) return *r;
+    if (auto r = trace_cmds.run([](const RunResult& res, std::uint64_t max) { return finish(res, max); })) return *r;
+    return 0;
+  });
+  if (status_file.empty()) return rc;
+  std::vector<std::string> inputs = trace_cmds.inputs();
+  inputs.insert(inputs.end(), {run_args.elf, run_args.input, witness_args.elf, witness_args.input});
+  return dispatch([&] {
+    rvtrace_cli::write_status_file(status_file, rc, inputs);
+    return rc;
+  });
 }
