@@ -374,7 +374,6 @@ class Generator {
     if (sc == nullptr) return;
     const unsigned W = lr.width;
     const unsigned ra = address_reg(aligned_off(W));
-    const unsigned ra = address_reg(aligned_off(W));
     auto not_ra = [&] {
       unsigned r;
       do r = dst(); while (r == ra);
