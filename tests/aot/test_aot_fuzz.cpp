@@ -156,15 +156,10 @@ struct Gen {
       if ((w & 3) == 3) continue;
       const I::Decoded d = I::decode_parcels(w, 0);
       if (!d.legal()) continue;
-      const std::string_view n = I::name_of(d.id);
-      if (n == "jal" || n == "jalr" || n == "beq" || n == "bne" || n == "ebreak") continue;
-      const bool mem = n == "lw" || n == "ld" || n == "sw" || n == "sd";
-      if (mem && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
+      const I::InsnFacts& f = I::instruction_facts[d.id];
+      if (f.ends_block) continue;  // (control transfers come from branch()/jal()/jalr())
+      if (f.plain_access() && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
       if (d.ops.rd == 2 || d.ops.rd == 8 || d.ops.rd == 31) continue;
-      if ((n == "add" || n == "addi" || n == "sub" || n == "or" || n == "xor" || n == "and" || n == "addw" ||
-           n == "subw" || n == "addiw" || n == "slli" || n == "srli" || n == "srai" || n == "andi" || n == "lui") &&
-          d.ops.rd == 2)
-        continue;
       add(w, 2);
       return;
     }

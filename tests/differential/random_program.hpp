@@ -202,8 +202,7 @@ class Generator {
       for (auto& i : *cur_) {
         const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
         jumps |= i.encode_at != nullptr;
-        const auto name = isa::name_of(d.id);
-        jumps |= name == "jal" || name == "jalr";
+        jumps |= isa::instruction_facts[d.id].control == isa::Control::jump;
         if (d.ops.rd != 0 && std::find(written.begin(), written.end(), d.ops.rd) == written.end())
           written.push_back(d.ops.rd);
       }

@@ -20,7 +20,9 @@
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
-// Variable shifts use BMI2 (shlx/shrx/sarx).
+// Variable shifts use BMI2 (shlx/shrx/sarx); and_ of a not is BMI1 andn, rotates by a constant rorx,
+// clz/ctz/cpop lzcnt (bsr without LZCNT)/tzcnt/popcnt, rev8 bswap, orc.b pcmpeqb. Division is the x86
+// instruction for the cases isa/rv64m.hpp leaves to it; the RISC-V edge results come from its selects.
 #include <xbyak/xbyak.h>
 #include <xbyak/xbyak_util.h>
 
