@@ -75,7 +75,7 @@ inline std::string verify_error(const DecodedProgram& code, const TraceView& t, 
   try {
     ReplayOptions o;
     o.threads = threads;
-    verify(code, t, o);
+    check_chunks(code, t, o);
     return "";
   } catch (const InputError& e) {
     return e.what();
