@@ -8,6 +8,8 @@
 //   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
 //                           witness policy (per-chunk policies merged in order; the witness root streams
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
+//   replay_all/G/threads:T, verify/G/threads:T  digest replay vs verify (memory pass included) of the
+//                           whole trace; vs_replay = verify steps/s / replay steps/s
 // Counters: steps/s; vs_notrace = steps/s / aot-no-trace steps/s and vs_qemu = steps/s / qemu steps/s
 // (both measured earlier in the same run); bytes_per_step = (log words * 8 + checkpoints * 296) / steps
 // (file: bytes written / steps); steps/s/thread and, for 2 threads, speedup over 1 thread.
@@ -212,6 +214,42 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
     if (auto it = measured().find(key + "1"); it != measured().end()) state.counters["speedup"] = rate / it->second;
 }
 
+// The whole trace (every chunk): verify (replay + the memory pass + the other checks) against a
+// plain digest replay of the same chunks. verify uses up a process's memory: a fresh one per
+// iteration, made outside the timed call.
+void BM_VerifyVsReplay(benchmark::State& state, const Guest& g, bool verify, unsigned threads) {
+  Setup& s = setup(g);
+  const tr::TraceView view = recorded_trace(g).view();
+  tr::ReplayOptions opt;
+  opt.threads = threads;
+  double total = 0;
+  for (auto _ : state) {
+    auto proc = std::make_unique<rvtrace::guest::Process>(make_process(s.prog, g));
+    tr::InputStream input(std::string{});
+    tr::RunStart start = tr::run_start(*proc, input);
+    const auto t0 = clock_type::now();
+    if (verify) {
+      tr::verify(s.code, view, start, opt);
+    } else {
+      const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
+      benchmark::DoNotOptimize(root.value());
+    }
+    const double secs = since(t0);
+    total += secs;
+    state.SetIterationTime(secs);
+  }
+  report_steps(state, view.info.total_steps);
+  state.counters["chunks"] = static_cast<double>(view.info.num_chunks);
+  if (state.iterations() == 0) return;
+  const double rate = view.info.total_steps * state.iterations() / total;
+  const std::string key = std::string(verify ? "verify/" : "replay_all/") + g.name + "/threads:" + std::to_string(threads);
+  measured()[key] = rate;
+  if (verify)
+    if (auto it = measured().find("replay_all/" + std::string(g.name) + "/threads:" + std::to_string(threads));
+        it != measured().end())
+      state.counters["vs_replay"] = rate / it->second;
+}
+
 const int registered = [] {
   for (const Guest& g : guests) {
     const std::string n = g.name;
@@ -233,6 +271,11 @@ const int registered = [] {
         benchmark::RegisterBenchmark(name.c_str(), BM_Replay, g, p, t)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }
+    for (unsigned t : {1u, 2u})
+      for (bool v : {false, true})
+        benchmark::RegisterBenchmark(((v ? "verify/" : "replay_all/") + n + "/threads:" + std::to_string(t)).c_str(),
+                                     BM_VerifyVsReplay, g, v, t)
+            ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
   }
   return 0;
 }();

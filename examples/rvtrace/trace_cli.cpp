@@ -266,22 +266,30 @@ int TraceCommands::cmd_replay() {
   return 0;
 }
 
+// Exit 0: the trace is a run of the program; 1: it is not (FAILED: the first failing check);
+// 120: an input cannot be read or is malformed (no verdict).
 int TraceCommands::cmd_verify() {
+  const TraceFile file(trace_path);
+  const guest::Program program = guest::load_elf_file(elf);
+  guest::Process proc = load_process(elf, args);
+  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
+  struct CloseInput {
+    int fd;
+    ~CloseInput() {
+      if (fd > 0) ::close(fd);
+    }
+  } close_input{input_fd};
+  ReplayOptions opt;
+  opt.threads = default_threads(threads);
+  opt.progress = progress || ::isatty(2);
+  opt.max_steps = max_steps;
   try {
-    Opened opened(*this);
-    const TraceFile& file = opened.file;
-    guest::Process proc = load_process(elf, args);
-    const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
-    struct CloseInput {
-      int fd;
-      ~CloseInput() {
-        if (fd > 0) ::close(fd);
-      }
-    } close_input{input_fd};
+    file.check_program(program, elf);
+    const DecodedProgram code = decode_program(program);
     InputStream in(input_fd);
     RunStart start = run_start(proc, in);
     try {
-      verify(opened.code, file.view(), start, opened.opt);
+      verify(code, file.view(), start, opt);
     } catch (const InputError& e) {
       rethrow_with(trace_path, e);
     }

@@ -35,6 +35,7 @@ void check_replays(const GuestCase& g, const MemoryTrace& t, const DigestPolicy&
     ReplayOptions o;
     o.threads = threads;
     REQUIRE_NOTHROW(check_chunks(x.code, t.view(), o));
+    REQUIRE_NOTHROW(verify_run(g, t.view(), threads));
     CHECK(replay(x.code, t.view(), [] { return DigestPolicy{}; }, o).hex() == want.hex());
   }
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rvtrace/guest/fault.hpp"
@@ -31,8 +32,35 @@ namespace rvtrace::trace {
 class InputStream {
  public:
   explicit InputStream(int fd = 0) : fd_(fd) {}
-  // Fills dst with the next dst.size() bytes; false when the input ends first.
+  explicit InputStream(std::string bytes) : fd_(-1), bytes_(std::move(bytes)) {}  // input held in memory
+  // Whether any byte follows what next() consumed.
+  bool more() {
+    if (fd_ < 0) return pos_ < bytes_.size();
+    if (peeked_) return true;
+    std::uint8_t b;
+    if (!read_fd(&b, 1)) return false;
+    peek_ = b, peeked_ = true;
+    return true;
+  }
+  // Fills dst with the next n bytes; false when the input ends first.
   bool next(std::uint8_t* dst, std::size_t n) {
+    if (fd_ < 0) {
+      if (bytes_.size() - pos_ < n) return false;
+      std::memcpy(dst, bytes_.data() + pos_, n);
+      pos_ += n;
+      hash_.add(dst, n);
+      return true;
+    }
+    std::size_t done = 0;
+    if (peeked_ && n > 0) dst[done++] = peek_, peeked_ = false;
+    if (!read_fd(dst + done, n - done)) return false;
+    hash_.add(dst, n);
+    return true;
+  }
+  const ByteStreamHash& hash() const { return hash_; }
+
+ private:
+  bool read_fd(std::uint8_t* dst, std::size_t n) {
     std::size_t done = 0;
     while (done < n) {
       const ssize_t k = ::read(fd_, dst + done, n - done);
@@ -41,13 +69,13 @@ class InputStream {
       if (k == 0) return false;
       done += static_cast<std::size_t>(k);
     }
-    hash_.add(dst, n);
     return true;
   }
-  const ByteStreamHash& hash() const { return hash_; }
-
- private:
   int fd_;
+  std::string bytes_;
+  std::size_t pos_ = 0;
+  bool peeked_ = false;
+  std::uint8_t peek_ = 0;
   ByteStreamHash hash_{input_hash_seed};
 };
 
@@ -82,6 +110,9 @@ class LinuxEcalls {
     if (is_errno(n)) return;
     if (n < 0 || static_cast<std::uint64_t>(n) > len)
       fail(c, "read of at most " + std::to_string(len) + " bytes returned " + std::to_string(n));
+    if (n == 0 && input_.more())  // 0 from a read of len > 0 claims the end of the input
+      fail(c, "read returned 0 (end of input) at input offset " + std::to_string(input_.hash().bytes()) +
+                  ", but the given input goes on");
     bytes_.resize(static_cast<std::size_t>(n));
     if (!input_.next(bytes_.data(), bytes_.size()))
       fail(c, "read returned " + std::to_string(n) + " bytes at input offset " + std::to_string(input_.hash().bytes()) +
