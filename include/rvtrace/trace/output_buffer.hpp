@@ -36,7 +36,15 @@ class OutputBuffer {
   }
 
   std::string& buf() { return buf_; }
-  const std::string& str() const { return buf_; }
+  // Everything kept, in order (brings spilled bytes back into memory: for in-memory uses).
+  const std::string& str() const {
+    if (spill_) {
+      std::string all;
+      read_spill([&](std::string_view piece) { all.append(piece); });
+      buf_ = std::move(all.append(buf_));
+    }
+    return buf_;
+  }
   bool streaming() const { return out_ != nullptr; }
   // After appending to buf(): write out when large (streaming), or spill (kept).
   void maybe_flush() {
@@ -52,15 +60,7 @@ class OutputBuffer {
   void consume(F&& f) {
     if (spill_) {
       spill();  // its bytes, in order, all in the file
-      std::rewind(spill_);
-      std::string piece(flush_bytes, '\0');
-      for (;;) {
-        const std::size_t n = std::fread(piece.data(), 1, piece.size(), spill_);
-        if (n == 0) break;
-        f(std::string_view(piece.data(), n));
-      }
-      if (std::ferror(spill_)) throw std::runtime_error("cannot read back a chunk's spilled output");
-      close_spill();
+      read_spill(f);
     }
     if (!buf_.empty()) f(std::string_view(buf_));
     buf_.clear();
@@ -92,7 +92,20 @@ class OutputBuffer {
       throw std::runtime_error("cannot write a chunk's output to a temporary file");
     buf_.clear();
   }
-  void close_spill() noexcept {
+  // Hands the spilled bytes to f in pieces and drops the file (buf_ is untouched).
+  template <class F>
+  void read_spill(F&& f) const {
+    std::rewind(spill_);
+    std::string piece(flush_bytes, '\0');
+    for (;;) {
+      const std::size_t n = std::fread(piece.data(), 1, piece.size(), spill_);
+      if (n == 0) break;
+      f(std::string_view(piece.data(), n));
+    }
+    if (std::ferror(spill_)) throw std::runtime_error("cannot read back a chunk's spilled output");
+    close_spill();
+  }
+  void close_spill() const noexcept {
     if (spill_) std::fclose(std::exchange(spill_, nullptr));
   }
   void flush_noexcept() {
@@ -102,8 +115,10 @@ class OutputBuffer {
     }
   }
   std::FILE* out_ = nullptr;
-  std::FILE* spill_ = nullptr;  // kept bytes beyond spill_bytes (unnamed temporary file)
-  std::string buf_;
+  // Kept bytes beyond spill_bytes (unnamed temporary file). Mutable, like buf_: str() moves the
+  // spilled bytes back into buf_.
+  mutable std::FILE* spill_ = nullptr;
+  mutable std::string buf_;
 };
 
 }  // namespace rvtrace::trace

@@ -70,7 +70,7 @@ class TextPolicy {
   }
   void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
   void flush() { out_.flush(); }
-  const std::string& text() const { return out_.str(); }  // what is buffered (not yet written or spilled)
+  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
 
  private:
   OutputBuffer out_;
