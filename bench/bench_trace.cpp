@@ -8,8 +8,9 @@
 //   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
 //                           witness policy (per-chunk policies merged in order; the witness root streams
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
-//   replay_all/G/threads:T, verify/G/threads:T  digest replay vs verify (memory pass included) of the
-//                           whole trace; vs_replay = verify steps/s / replay steps/s
+//   replay_all/G/threads:T, check_chunks/G/threads:T, verify/G/threads:T  the whole trace: digest
+//                           replay, untraced replay with the per-chunk checks, and verify (memory pass
+//                           included); vs_replay_all / vs_check_chunks = verify steps/s over theirs
 // Counters: steps/s; vs_notrace = steps/s / aot-no-trace steps/s and vs_qemu = steps/s / qemu steps/s
 // (both measured earlier in the same run); bytes_per_step = (log words * 8 + checkpoints * 296) / steps
 // (file: bytes written / steps); steps/s/thread and, for 2 threads, speedup over 1 thread.
@@ -214,10 +215,16 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
     if (auto it = measured().find(key + "1"); it != measured().end()) state.counters["speedup"] = rate / it->second;
 }
 
-// The whole trace (every chunk): verify (replay + the memory pass + the other checks) against a
-// plain digest replay of the same chunks. verify uses up a process's memory: a fresh one per
-// iteration, made outside the timed call.
-void BM_VerifyVsReplay(benchmark::State& state, const Guest& g, bool verify, unsigned threads) {
+// The whole trace (every chunk): a digest replay, check_chunks (untraced replay with the per-chunk
+// checks: what verify did before the memory pass) and verify (those checks plus the memory pass,
+// the initial state and the stop). verify uses up a process's memory: a fresh one per iteration,
+// made outside the timed call.
+enum class WholeTrace { replay_digest, check_chunks, verify };
+const char* whole_name(WholeTrace w) {
+  return w == WholeTrace::replay_digest ? "replay_all" : w == WholeTrace::check_chunks ? "check_chunks" : "verify";
+}
+
+void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, unsigned threads) {
   Setup& s = setup(g);
   const tr::TraceView view = recorded_trace(g).view();
   tr::ReplayOptions opt;
@@ -228,8 +235,10 @@ void BM_VerifyVsReplay(benchmark::State& state, const Guest& g, bool verify, uns
     tr::InputStream input(std::string{});
     tr::RunStart start = tr::run_start(*proc, input);
     const auto t0 = clock_type::now();
-    if (verify) {
+    if (what == WholeTrace::verify) {
       tr::verify(s.code, view, start, opt);
+    } else if (what == WholeTrace::check_chunks) {
+      tr::check_chunks(s.code, view, opt);
     } else {
       const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
       benchmark::DoNotOptimize(root.value());
@@ -242,12 +251,12 @@ void BM_VerifyVsReplay(benchmark::State& state, const Guest& g, bool verify, uns
   state.counters["chunks"] = static_cast<double>(view.info.num_chunks);
   if (state.iterations() == 0) return;
   const double rate = view.info.total_steps * state.iterations() / total;
-  const std::string key = std::string(verify ? "verify/" : "replay_all/") + g.name + "/threads:" + std::to_string(threads);
-  measured()[key] = rate;
-  if (verify)
-    if (auto it = measured().find("replay_all/" + std::string(g.name) + "/threads:" + std::to_string(threads));
-        it != measured().end())
-      state.counters["vs_replay"] = rate / it->second;
+  const std::string suffix = std::string("/") + g.name + "/threads:" + std::to_string(threads);
+  measured()[whole_name(what) + suffix] = rate;
+  if (what == WholeTrace::verify)
+    for (const char* base : {"replay_all", "check_chunks"})
+      if (auto it = measured().find(base + suffix); it != measured().end())
+        state.counters[std::string("vs_") + base] = rate / it->second;
 }
 
 const int registered = [] {
@@ -272,9 +281,9 @@ const int registered = [] {
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }
     for (unsigned t : {1u, 2u})
-      for (bool v : {false, true})
-        benchmark::RegisterBenchmark(((v ? "verify/" : "replay_all/") + n + "/threads:" + std::to_string(t)).c_str(),
-                                     BM_VerifyVsReplay, g, v, t)
+      for (WholeTrace w : {WholeTrace::replay_digest, WholeTrace::check_chunks, WholeTrace::verify})
+        benchmark::RegisterBenchmark((whole_name(w) + ("/" + n) + "/threads:" + std::to_string(t)).c_str(),
+                                     BM_WholeTrace, g, w, t)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
   }
   return 0;
