@@ -11,8 +11,13 @@
 // Chunks run on `threads` workers (std::thread); every chunk gets a fresh policy from the factory,
 // and the per-chunk policies are merged into the root in chunk order as soon as their
 // predecessors are merged, so the result (and any output the root streams) is identical for any
-// number of threads, and at most ~4 chunks per thread are held in memory. The first error
-// reported is the one of the lowest-numbered failing chunk.
+// number of threads, and at most ~4 chunks per thread are held in memory (results wait in a ring:
+// nothing grows with the number of chunks). The first error reported is the one of the
+// lowest-numbered failing chunk.
+//
+// check_chunks() is that replay with no policy: the trace is self-consistent. verify() proves more:
+// the trace is a run of the program from a RunStart (run_start.hpp), with the memory pass
+// (memory_pass.hpp) linking chunks through memory; see its comment and README "What verify proves".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
