@@ -113,9 +113,11 @@ data = bytearray(open(hello, 'rb').read())
 at = data.find(b'hello from rvtrace guest')
 check(at > 0, 'hello string in the ELF')
 data[at:at + 5] = b'HOWDY'
-patched = f'{work}/patched.elf'
+# Next to the original, with a name of the same length: argv[0] (the path) then lays out the same stack.
+patched = f'{guest_dir}/hellX-rv64imac.elf'
 open(patched, 'wb').write(data)
 trace(f'{work}/patched.rvmt', patched, [], 1024)
+os.remove(patched)
 t = rvmt.Trace.read(f'{work}/patched.rvmt')
 t.h[rvmt.PROGRAM_HASH] = rvmt.fnv1a64(open(hello, 'rb').read())
 # argv[0] is part of the run: the forger would also make the argument hash match.
