@@ -8,6 +8,9 @@
 //   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
 //                           witness policy (per-chunk policies merged in order; the witness root streams
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
+//   replay_all/G/threads:T, check_chunks/G/threads:T, verify/G/threads:T  the whole trace: digest
+//                           replay, untraced replay with the per-chunk checks, and verify (memory pass
+//                           included); vs_replay_all / vs_check_chunks = verify steps/s over theirs
 // Counters: steps/s; vs_notrace = steps/s / aot-no-trace steps/s and vs_qemu = steps/s / qemu steps/s
 // (both measured earlier in the same run); bytes_per_step = (log words * 8 + checkpoints * 296) / steps
 // (file: bytes written / steps); steps/s/thread and, for 2 threads, speedup over 1 thread.
@@ -212,6 +215,50 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
     if (auto it = measured().find(key + "1"); it != measured().end()) state.counters["speedup"] = rate / it->second;
 }
 
+// The whole trace (every chunk): a digest replay, check_chunks (untraced replay with the per-chunk
+// checks: what verify did before the memory pass) and verify (those checks plus the memory pass,
+// the initial state and the stop). verify uses up a process's memory: a fresh one per iteration,
+// made outside the timed call.
+enum class WholeTrace { replay_digest, check_chunks, verify };
+const char* whole_name(WholeTrace w) {
+  return w == WholeTrace::replay_digest ? "replay_all" : w == WholeTrace::check_chunks ? "check_chunks" : "verify";
+}
+
+void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, unsigned threads) {
+  Setup& s = setup(g);
+  const tr::TraceView view = recorded_trace(g).view();
+  tr::ReplayOptions opt;
+  opt.threads = threads;
+  double total = 0;
+  for (auto _ : state) {
+    auto proc = std::make_unique<rvtrace::guest::Process>(make_process(s.prog, g));
+    tr::InputStream input(std::string{});
+    tr::RunStart start = tr::run_start(*proc, input);
+    const auto t0 = clock_type::now();
+    if (what == WholeTrace::verify) {
+      tr::verify(s.code, view, start, opt);
+    } else if (what == WholeTrace::check_chunks) {
+      tr::check_chunks(s.code, view, opt);
+    } else {
+      const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
+      benchmark::DoNotOptimize(root.value());
+    }
+    const double secs = since(t0);
+    total += secs;
+    state.SetIterationTime(secs);
+  }
+  report_steps(state, view.info.total_steps);
+  state.counters["chunks"] = static_cast<double>(view.info.num_chunks);
+  if (state.iterations() == 0) return;
+  const double rate = view.info.total_steps * state.iterations() / total;
+  const std::string suffix = std::string("/") + g.name + "/threads:" + std::to_string(threads);
+  measured()[whole_name(what) + suffix] = rate;
+  if (what == WholeTrace::verify)
+    for (const char* base : {"replay_all", "check_chunks"})
+      if (auto it = measured().find(base + suffix); it != measured().end())
+        state.counters[std::string("vs_") + base] = rate / it->second;
+}
+
 const int registered = [] {
   for (const Guest& g : guests) {
     const std::string n = g.name;
@@ -233,6 +280,11 @@ const int registered = [] {
         benchmark::RegisterBenchmark(name.c_str(), BM_Replay, g, p, t)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }
+    for (unsigned t : {1u, 2u})
+      for (WholeTrace w : {WholeTrace::replay_digest, WholeTrace::check_chunks, WholeTrace::verify})
+        benchmark::RegisterBenchmark((whole_name(w) + ("/" + n) + "/threads:" + std::to_string(t)).c_str(),
+                                     BM_WholeTrace, g, w, t)
+            ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
   }
   return 0;
 }();

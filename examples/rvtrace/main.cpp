@@ -26,8 +26,8 @@ struct GuestArgs {
   std::uint64_t max_steps = ~std::uint64_t{0};
 
   void add_to(CLI::App* cmd) {
-    cmd->add_option("--max-steps", max_steps, "Stop with an error after this many steps");
-    cmd->add_option("--input", input, "File the guest reads as its standard input")->check(CLI::ExistingFile);
+    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with an error (exit 122) after this many steps");
+    cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
@@ -42,11 +42,19 @@ struct GuestArgs {
 
 // Reports how a run ended; returns the process exit code.
 int finish(const RunResult& r, std::uint64_t max_steps) {
+  auto& st = rvtrace_cli::status();
   switch (r.reason) {
-    case StopReason::exited: return r.exit_code;
-    case StopReason::ebreak: std::fprintf(stderr, "rvtrace: guest stopped at ebreak after %llu steps\n", (unsigned long long)r.steps); return 0;
-    case StopReason::fault: std::fprintf(stderr, "rvtrace: guest fault: %s\n", r.fault->message().c_str()); return exit_code::guest_fault;
+    case StopReason::exited: st.kind = "exited", st.guest_exit_code = r.exit_code; return r.exit_code;
+    case StopReason::ebreak:
+      st.kind = "ebreak";
+      std::fprintf(stderr, "rvtrace: guest stopped at ebreak after %llu steps\n", (unsigned long long)r.steps);
+      return 0;
+    case StopReason::fault:
+      st.kind = "guest_fault";
+      std::fprintf(stderr, "rvtrace: guest fault: %s\n", r.fault->message().c_str());
+      return exit_code::guest_fault;
     case StopReason::paused:
+      st.kind = "step_limit";
       std::fprintf(stderr, "rvtrace: guest fault: %s\n", Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str());
       return exit_code::step_limit;
   }
@@ -83,24 +91,36 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
   return finish(r, g.max_steps);
 }
 
-int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy) {
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
-  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out_path, g.max_steps), g.max_steps);
-  std::FILE* out = stdout;
-  if (out_path.empty() || out_path == "-")
-    proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
-  else {
-    out = std::fopen(out_path.c_str(), "wb");
-    if (!out) throw InputError(out_path + ": cannot open for writing");
-  }
+  rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
+  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.max_steps), g.max_steps);
+  if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
   RunResult r;
   {
-    TextWitness policy(out);
+    TextWitness policy(out.f);
     r = interpret(proc, code, g.max_steps, policy);
   }
-  if (out != stdout) std::fclose(out);
+  out.close();
   return finish(r, g.max_steps);
+}
+
+// Runs a command; errors become one line on stderr and their documented exit code.
+template <class F>
+int dispatch(F&& command) {
+  auto& st = rvtrace_cli::status();
+  try {
+    return command();
+  } catch (const LimitError& e) {
+    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
+    st.kind = "step_limit";
+    return exit_code::step_limit;
+  } catch (const std::exception& e) {  // InputError and anything else the input caused
+    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
+    st.kind = "bad_input";
+    return exit_code::bad_input;
+  }
 }
 
 }  // namespace
@@ -120,6 +140,8 @@ int main(int argc, char** argv) {
 
   auto* witness = app.add_subcommand("witness", "Print the per-step text witness of a sequential interpreter run");
   witness->add_option("-o,--output", out_path, "Output file (default: stdout)");
+  bool witness_force = false;
+  witness->add_flag("--force", witness_force, "Overwrite an existing output file");
   std::string witness_policy = "text";
   witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops")->capture_default_str();
   witness_args.add_to(witness);
@@ -127,22 +149,28 @@ int main(int argc, char** argv) {
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
 
+  std::string status_file;
+  app.add_option("--status-file", status_file,
+                 "Write how the command ended as JSON to this new file: {\"status\": ok|exited|ebreak|guest_fault|"
+                 "step_limit|bad_input|verify_failed, \"exit_code\": N[, \"guest_exit_code\": N]}");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : exit_code::bad_input;
   }
-  try {
+  const int rc = dispatch([&] {
     if (*run) return cmd_run(run_args, engine, stats);
-    if (*witness) return cmd_witness(witness_args, out_path, witness_policy);
-    if (auto rc = trace_cmds.run(finish)) return *rc;
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
-    return exit_code::bad_input;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
-    return exit_code::bad_input;
-  }
-  return 0;
+    if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force);
+    if (auto r = trace_cmds.run(finish)) return *r;
+    return 0;
+  });
+  if (status_file.empty()) return rc;
+  std::vector<std::string> inputs = trace_cmds.inputs();
+  inputs.insert(inputs.end(), {run_args.elf, run_args.input, witness_args.elf, witness_args.input});
+  return dispatch([&] {
+    rvtrace_cli::write_status_file(status_file, rc, inputs);
+    return rc;
+  });
 }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -16,7 +17,9 @@
 #include "rvtrace/trace/histogram_policy.hpp"
 #include "rvtrace/trace/memops_policy.hpp"
 #include "rvtrace/trace/recorder.hpp"
+#include "rvtrace/trace/output_file.hpp"
 #include "rvtrace/trace/replay.hpp"
+#include "rvtrace/trace/run_start.hpp"
 #include "rvtrace/trace/sequential.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "rvtrace/trace/witness_policy.hpp"
@@ -26,6 +29,60 @@ namespace rvtrace_cli {
 using namespace rvtrace;
 using namespace rvtrace::trace;
 
+CLI::Option* add_count_option(CLI::App* cmd, const std::string& name, std::uint64_t& value, const std::string& help) {
+  return cmd->add_option_function<std::string>(
+      name,
+      [&value, name](const std::string& text) {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [p, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || ec != std::errc{} || p != end || text[0] == '+' || text[0] == '-')
+          throw CLI::ValidationError(name, "'" + text + "' is not a count from 0 to 18446744073709551615");
+        value = v;
+      },
+      help);
+}
+
+Status& status() {
+  static Status s;
+  return s;
+}
+
+void write_status_file(const std::string& path, int exit_code, const std::vector<std::string>& inputs) {
+  OutputFile f(path, false, inputs);
+  std::string json = "{\"status\": \"" + status().kind + "\", \"exit_code\": " + std::to_string(exit_code);
+  if (status().kind == "exited") json += ", \"guest_exit_code\": " + std::to_string(status().guest_exit_code);
+  json += "}\n";
+  if (::write(f.fd(), json.data(), json.size()) != static_cast<ssize_t>(json.size()))
+    throw std::runtime_error(path + ": cannot write the status");
+  f.commit();
+}
+
+struct Output::File {
+  OutputFile file;
+};
+
+Output::Output(const std::string& p, bool overwrite, const std::vector<std::string>& inputs) : path(p) {
+  if (p.empty() || p == "-") return;
+  file_ = new File{OutputFile(p, overwrite, inputs)};
+  f = ::fdopen(::dup(file_->file.fd()), "wb");
+  if (!f) {
+    delete file_;
+    throw InputError(p + ": cannot open for writing");
+  }
+}
+void Output::close() {
+  const bool bad = std::fflush(f) != 0 || std::ferror(f);
+  if (f != stdout) std::fclose(f);
+  f = nullptr;
+  if (bad) throw std::runtime_error((path.empty() ? "stdout" : path) + ": write error");
+  if (file_) file_->file.commit();
+}
+Output::~Output() {
+  if (f && f != stdout) std::fclose(f);
+  delete file_;  // removes the temporary unless committed
+}
+
 namespace {
 
 const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text"};
@@ -33,27 +90,6 @@ const std::vector<std::string> policy_names{"digest", "histogram", "witness", "m
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-
-// An output file (or stdout), closed with error checking.
-struct Output {
-  std::FILE* f = stdout;
-  std::string path;
-  explicit Output(const std::string& p) : path(p) {
-    if (!p.empty() && p != "-") {
-      f = std::fopen(p.c_str(), "wb");
-      if (!f) throw InputError(p + ": cannot open for writing");
-    }
-  }
-  void close() {
-    const bool bad = std::fflush(f) != 0 || std::ferror(f);
-    if (f != stdout) std::fclose(f);
-    f = nullptr;
-    if (bad) throw std::runtime_error((path.empty() ? "stdout" : path) + ": write error");
-  }
-  ~Output() {
-    if (f && f != stdout) std::fclose(f);
-  }
-};
 
 // Runs `policy` over the trace (replay) or sequentially (sequential != nullptr), writing its output.
 template <class Run>
@@ -83,8 +119,9 @@ void with_policy(const std::string& name, const DecodedProgram& code, std::FILE*
   }
 }
 
-unsigned default_threads(unsigned t) {
-  if (t) return t;
+unsigned default_threads(std::uint64_t t) {
+  if (t > 1024) throw InputError("--threads " + std::to_string(t) + ": at most 1024");
+  if (t) return static_cast<unsigned>(t);
   const unsigned h = std::thread::hardware_concurrency();
   return h ? h : 1;
 }
@@ -99,34 +136,48 @@ unsigned default_threads(unsigned t) {
 }  // namespace
 
 void TraceCommands::add_to(CLI::App& app) {
+  const std::string budget = std::to_string(default_step_budget);
   trace_ = app.add_subcommand("trace", "Run a program and record its minimal trace (.rvmt); guest output passes through");
   trace_->add_option("-o,--output", out, "Trace file to write")->required();
-  trace_->add_option("--chunk-steps", chunk_steps, "Steps per chunk: a power of two, 2^4..2^40")->capture_default_str();
+  add_count_option(trace_, "--chunk-steps", chunk_steps, "Steps per chunk: a power of two, 2^4..2^40 (default 2^18)");
   trace_->add_option("--engine", engine, "Execution engine: aot (x86_64 translation) or interp")->capture_default_str();
   trace_->add_flag("--force", force, "Overwrite an existing trace file");
   trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
-  trace_->add_option("--max-steps", max_steps, "Stop (and record a step-limit trace) after this many steps");
-  trace_->add_option("--input", input, "File the guest reads as its standard input")->check(CLI::ExistingFile);
+  add_count_option(trace_, "--max-steps", max_steps,
+                   "Stop (exit 122, recording a step-limit trace) after this many steps (default " + budget + ")");
+  add_count_option(trace_, "--max-bytes", max_bytes,
+                   "Stop (exit 122, no trace) when the trace file would exceed this size (default " +
+                       std::to_string(default_max_trace_bytes) + ")");
+  trace_->add_option("--input", input, "File the guest reads as its standard input");
   trace_->add_option("program", elf, "RISC-V ELF executable")->required();
   trace_->add_option("args", args, "Arguments passed to the guest");
   trace_->prefix_command(false);
 
   replay_ = app.add_subcommand("replay", "Replay a trace in parallel, memoryless, through a trace policy");
-  replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required()->check(CLI::ExistingFile);
-  replay_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required()->check(CLI::ExistingFile);
-  replay_->add_option("--threads", threads, "Worker threads (default: all cores)");
+  replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
+  replay_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required();
+  add_count_option(replay_, "--threads", threads, "Worker threads (default: all cores)");
   replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops or text")
       ->capture_default_str()
       ->check(CLI::IsMember(policy_names));
   replay_->add_option("-o,--output", out, "Output file (default: stdout)");
+  replay_->add_flag("--force", force, "Overwrite an existing output file");
+  add_count_option(replay_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   replay_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
   replay_->add_flag("--stats", stats, "Print steps and steps/s to stderr");
 
-  verify_ = app.add_subcommand("verify", "Check a trace: every chunk replays to the next checkpoint; prints OK or the first error (exit 0/1)");
+  verify_ = app.add_subcommand(
+      "verify",
+      "Prove a trace is a run of the program on these arguments and input; prints OK or the first error (exit 0/1)");
   verify_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
-  verify_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required();
-  verify_->add_option("--threads", threads, "Worker threads (default: all cores)");
+  verify_->add_option("--elf", elf, "The traced RISC-V ELF executable (the same path as given to trace: it is argv[0])")
+      ->required();
+  verify_->add_option("--input", input, "The file the traced run read as stdin (default: our stdin, if it read any)");
+  add_count_option(verify_, "--threads", threads, "Worker threads (default: all cores)");
+  add_count_option(verify_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   verify_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
+  verify_->add_option("args", args, "The arguments the program was traced with");
+  verify_->prefix_command(false);
 
   info_ = app.add_subcommand("info", "Describe a trace file: steps, chunks, log words, bytes per step");
   info_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
@@ -140,15 +191,22 @@ std::optional<int> TraceCommands::run(const Finish& finish) {
   return std::nullopt;
 }
 
+namespace {
+guest::Process load_process(const std::string& elf, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{elf};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return guest::Process(guest::load_elf_file(elf), argv);
+}
+}  // namespace
+
 int TraceCommands::cmd_trace(const Finish& finish) {
   if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   check_chunk_steps(chunk_steps);
-  std::vector<std::string> argv{elf};
-  argv.insert(argv.end(), args.begin(), args.end());
-  guest::Process proc(guest::load_elf_file(elf), argv);
+  guest::Process proc = load_process(elf, args);
   if (!input.empty()) proc.syscalls.set_input_file(input);
   const DecodedProgram code = decode_program(proc.program);
-  TraceFileWriter writer(out, force);
+  const std::vector<std::string> ins = inputs();
+  TraceFileWriter writer(out, force, ins, max_bytes);
   RecordOptions opt;
   opt.chunk_steps = chunk_steps;
   opt.max_steps = max_steps;
@@ -173,21 +231,24 @@ int TraceCommands::cmd_trace(const Finish& finish) {
 // What replay and verify both start from: the trace file, checked against its ELF.
 struct TraceCommands::Opened {
   TraceFile file;
+  guest::Program program;
   DecodedProgram code;
   ReplayOptions opt;
-  explicit Opened(const TraceCommands& c) : file(c.trace_path) {
-    const guest::Program prog = guest::load_elf_file(c.elf);
-    file.check_program(prog, c.elf);
-    code = decode_program(prog);
+  explicit Opened(const TraceCommands& c) : file(c.trace_path), program(guest::load_elf_file(c.elf)) {
+    file.check_program(program, c.elf);
+    code = decode_program(program);
     opt.threads = default_threads(c.threads);
     opt.progress = c.progress || ::isatty(2);
+    opt.max_steps = c.max_steps;
   }
 };
 
 int TraceCommands::cmd_replay() {
   const Opened opened(*this);
-  const auto& [file, code, opt] = opened;
-  Output output(out);
+  const auto& file = opened.file;
+  const auto& code = opened.code;
+  const auto& opt = opened.opt;
+  Output output(out, force, inputs());
   const auto t0 = std::chrono::steady_clock::now();
   try {
     with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
@@ -205,20 +266,41 @@ int TraceCommands::cmd_replay() {
   return 0;
 }
 
+// Exit 0: the trace is a run of the program; 1: it is not (FAILED: the first failing check);
+// 120: an input cannot be read or is malformed (no verdict).
 int TraceCommands::cmd_verify() {
+  const TraceFile file(trace_path);
+  const guest::Program program = guest::load_elf_file(elf);
+  guest::Process proc = load_process(elf, args);
+  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
+  struct CloseInput {
+    int fd;
+    ~CloseInput() {
+      if (fd > 0) ::close(fd);
+    }
+  } close_input{input_fd};
+  ReplayOptions opt;
+  opt.threads = default_threads(threads);
+  opt.progress = progress || ::isatty(2);
+  opt.max_steps = max_steps;
   try {
-    const Opened opened(*this);
-    const auto& [file, code, opt] = opened;
+    file.check_program(program, elf);
+    const DecodedProgram code = decode_program(program);
+    InputStream in(input_fd);
+    RunStart start = run_start(proc, in);
     try {
-      verify(code, file.view(), opt);
+      verify(code, file.view(), start, opt);
     } catch (const InputError& e) {
       rethrow_with(trace_path, e);
     }
-    std::printf("OK: %s: %llu steps in %llu chunks verified\n", trace_path.c_str(),
-                (unsigned long long)file.info().total_steps, (unsigned long long)file.info().num_chunks);
+    const TraceInfo& info = file.info();
+    std::printf("OK: %s: %llu steps in %llu chunks verified: a run of %s%s\n", trace_path.c_str(),
+                (unsigned long long)info.total_steps, (unsigned long long)info.num_chunks, elf.c_str(),
+                info.stop == TraceStop::step_limit ? " (its first steps: the trace stopped at a step limit)" : "");
     return 0;
   } catch (const InputError& e) {
     std::printf("FAILED: %s\n", e.what());
+    status().kind = "verify_failed";
     return 1;
   }
 }
@@ -240,12 +322,16 @@ int TraceCommands::cmd_info() {
     case TraceStop::step_limit: std::printf("stop          step limit\n"); break;
   }
   std::printf("program hash  %016llx\n", (unsigned long long)in.program_hash);
+  std::printf("args hash     %016llx\n", (unsigned long long)in.args_hash);
+  std::printf("input         %llu bytes, hash %016llx\n", (unsigned long long)in.input_bytes,
+              (unsigned long long)in.input_hash);
+  std::printf("platform      %s\n", in.platform.c_str());
+  std::printf("isa           %s\n", in.isa.c_str());
   return 0;
 }
 
-RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy,
-                         const std::string& out, std::uint64_t max_steps) {
-  Output output(out);
+RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy, Output& output,
+                         std::uint64_t max_steps) {
   if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
   RunResult r;
   with_policy(policy, code, output.f, [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps); });

@@ -35,7 +35,7 @@ TEST_CASE("single header: record with AOT, verify, replay digest == sequential d
   o.chunk_steps = 1024;
   const RunResult rr = trace::record(r.proc, r.code, t, engine, o);
   REQUIRE(rr.reason == StopReason::exited);
-  REQUIRE_NOTHROW(trace::verify(r.code, t.view(), {.threads = 2}));
+  REQUIRE_NOTHROW(trace::check_chunks(r.code, t.view(), {.threads = 2}));
 
   Loaded s = load_keccak();
   trace::DigestPolicy want;

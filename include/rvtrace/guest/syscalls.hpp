@@ -12,10 +12,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/files.hpp"
 #include "rvtrace/guest/layout.hpp"
 #include "rvtrace/guest/memory.hpp"
 
@@ -57,6 +60,7 @@ class LinuxSyscalls {
       in_buf_ = std::move(o.in_buf_);
       in_pos_ = o.in_pos_;
       use_in_buf_ = o.use_in_buf_;
+      on_input_ = std::move(o.on_input_);
       capture_ = o.capture_;
       stdout_fd_ = o.stdout_fd_;
       out_ = std::move(o.out_);
@@ -66,9 +70,9 @@ class LinuxSyscalls {
   }
 
   // --- input (guest fd 0): host stdin by default ---
+  // A regular file only (a FIFO would block; feed pipes through stdin instead).
   void set_input_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path + ": cannot open input: " + std::strerror(errno));
+    const int fd = open_regular_file(path, "input");
     close_input();
     in_fd_ = fd;
     own_in_fd_ = true;
@@ -79,6 +83,9 @@ class LinuxSyscalls {
     in_pos_ = 0;
     use_in_buf_ = true;
   }
+
+  // Called with the bytes of every successful read (the recorder hashes the input the guest consumed).
+  void observe_input(std::function<void(const std::uint8_t*, std::size_t)> f) { on_input_ = std::move(f); }
 
   // --- output (guest fds 1, 2): host fds 1, 2 by default, or captured into strings ---
   void capture_output(bool on = true) { capture_ = on; }
@@ -92,6 +99,23 @@ class LinuxSyscalls {
 
   // Performs the syscall x[17] with arguments x[10..15]; writes the result to x[10] unless the
   // guest exited (then no register changes).
+  // What read/write return without doing any I/O (bad fd, empty, bad buffer), or nullopt when they
+  // do I/O. The one statement of these rules; `verify` checks recorded results against it.
+  static std::optional<std::int64_t> read_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                  std::uint64_t len) {
+    if (fd != 0) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.writable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+  static std::optional<std::int64_t> write_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                   std::uint64_t len) {
+    if (fd != 1 && fd != 2) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.readable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+
   SyscallResult handle(std::array<std::uint64_t, 32>& x, GuestMemory& mem) {
     const std::uint64_t a0 = x[10], a1 = x[11], a2 = x[12], a3 = x[13];
     std::int64_t ret;
@@ -112,9 +136,12 @@ class LinuxSyscalls {
 
  private:
   std::int64_t do_read(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
-    if (fd != 0) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.writable(buf, len)) return -sys::efault;
+    const std::int64_t n = read_input(mem, fd, buf, len);
+    if (n > 0 && on_input_) on_input_(mem.host(buf), static_cast<std::size_t>(n));
+    return n;
+  }
+  std::int64_t read_input(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
+    if (const auto refused = read_refusal(mem, fd, buf, len)) return *refused;
     if (use_in_buf_) {
       const std::size_t n = std::min<std::uint64_t>(len, in_buf_.size() - in_pos_);
       std::memcpy(mem.host(buf), in_buf_.data() + in_pos_, n);
@@ -130,9 +157,7 @@ class LinuxSyscalls {
 
   std::int64_t do_write(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
                         std::uint64_t len) {
-    if (fd != 1 && fd != 2) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.readable(buf, len)) return -sys::efault;
+    if (const auto refused = write_refusal(mem, fd, buf, len)) return *refused;
     const char* p = reinterpret_cast<const char*>(mem.host(buf));
     if (capture_) {
       (fd == 1 ? out_ : err_).append(p, len);
@@ -189,6 +214,7 @@ class LinuxSyscalls {
   std::string in_buf_;
   std::size_t in_pos_ = 0;
   bool use_in_buf_ = false;
+  std::function<void(const std::uint8_t*, std::size_t)> on_input_;
   bool capture_ = false;
   int stdout_fd_ = 1;
   std::string out_, err_;

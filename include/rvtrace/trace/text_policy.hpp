@@ -68,9 +68,9 @@ class TextPolicy {
     TextWitness::format(out_.buf(), s);
     out_.maybe_flush();
   }
-  void merge(TextPolicy&& later) { out_.append(later.out_.str()); }
+  void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
   void flush() { out_.flush(); }
-  const std::string& text() const { return out_.str(); }  // what is buffered (not yet written)
+  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
 
  private:
   OutputBuffer out_;

@@ -3,6 +3,7 @@
 // the summary of the run, num_chunks + 1 checkpoints (the last one is the final state) and the
 // memory-read log.
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,16 @@ namespace rvtrace::trace {
 inline constexpr std::uint64_t default_chunk_steps = std::uint64_t{1} << 18;
 inline constexpr std::uint64_t min_chunk_steps = std::uint64_t{1} << 4;
 inline constexpr std::uint64_t max_chunk_steps = std::uint64_t{1} << 40;
+// The CLI's default budget for trace, replay and verify (--max-steps): ~69 G steps, about a minute
+// of AOT recording and several of replay; a trace claiming more is refused before any work.
+inline constexpr std::uint64_t default_step_budget = std::uint64_t{1} << 36;
+// The CLI's default --max-bytes for a trace file (16 GiB).
+inline constexpr std::uint64_t default_max_trace_bytes = std::uint64_t{16} << 30;
+
+// The identifiers of the platform and the ISA a trace was recorded on (at most 16 bytes each).
+inline constexpr const char* default_platform = "linux";
+inline constexpr const char* default_isa = "rv64imac";
+inline constexpr std::size_t max_identifier_bytes = 16;
 
 // How the traced run ended.
 enum class TraceStop : std::uint8_t { exited = 0, ebreak = 1, fault = 2, step_limit = 3 };
@@ -40,6 +51,11 @@ struct TraceInfo {
   FaultKind fault_kind{};           // when fault: kind, pc, address (step = total_steps)
   std::uint64_t fault_pc = 0, fault_addr = 0;
   std::uint64_t program_hash = 0;   // guest::Program::hash of the traced ELF
+  std::uint64_t args_hash = 0;      // hash_arguments(argv, envp) of the traced process
+  std::uint64_t input_hash = 0;     // InputHash of the input bytes the guest read
+  std::uint64_t input_bytes = 0;    // how many it read
+  std::string platform = default_platform;  // what ran the guest (its syscalls, its initial image)
+  std::string isa = default_isa;            // the instruction set it was decoded as
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -58,6 +74,13 @@ struct TraceView {
     return log.subspan(checkpoints[i].log_offset, checkpoints[i].log_words);
   }
 };
+
+// 0x-prefixed hex, for messages.
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
 
 inline bool is_pow2(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
