@@ -10,6 +10,7 @@
 // fault, step limit). The AOT engine is available when this header is compiled on x86-64 with
 // xbyak on the include path (RVTRACE_AOT_ENABLED = 1; define it to 0 to leave the AOT code out
 // everywhere in a program); otherwise Engine::aot is an error and the default is the interpreter.
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -80,14 +81,19 @@ RunResult record_into(const guest::Program& program, Sink& sink, const TraceOpti
 }
 }  // namespace detail
 
+// The functions below are templates on the program type (always guest::Program) only so that a
+// translation unit that includes this header without calling them does not compile both engines.
+
 // Records `program` into `into` (cleared first; its log memory is reused). Returns how the run ended.
-inline RunResult record(const guest::Program& program, trace::MemoryTrace& into, const TraceOptions& opt = {}) {
+template <std::same_as<guest::Program> Program>
+RunResult record(const Program& program, trace::MemoryTrace& into, const TraceOptions& opt = {}) {
   into.clear();
   return detail::record_into(program, into, opt);
 }
 
 // Records `program` into a new in-memory trace.
-inline trace::MemoryTrace record(const guest::Program& program, const TraceOptions& opt = {}) {
+template <std::same_as<guest::Program> Program>
+trace::MemoryTrace record(const Program& program, const TraceOptions& opt = {}) {
   trace::MemoryTrace t;
   record(program, t, opt);
   return t;
@@ -95,8 +101,9 @@ inline trace::MemoryTrace record(const guest::Program& program, const TraceOptio
 
 // Records `program` into the .rvmt file `path` (refuses to overwrite an existing file unless
 // `overwrite`). Returns how the run ended.
-inline RunResult record_file(const guest::Program& program, const std::string& path, const TraceOptions& opt = {},
-                             bool overwrite = false) {
+template <std::same_as<guest::Program> Program>
+RunResult record_file(const Program& program, const std::string& path, const TraceOptions& opt = {},
+                      bool overwrite = false) {
   trace::TraceFileWriter writer(path, overwrite);
   return detail::record_into(program, writer, opt);
 }
