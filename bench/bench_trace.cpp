@@ -145,8 +145,7 @@ void BM_RecordMemory(benchmark::State& state, const Guest& g, bool reuse) {
   for (auto _ : state) {
     tr::MemoryTrace fresh;
     tr::MemoryTrace& t = reuse ? kept : fresh;
-    t.checkpoints.clear();
-    t.log.clear();
+    t.clear();
     const double secs = record_into(g, s, t);
     total += secs;
     state.SetIterationTime(secs);

@@ -19,18 +19,22 @@ namespace {
 
 using namespace rvtrace;
 
+// A guest that never exits (a bare-metal `j .` exit stub, a busy loop) is stopped here by default.
+constexpr std::uint64_t default_max_steps = 100'000'000'000;  // 1e11: ~10-20 s with AOT, minutes interpreted
+
 struct GuestArgs {
   std::string elf;
   std::vector<std::string> args;
   std::string input;  // file fed to the guest's stdin (default: our stdin)
-  std::uint64_t max_steps = ~std::uint64_t{0};
+  std::uint64_t max_steps = default_max_steps;
 
   void add_to(CLI::App* cmd) {
-    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with an error (exit 122) after this many steps");
+    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0: no limit)");
     cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
+  std::uint64_t limit() const { return max_steps ? max_steps : ~std::uint64_t{0}; }
   guest::Process load() const {
     std::vector<std::string> argv{elf};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -40,8 +44,15 @@ struct GuestArgs {
   }
 };
 
-// Reports how a run ended; returns the process exit code.
-int finish(const RunResult& r, std::uint64_t max_steps) {
+// A jump to itself (jal x0, 0 or c.j 0): the guest can only loop there forever.
+bool jumps_to_itself(const DecodedProgram* code, std::uint64_t pc) {
+  if (!code || !code->fetchable(pc)) return false;
+  const std::uint32_t w = code->at(pc).word;
+  return w == 0x0000006f || w == 0xa001;
+}
+
+// Reports how a run ended; returns the process exit code. `code` (optional) explains step limits.
+int finish(const RunResult& r, std::uint64_t max_steps, const DecodedProgram* code = nullptr) {
   auto& st = rvtrace_cli::status();
   switch (r.reason) {
     case StopReason::exited: st.kind = "exited", st.guest_exit_code = r.exit_code; return r.exit_code;
@@ -55,7 +66,11 @@ int finish(const RunResult& r, std::uint64_t max_steps) {
       return exit_code::guest_fault;
     case StopReason::paused:
       st.kind = "step_limit";
-      std::fprintf(stderr, "rvtrace: guest fault: %s\n", Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str());
+      std::fprintf(stderr, "rvtrace: %s without exiting (--max-steps %llu)%s\n",
+                   Fault{FaultKind::step_limit, r.pc, 0, max_steps}.message().c_str(), (unsigned long long)max_steps,
+                   jumps_to_itself(code, r.pc) ? ": the instruction there jumps to itself, so the guest loops forever "
+                                                 "(an exit that is not the exit syscall 93? see docs/guests.md)"
+                                               : "");
       return exit_code::step_limit;
   }
   return exit_code::guest_fault;
@@ -76,34 +91,34 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
     isa::CpuState cpu = initial_state(proc);
     std::uint64_t steps = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    r = aot::run(compiled, cpu, steps, g.max_steps, mem);
+    r = aot::run(compiled, cpu, steps, g.limit(), mem);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   } else {
     NoTrace none;
     const auto t0 = std::chrono::steady_clock::now();
-    r = interpret(proc, code, g.max_steps, none);
+    r = interpret(proc, code, g.limit(), none);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::fflush(stdout);
   if (stats)
     std::fprintf(stderr, "rvtrace: %llu steps in %.3f s (%.1f M steps/s, engine %s)\n", (unsigned long long)r.steps,
                  secs, r.steps / secs / 1e6, engine.c_str());
-  return finish(r, g.max_steps);
+  return finish(r, g.limit(), &code);
 }
 
 int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
   rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
-  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.max_steps), g.max_steps);
+  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.limit()), g.limit(), &code);
   if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
   RunResult r;
   {
     TextWitness policy(out.f);
-    r = interpret(proc, code, g.max_steps, policy);
+    r = interpret(proc, code, g.limit(), policy);
   }
   out.close();
-  return finish(r, g.max_steps);
+  return finish(r, g.limit(), &code);
 }
 
 // Runs a command; errors become one line on stderr and their documented exit code.
@@ -163,7 +178,7 @@ int main(int argc, char** argv) {
   const int rc = dispatch([&] {
     if (*run) return cmd_run(run_args, engine, stats);
     if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force);
-    if (auto r = trace_cmds.run(finish)) return *r;
+    if (auto r = trace_cmds.run([](const RunResult& res, std::uint64_t max) { return finish(res, max); })) return *r;
     return 0;
   });
   if (status_file.empty()) return rc;

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "rvtrace/guest/fault.hpp"
@@ -196,11 +197,9 @@ inline void check_trace_program(const DecodedProgram& code, const TraceView& t) 
                      hex64(code.entry));
 }
 
-}  // namespace detail
-
-// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+// replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
 template <class P, class Factory>
-void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
   detail::check_trace_program(code, t);
   const std::uint64_t first = std::min(opt.first_chunk, t.info.num_chunks);
   const std::uint64_t last = first + std::min(opt.chunk_count, t.info.num_chunks - first);
@@ -292,9 +291,23 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
   stop_pool();
 }
 
+}  // namespace detail
+
+// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+template <class P, class Factory>
+void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(check_trace_policy<P>());
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
+                "rvtrace: replay_into(root, ...): make() must return the root's policy type");
+  detail::replay_chunks(root, code, t, make, opt);
+}
+
 // Replays the trace and returns the merged policy: make() for the root, then once per chunk.
 template <class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(std::is_invocable_v<Factory&>,
+                "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
+                "called once per chunk");
   auto root = make();
   replay_into(root, code, t, make, opt);
   return root;
@@ -311,7 +324,7 @@ auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsi
 // self-consistent, NOT that it is a run of the program: verify() below proves that.
 inline void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
   NoPolicy root;
-  replay_into(root, code, t, [] { return NoPolicy{}; }, opt);
+  detail::replay_chunks(root, code, t, [] { return NoPolicy{}; }, opt);
 }
 
 namespace detail {
