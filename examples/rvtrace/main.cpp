@@ -13,6 +13,7 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
+#include "partial_cli.hpp"
 #include "trace_cli.hpp"
 
 namespace {
@@ -126,6 +127,8 @@ int main(int argc, char** argv) {
 
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
+  rvtrace_cli::PartialCommands partial_cmds;  // replay --chunks/--save-partial, merge (partial_cli.cpp)
+  partial_cmds.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(run_args, engine, stats);
     if (*witness) return cmd_witness(witness_args, out_path, witness_policy);
+    if (auto rc = partial_cmds.run()) return *rc;
     if (auto rc = trace_cmds.run(finish)) return *rc;
   } catch (const InputError& e) {
     std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
