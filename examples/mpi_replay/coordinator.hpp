@@ -219,8 +219,9 @@ class Coordinator {
            " s; its result for " + range_name(ranges_[merged_].first, ranges_[merged_].count) + " is due (lost or stuck)");
   }
 
+  // Replay errors name a chunk, not the trace: say which trace.
   std::string prefixed(const std::string& what) const {
-    return what.rfind(s_.trace, 0) == 0 ? what : s_.trace + ": " + what;
+    return what.rfind("chunk", 0) == 0 ? s_.trace + ": " + what : what;
   }
 
   // After a failure: tells the ranks still working to stop and waits (discarding their messages)
@@ -239,8 +240,7 @@ class Coordinator {
       }
       outbox_.progress();
       if (Clock::now() > deadline) {
-        std::fflush(stderr);
-        MPI_Abort(MPI_COMM_WORLD, exit_code::bad_input);
+        abandon_job(exit_code::bad_input);
       }
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }

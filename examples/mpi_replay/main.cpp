@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
       rc = run(s, rank, ranks);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "mpi_replay: error: rank %d: %s\n", rank, e.what());
-      MPI_Abort(MPI_COMM_WORLD, rvtrace::exit_code::bad_input);
+      abandon_job(rvtrace::exit_code::bad_input);
     }
   } else if (rc == 0) {
     rc = rvtrace::exit_code::bad_input;  // another rank's arguments were bad

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <deque>
 #include <span>
@@ -88,6 +90,14 @@ inline MPI_Status wait_for(int src, std::initializer_list<int> tags, std::chrono
       throw Timeout("nothing received for " + std::to_string(static_cast<long>(timeout.count())) + " s while waiting for " + waiting_for);
     if (spins > 100) std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+}
+
+// Ends this process without MPI_Finalize, when a rank cannot be waited for: the MPI runtime then
+// ends the whole job (mpirun reports the exit). MPI_Abort would do the same, but it made this
+// OpenMPI's mpirun crash or hang in tests.
+[[noreturn]] inline void abandon_job(int rc) {
+  std::fflush(nullptr);
+  std::_Exit(rc);
 }
 
 // Non-blocking sends whose buffers live until the send completes.

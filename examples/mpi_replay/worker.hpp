@@ -72,7 +72,7 @@ class Worker {
       send_words(0, tag_stopped, {});
     } catch (const Timeout& e) {
       std::fprintf(stderr, "mpi_replay: rank %d: %s\n", rank_, e.what());
-      MPI_Abort(MPI_COMM_WORLD, exit_code::bad_input);
+      abandon_job(exit_code::bad_input);
     }
     return rc;
   }
