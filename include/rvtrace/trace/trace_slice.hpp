@@ -6,7 +6,7 @@
 //
 // Serialized: word 0 magic "RVSL" | version 1 << 32, words 1..8 the TraceInfo (trace_identity.hpp),
 // 9 first chunk, 10 chunk count, 11 log words L, then count + 1 checkpoints (37 words each), then
-// L log words, then a WordHash (seed "RVSLICE1") of all the words before it.
+// L log words, then a WordHash (seed "RVSSLICE") of all the words before it.
 #include <cstdint>
 #include <span>
 #include <string>
