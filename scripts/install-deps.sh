@@ -6,4 +6,5 @@ $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   g++ cmake make ninja-build git ca-certificates \
   libboost-dev libxbyak-dev catch2 libbenchmark-dev libcli11-dev \
-  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user python3 python3-numpy >/dev/null
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user python3 python3-numpy \
+  openmpi-bin libopenmpi-dev >/dev/null

@@ -13,6 +13,7 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
+#include "partial_cli.hpp"
 #include "trace_cli.hpp"
 
 namespace {
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
 
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
+  rvtrace_cli::PartialCommands partial_cmds;  // replay --chunks/--save-partial, merge (partial_cli.cpp)
+  partial_cmds.add_to(app);
 
   std::string status_file;
   app.add_option("--status-file", status_file,
@@ -178,6 +181,7 @@ int main(int argc, char** argv) {
   const int rc = dispatch([&] {
     if (*run) return cmd_run(run_args, engine, stats);
     if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force);
+    if (auto r = partial_cmds.run()) return *r;
     if (auto r = trace_cmds.run([](const RunResult& res, std::uint64_t max) { return finish(res, max); })) return *r;
     return 0;
   });

@@ -50,6 +50,7 @@ struct ReplayOptions {
   bool progress = false;          // progress line on stderr
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
+                                  // (those of them the view holds: see chunk_range.hpp)
   std::uint64_t chunk_count = ~std::uint64_t{0};
   std::uint64_t max_steps = ~std::uint64_t{0};  // refuse (LimitError) to replay more steps than this
   // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
@@ -91,10 +92,9 @@ class ChunkReplayer {
   template <class Factory>
   P run(std::uint64_t i, Factory& make, bool check_checksums) {
     const TraceInfo& info = t_.info;
-    const Checkpoint& cp = t_.checkpoints[i];
-    const Checkpoint& next = t_.checkpoints[i + 1];
-    if (cp.log_offset > t_.log.size() || cp.log_words > t_.log.size() - cp.log_offset)
-      chunk_error(info, i, "log range out of bounds");
+    const Checkpoint& cp = t_.checkpoint(i);
+    const Checkpoint& next = t_.checkpoint(i + 1);
+    if (!t_.log_in_view(i)) chunk_error(info, i, "log range out of bounds");
     const auto log = t_.chunk_log(i);
     if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
       chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
@@ -185,14 +185,12 @@ class Progress {
 };
 
 inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
-  validate_structure(t);
+  if (t.is_slice()) validate_slice(t);
+  else validate_structure(t);
   if (code.program_hash != t.info.program_hash)
     throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
                      ", this ELF has " + hex64(code.program_hash) + ")");
-  if (t.checkpoints.size() != t.info.num_chunks + 1)
-    throw InputError("the trace has " + std::to_string(t.checkpoints.size()) + " checkpoints for " +
-                     std::to_string(t.info.num_chunks) + " chunks (needs one more)");
-  if (t.info.num_chunks > 0 && t.checkpoints[0].pc != code.entry)
+  if (t.base_chunk == 0 && t.end_chunk() > 0 && t.checkpoints[0].pc != code.entry)
     throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
                      hex64(code.entry));
 }
@@ -201,15 +199,15 @@ inline void check_trace_program(const DecodedProgram& code, const TraceView& t) 
 template <class P, class Factory>
 void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
   detail::check_trace_program(code, t);
-  const std::uint64_t first = std::min(opt.first_chunk, t.info.num_chunks);
-  const std::uint64_t last = first + std::min(opt.chunk_count, t.info.num_chunks - first);
+  const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
+  const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
   if (count > 0 && t.checkpoints[last].step - t.checkpoints[first].step > opt.max_steps)
     throw LimitError("the trace has " + std::to_string(t.checkpoints[last].step - t.checkpoints[first].step) +
                      " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
                      " (--max-steps)");
   detail::Progress progress(opt.progress, count);
-  auto steps_before = [&](std::uint64_t i) { return t.checkpoints[i].step - t.checkpoints[first].step; };
+  auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {

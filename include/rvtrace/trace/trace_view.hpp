@@ -65,13 +65,30 @@ struct TraceInfo {
   }
 };
 
+// A whole trace, or a slice of one (distribution: a worker gets only the checkpoints and log of
+// the chunks it replays). A slice holds checkpoints base_chunk .. end_chunk() and the log words of
+// chunks base_chunk .. end_chunk() - 1, which start at word base_log of the whole trace's log;
+// chunk numbers, steps and log offsets stay those of the whole trace.
 struct TraceView {
   TraceInfo info;
-  std::span<const Checkpoint> checkpoints;  // num_chunks + 1
-  std::span<const std::uint64_t> log;       // log_words
+  std::span<const Checkpoint> checkpoints;  // num_chunks + 1 (a slice: its chunks + 1)
+  std::span<const std::uint64_t> log;       // log_words (a slice: its chunks' words)
+  std::uint64_t base_chunk = 0;             // checkpoints[0] is checkpoint base_chunk
+  std::uint64_t base_log = 0;               // log[0] is word base_log of the trace's log
+  bool slice = false;                       // a slice (trace_slice.hpp), checked as one
 
+  bool is_slice() const { return slice; }
+  // Chunks [base_chunk, end_chunk()) can be replayed from this view.
+  std::uint64_t end_chunk() const { return checkpoints.empty() ? base_chunk : base_chunk + checkpoints.size() - 1; }
+  const Checkpoint& checkpoint(std::uint64_t i) const { return checkpoints[i - base_chunk]; }
+  // Does chunk i's log range lie inside `log`? (checked before chunk_log, which trusts it)
+  bool log_in_view(std::uint64_t i) const {
+    const Checkpoint& c = checkpoint(i);
+    return c.log_offset >= base_log && c.log_offset - base_log <= log.size() &&
+           c.log_words <= log.size() - (c.log_offset - base_log);
+  }
   std::span<const std::uint64_t> chunk_log(std::uint64_t i) const {
-    return log.subspan(checkpoints[i].log_offset, checkpoints[i].log_words);
+    return log.subspan(checkpoint(i).log_offset - base_log, checkpoint(i).log_words);
   }
 };
 
@@ -131,6 +148,30 @@ inline void validate_structure(const TraceView& t) {
     fail("checkpoint " + std::to_string(in.num_chunks) + " (final state): checksum mismatch");
   if (in.stop == TraceStop::fault && last.pc != in.fault_pc)
     fail("the final pc differs from the recorded fault's pc");
+}
+
+// The checks of validate_structure that a slice (TraceView::is_slice) allows: its checkpoints are
+// consecutive chunks of the trace and its log holds exactly their words.
+inline void validate_slice(const TraceView& t) {
+  const TraceInfo& in = t.info;
+  auto fail = [](const std::string& what) { throw InputError("trace slice: " + what); };
+  check_chunk_steps(in.chunk_steps);
+  if (t.checkpoints.empty() || t.end_chunk() > in.num_chunks)
+    fail("chunks " + std::to_string(t.base_chunk) + ".." + std::to_string(t.end_chunk()) + " are not within the " +
+         std::to_string(in.num_chunks) + " chunks of the trace");
+  std::uint64_t offset = t.base_log;
+  for (std::uint64_t i = t.base_chunk; i <= t.end_chunk(); ++i) {
+    const Checkpoint& c = t.checkpoint(i);
+    const std::string where = "checkpoint " + std::to_string(i) + ": ";
+    const std::uint64_t step = i < in.num_chunks ? i * in.chunk_steps : in.total_steps;
+    if (c.step != step) fail(where + "step is " + std::to_string(c.step) + ", expected " + std::to_string(step));
+    if (c.log_offset != offset)
+      fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
+    if (i < t.end_chunk()) offset += c.log_words;
+  }
+  if (offset - t.base_log != t.log.size())
+    fail("its chunks hold " + std::to_string(offset - t.base_log) + " log words, the slice has " +
+         std::to_string(t.log.size()));
 }
 
 }  // namespace rvtrace::trace

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -113,6 +114,26 @@ class WitnessPolicy {
   void finish() {
     if (out_) drain(true);
     if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
+  }
+
+  // Partial results (partial.hpp) of a kept instance: first step, rows, then each column.
+  static constexpr const char* partial_name = "witness";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(first_step_);
+    w.put(cols_[0].size());
+    for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
+  }
+  template <class R>
+  static WitnessPolicy load_partial(R& r) {
+    WitnessPolicy p;
+    p.first_step_ = r.get();
+    const std::uint64_t rows = r.get_size(r.remaining() / columns_count, "row count");
+    for (auto& col : p.cols_) {
+      const auto words = r.get(rows);
+      col.assign(words.begin(), words.end());
+    }
+    return p;
   }
 
   std::uint64_t rows() const { return cols_[0].size(); }
