@@ -13,6 +13,7 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
+#include "profile_cli.hpp"
 #include "trace_cli.hpp"
 
 namespace {
@@ -83,9 +84,11 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
   return finish(r, g.max_steps);
 }
 
-int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy) {
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy,
+                rvtrace_cli::ProfileCommand& profile) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
+  if (policy == "profile") return finish(profile.witness(proc, code, out_path, g.max_steps), g.max_steps);
   if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out_path, g.max_steps), g.max_steps);
   std::FILE* out = stdout;
   if (out_path.empty() || out_path == "-")
@@ -121,11 +124,13 @@ int main(int argc, char** argv) {
   auto* witness = app.add_subcommand("witness", "Print the per-step text witness of a sequential interpreter run");
   witness->add_option("-o,--output", out_path, "Output file (default: stdout)");
   std::string witness_policy = "text";
-  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops")->capture_default_str();
+  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops, profile")->capture_default_str();
   witness_args.add_to(witness);
 
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
+  rvtrace_cli::ProfileCommand profile_cmd;  // profile, witness --policy profile (profile_cli.cpp)
+  profile_cmd.add_to(app, witness);
 
   try {
     app.parse(argc, argv);
@@ -135,8 +140,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(run_args, engine, stats);
-    if (*witness) return cmd_witness(witness_args, out_path, witness_policy);
+    if (*witness) return cmd_witness(witness_args, out_path, witness_policy, profile_cmd);
     if (auto rc = trace_cmds.run(finish)) return *rc;
+    if (auto rc = profile_cmd.run()) return *rc;
   } catch (const InputError& e) {
     std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
     return exit_code::bad_input;
