@@ -10,7 +10,7 @@
 
 using namespace rvtrace;
 
-static_assert(isa::instruction_count == 91);
+static_assert(isa::encodings.size() == isa::instruction_count + 1);  // (+ Illegal)
 
 namespace {
 struct Loaded {
