@@ -232,13 +232,21 @@ TEST_CASE("a cost model weighs steps by instruction class; class counts per chun
   const ProfileReport r = make_report(p, fns, x.proc->program);
   // Independent count: loads and stores as the steps show them.
   struct Count {
-    std::uint64_t loads = 0, stores = 0;
+    std::uint64_t loads = 0, stores = 0, muldiv = 0, branches = 0, jumps = 0, ecalls = 0;
     void on_step(const StepRecord& s) {
       const bool amo = s.load.width && s.store.width;
       loads += s.load.width && !amo;
       stores += s.store.width && !amo;
+      const std::string_view n = isa::name_of(s.insn->id);
+      muldiv += n.starts_with("mul") || n.starts_with("div") || n.starts_with("rem");
+      branches += n.starts_with("b");
+      jumps += n == "jal" || n == "jalr";
+      ecalls += n == "ecall";
     }
-    void merge(Count&& o) { loads += o.loads, stores += o.stores; }
+    void merge(Count&& o) {
+      loads += o.loads, stores += o.stores, muldiv += o.muldiv, branches += o.branches, jumps += o.jumps;
+      ecalls += o.ecalls;
+    }
   };
   const Count c = replay(x.code, t.view(), [] { return Count{}; }, 1u);
   CHECK(r.total_steps() == t.info.total_steps);
@@ -250,6 +258,12 @@ TEST_CASE("a cost model weighs steps by instruction class; class counts per chun
   const auto total = k.total();
   CHECK(total[static_cast<std::size_t>(InsnClass::load)] == c.loads);
   CHECK(total[static_cast<std::size_t>(InsnClass::store)] == c.stores);
+  CHECK(total[static_cast<std::size_t>(InsnClass::muldiv)] == c.muldiv);
+  CHECK(total[static_cast<std::size_t>(InsnClass::branch)] == c.branches);
+  CHECK(total[static_cast<std::size_t>(InsnClass::jump)] == c.jumps);
+  CHECK(total[static_cast<std::size_t>(InsnClass::ecall)] == c.ecalls);
+  CHECK(c.muldiv > 0);
+  CHECK(c.ecalls > 0);
   std::uint64_t sum = 0;
   for (auto v : total) sum += v;
   CHECK(sum == t.info.total_steps);

@@ -17,6 +17,7 @@
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/interp/step.hpp"
 #include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/facts.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
 
 namespace rvtrace::trace {
@@ -26,30 +27,26 @@ inline constexpr std::size_t insn_class_count = 10;
 inline constexpr std::array<std::string_view, insn_class_count> insn_class_names{
     "alu", "muldiv", "load", "store", "atomic", "branch", "jump", "ecall", "host_call", "illegal"};
 
-// An instruction's class, from its encoding's major opcode (the RISC-V base opcode map, so an
-// instruction a user adds is classed too: custom-0..3 opcodes are host calls / precompiles).
-// TODO(facts): once isa/facts.hpp is in main, take load/store/atomic/control/host_call from its
-// derived InsnFacts instead of the opcode map; this is the only place that looks at encodings.
+// An instruction's class, from the facts derived from its semantics (isa/facts.hpp: memory access,
+// control transfer, host call), so an instruction a user adds is classed like the built-in ones.
+// Multiply/divide is the one class the facts do not name (div is a select around a division): it is
+// the M extension's encoding space, funct7 = 1 in the OP and OP-32 major opcodes.
 inline InsnClass insn_class(std::uint16_t id) {
-  if (id >= isa::illegal_id) return InsnClass::illegal;
-  const std::uint32_t match = isa::encodings[id].match;
-  const std::uint32_t funct7 = match >> 25;
-  switch (match & 0x7f) {
-    case 0x03: return InsnClass::load;
-    case 0x23: return InsnClass::store;
-    case 0x2f: return InsnClass::atomic;
-    case 0x63: return InsnClass::branch;
-    case 0x67:
-    case 0x6f: return InsnClass::jump;
-    case 0x33:
-    case 0x3b: return funct7 == 1 ? InsnClass::muldiv : InsnClass::alu;
-    case 0x73: return match == isa::encodings[isa::id_of<isa::Ecall>()].match ? InsnClass::ecall : InsnClass::alu;
-    case 0x0b:
-    case 0x2b:
-    case 0x5b:
-    case 0x7b: return InsnClass::host_call;
-    default: return InsnClass::alu;
+  const isa::InsnFacts& f = isa::instruction_facts[id];
+  if (f.illegal) return InsnClass::illegal;
+  if (f.host_call) return id == isa::id_of<isa::Ecall>() ? InsnClass::ecall : InsnClass::host_call;
+  if (f.control == isa::Control::branch) return InsnClass::branch;
+  if (f.control == isa::Control::jump) return InsnClass::jump;
+  switch (f.access) {
+    case isa::Access::none: break;
+    case isa::Access::store: return InsnClass::store;
+    case isa::Access::load:
+    case isa::Access::other: return InsnClass::load;
+    default: return InsnClass::atomic;  // AMOs, LR, SC
   }
+  const std::uint32_t match = isa::encodings[id].match;
+  const bool m_extension = ((match & 0x7f) == 0x33 || (match & 0x7f) == 0x3b) && (match >> 25) == 1;
+  return m_extension ? InsnClass::muldiv : InsnClass::alu;
 }
 
 struct CostModel {
