@@ -208,7 +208,10 @@ class ProfilePolicy {
     const std::uint32_t target = t ? t->func : code_->unknown;
     const bool into_entry = t && t->entry;
     if (slot.kind == transfer::jump && target == leaf_ && !into_entry) return;  // a jump inside the function
-    if (slot.kind & transfer::ret) apply(Event{false, s.next_pc, target});
+    if (slot.kind & transfer::ret) {
+      apply(Event{false, s.next_pc, target});
+      if (slot.kind & transfer::call) cur_ = child(stack_top(), leaf_);  // a swap: the caller, returned to
+    }
     if (slot.kind & transfer::call) entries_.push_back({cur_, s.pc + s.insn->ops.len});
     enter_leaf(target);
     if ((slot.kind & (transfer::call | transfer::jump)) && into_entry) ++nodes_[cur_].calls;
