@@ -5,8 +5,8 @@
 //                           recorder's second thread takes the page faults ahead of the engine)
 //   record_mem/G/reused     AOT recording into a MemoryTrace cleared between runs (its pages are kept)
 //   record_file/G           AOT recording to a .rvmt file in /dev/shm (TraceFileWriter, deleted afterwards)
-//   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
-//                           witness policy (per-chunk policies merged in order; the witness root streams
+//   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest,
+//                           profile (function symbols, call tree; report not written) or witness policy (per-chunk policies merged in order; the witness root streams
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
 //   replay_all/G/threads:T, check_chunks/G/threads:T, verify/G/threads:T  the whole trace: digest
 //                           replay, untraced replay with the per-chunk checks, and verify (memory pass
@@ -25,7 +25,9 @@
 #include "bench_common.hpp"
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/trace/aot_engine.hpp"
+#include "rvtrace/guest/symbols.hpp"
 #include "rvtrace/trace/digest_policy.hpp"
+#include "rvtrace/trace/profile_policy.hpp"
 #include "rvtrace/trace/file.hpp"
 #include "rvtrace/trace/memory_trace.hpp"
 #include "rvtrace/trace/recorder.hpp"
@@ -173,7 +175,8 @@ void BM_RecordFile(benchmark::State& state, const Guest& g) {
   report_record(state, g, s, total, bytes);
 }
 
-enum class Policy { digest, witness };
+enum class Policy { digest, profile, witness };
+const char* policy_name(Policy p) { return p == Policy::digest ? "/digest" : p == Policy::profile ? "/profile" : "/witness"; }
 
 void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned threads) {
   Setup& s = setup(g);
@@ -192,6 +195,11 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
       const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
       if (root.steps() != steps) throw std::runtime_error("replay: wrong step count");
       benchmark::DoNotOptimize(root.value());
+    } else if (policy == Policy::profile) {
+      const rvtrace::guest::FunctionTable fns(s.prog);  // per-program work is part of the cost
+      const auto code = std::make_shared<const tr::ProfileCode>(s.code, fns);
+      const auto root = tr::replay(s.code, view, [&] { return tr::ProfilePolicy(code); }, opt);
+      benchmark::DoNotOptimize(root.nodes().data());
     } else {
       tr::WitnessPolicy root(devnull);  // streams row groups to /dev/null as chunks are merged
       tr::replay_into(root, s.code, view, [] { return tr::WitnessPolicy{}; }, opt);
@@ -208,7 +216,7 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
   const double rate = steps * state.iterations() / total;
   state.counters["steps/s/thread"] = rate / threads;
   const std::string key =
-      std::string("replay/") + g.name + (policy == Policy::digest ? "/digest" : "/witness") + "/threads:";
+      std::string("replay/") + g.name + policy_name(policy) + "/threads:";
   measured()[key + std::to_string(threads)] = rate;
   if (threads > 1)
     if (auto it = measured().find(key + "1"); it != measured().end()) state.counters["speedup"] = rate / it->second;
@@ -261,6 +269,12 @@ void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, uns
 const int registered = [] {
   for (const Guest& g : guests) {
     const std::string n = g.name;
+    if (n == "bytecode")  // branchy, call-heavier: what the profile policy's slow path costs
+      for (Policy p : {Policy::digest, Policy::profile})
+        for (unsigned t : {1u, 2u})
+          benchmark::RegisterBenchmark(("replay/" + n + policy_name(p) + "/threads:" + std::to_string(t)).c_str(),
+                                       BM_Replay, g, p, t)
+              ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
     if (n != "keccak" && n != "sha256") continue;
     benchmark::RegisterBenchmark(("qemu/" + n).c_str(), BM_Qemu, g)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(0.3);
@@ -272,10 +286,9 @@ const int registered = [] {
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
     benchmark::RegisterBenchmark(("record_file/" + n).c_str(), BM_RecordFile, g)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
-    for (Policy p : {Policy::digest, Policy::witness})
+    for (Policy p : {Policy::digest, Policy::profile, Policy::witness})
       for (unsigned t : {1u, 2u}) {
-        const std::string name =
-            "replay/" + n + (p == Policy::digest ? "/digest" : "/witness") + "/threads:" + std::to_string(t);
+        const std::string name = "replay/" + n + policy_name(p) + "/threads:" + std::to_string(t);
         benchmark::RegisterBenchmark(name.c_str(), BM_Replay, g, p, t)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }

@@ -90,7 +90,7 @@ function(rvtrace_add_guest name)
   get_filename_component(outname "${G_OUTPUT}" NAME)
   add_custom_command(OUTPUT "${G_OUTPUT}"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${outdir}"
-    COMMAND "${RVTRACE_RISCV_CC}" -march=${G_MARCH} -mabi=${G_MABI} -O2 -g ${G_OPTIONS} ${incs}
+    COMMAND "${RVTRACE_RISCV_CC}" -march=${G_MARCH} -mabi=${G_MABI} -O2 -g ${G_OPTIONS} ${incs} "-I${rt}"
             --specs=picolibc.specs -static -nostartfiles -T "${rt}/guest.ld"
             "${rt}/crt0.S" "${rt}/syscalls.c" ${srcs} -o "${G_OUTPUT}"
     DEPENDS ${srcs} "${rt}/crt0.S" "${rt}/syscalls.c" "${rt}/guest.ld" ${G_DEPENDS}

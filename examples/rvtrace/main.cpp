@@ -14,6 +14,7 @@
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "partial_cli.hpp"
+#include "profile_cli.hpp"
 #include "trace_cli.hpp"
 
 namespace {
@@ -107,10 +108,12 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
   return finish(r, g.limit(), &code);
 }
 
-int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force) {
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
+                rvtrace_cli::ProfileCommand& profile) {
   guest::Process proc = g.load();
   const DecodedProgram code = decode_program(proc.program);
   rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
+  if (policy == "profile") return finish(profile.witness(proc, code, out, g.limit()), g.limit(), &code);
   if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.limit()), g.limit(), &code);
   if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
   RunResult r;
@@ -159,13 +162,16 @@ int main(int argc, char** argv) {
   bool witness_force = false;
   witness->add_flag("--force", witness_force, "Overwrite an existing output file");
   std::string witness_policy = "text";
-  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops")->capture_default_str();
+  witness->add_option("--policy", witness_policy, "text (default), digest, histogram, witness, memops, profile")->capture_default_str();
   witness_args.add_to(witness);
 
   rvtrace_cli::TraceCommands trace_cmds;  // trace, replay, verify, info (trace_cli.cpp)
   trace_cmds.add_to(app);
   rvtrace_cli::PartialCommands partial_cmds;  // replay --chunks/--save-partial, merge (partial_cli.cpp)
   partial_cmds.add_to(app);
+
+  rvtrace_cli::ProfileCommand profile_cmd;  // profile, witness --policy profile (profile_cli.cpp)
+  profile_cmd.add_to(app, witness);
 
   std::string status_file;
   app.add_option("--status-file", status_file,
@@ -180,8 +186,9 @@ int main(int argc, char** argv) {
   }
   const int rc = dispatch([&] {
     if (*run) return cmd_run(run_args, engine, stats);
-    if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force);
+    if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force, profile_cmd);
     if (auto r = partial_cmds.run()) return *r;
+    if (auto r = profile_cmd.run()) return *r;
     if (auto r = trace_cmds.run([](const RunResult& res, std::uint64_t max) { return finish(res, max); })) return *r;
     return 0;
   });

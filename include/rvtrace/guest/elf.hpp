@@ -30,12 +30,21 @@ struct Segment {
   AddrRange range() const { return {vaddr, vaddr + memsz}; }  // validated not to overflow
 };
 
+// A named, defined .symtab entry (functions, objects and plain labels; not section/file symbols).
+struct Symbol {
+  enum Type : std::uint8_t { notype = 0, object = 1, function = 2 };  // STT_* values
+  std::string name;
+  std::uint64_t value = 0, size = 0;
+  Type type = notype;
+  friend bool operator==(const Symbol&, const Symbol&) = default;
+};
+
 struct Program {
   std::string name;
   std::uint64_t entry = 0;
   std::vector<Segment> segments;  // PT_LOAD segments with memsz > 0, in file order
   std::uint64_t hash = 0;         // FNV-1a 64 of the whole file: ties trace files to programs
-  std::vector<std::pair<std::string, std::uint64_t>> symbols;  // from .symtab when present
+  std::vector<Symbol> symbols;    // from .symtab when present, in table order
   // For the auxiliary vector (AT_PHDR/AT_PHENT/AT_PHNUM):
   std::uint64_t phdr_vaddr = 0;  // guest address of the program headers; 0 when not loaded
   std::uint16_t phentsize = 0, phnum = 0;
@@ -125,8 +134,8 @@ class Bytes {
 
 // Reads .symtab/.strtab when present and well-formed. Symbols are a debugging aid, so anything odd
 // here leaves the list empty instead of rejecting the program.
-inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Bytes& f) {
-  std::vector<std::pair<std::string, std::uint64_t>> out;
+inline std::vector<Symbol> read_symbols(const Bytes& f) {
+  std::vector<Symbol> out;
   auto shoff = f.get<std::uint64_t>(0x28);
   auto shentsize = f.get<std::uint16_t>(0x3a);
   auto shnum = f.get<std::uint16_t>(0x3c);
@@ -152,7 +161,8 @@ inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Byt
       auto name = strtab.subspan(name_idx);
       auto nul = std::find(name.begin(), name.end(), std::uint8_t{0});
       if (nul == name.end()) continue;  // unterminated name
-      out.emplace_back(std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8));
+      out.push_back(Symbol{std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8),
+                           f.get<std::uint64_t>(s + 16), static_cast<Symbol::Type>(type)});
     }
     return out;  // only one .symtab per file
   }

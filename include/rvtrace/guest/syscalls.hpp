@@ -2,6 +2,10 @@
 // The Linux-user syscall subset rvtrace guests may use (the same calls run under qemu-riscv64):
 //   read 63 (fd 0), write 64 (fds 1, 2), close 57 (fds 0-2), exit 93, exit_group 94, brk 214,
 //   munmap 215 (no-op), mmap 222 (anonymous, private).  Everything else returns -ENOSYS.
+// Profile region markers: region_begin / region_end (a7) with a0 = the address of the region's label,
+// a NUL-terminated string in read-only data. They do nothing and return -ENOSYS like any unknown
+// syscall (as under Linux and qemu-riscv64, so a marked guest runs the same everywhere); the profile
+// policy (trace/profile_policy.hpp) sees them in the trace. C guests: tests/guests/runtime/rvtrace_region.h.
 // A syscall writes at most one register, a0 (x[10]), and, for read, guest memory at the buffer.
 // Bad guest pointers return -EFAULT; they never touch host memory outside the guest range.
 #include <fcntl.h>
@@ -28,6 +32,7 @@ namespace rvtrace::guest {
 namespace sys {
 inline constexpr std::uint64_t close = 57, read = 63, write = 64, exit = 93, exit_group = 94,
                                brk = 214, munmap = 215, mmap = 222;
+inline constexpr std::uint64_t region_begin = 0x7276'0000, region_end = 0x7276'0001;  // profile markers
 inline constexpr std::int64_t eio = 5, ebadf = 9, enomem = 12, efault = 14, enodev = 19,
                               einval = 22, enosys = 38;
 inline constexpr std::uint64_t map_shared = 0x01, map_private = 0x02, map_fixed = 0x10,
