@@ -5,9 +5,12 @@
 //                           recorder's second thread takes the page faults ahead of the engine)
 //   record_mem/G/reused     AOT recording into a MemoryTrace cleared between runs (its pages are kept)
 //   record_file/G           AOT recording to a .rvmt file in /dev/shm (TraceFileWriter, deleted afterwards)
-//   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest or
-//                           witness policy (per-chunk policies merged in order; the witness root streams
+//   replay/G/POLICY/threads:T  parallel memoryless replay of an AOT-recorded in-memory trace, digest,
+//                           profile (function symbols, call tree; report not written) or witness policy (per-chunk policies merged in order; the witness root streams
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
+//   replay_all/G/threads:T, check_chunks/G/threads:T, verify/G/threads:T  the whole trace: digest
+//                           replay, untraced replay with the per-chunk checks, and verify (memory pass
+//                           included); vs_replay_all / vs_check_chunks = verify steps/s over theirs
 // Counters: steps/s; vs_notrace = steps/s / aot-no-trace steps/s and vs_qemu = steps/s / qemu steps/s
 // (both measured earlier in the same run); bytes_per_step = (log words * 8 + checkpoints * 296) / steps
 // (file: bytes written / steps); steps/s/thread and, for 2 threads, speedup over 1 thread.
@@ -22,7 +25,9 @@
 #include "bench_common.hpp"
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/trace/aot_engine.hpp"
+#include "rvtrace/guest/symbols.hpp"
 #include "rvtrace/trace/digest_policy.hpp"
+#include "rvtrace/trace/profile_policy.hpp"
 #include "rvtrace/trace/file.hpp"
 #include "rvtrace/trace/memory_trace.hpp"
 #include "rvtrace/trace/recorder.hpp"
@@ -142,8 +147,7 @@ void BM_RecordMemory(benchmark::State& state, const Guest& g, bool reuse) {
   for (auto _ : state) {
     tr::MemoryTrace fresh;
     tr::MemoryTrace& t = reuse ? kept : fresh;
-    t.checkpoints.clear();
-    t.log.clear();
+    t.clear();
     const double secs = record_into(g, s, t);
     total += secs;
     state.SetIterationTime(secs);
@@ -171,7 +175,8 @@ void BM_RecordFile(benchmark::State& state, const Guest& g) {
   report_record(state, g, s, total, bytes);
 }
 
-enum class Policy { digest, witness };
+enum class Policy { digest, profile, witness };
+const char* policy_name(Policy p) { return p == Policy::digest ? "/digest" : p == Policy::profile ? "/profile" : "/witness"; }
 
 void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned threads) {
   Setup& s = setup(g);
@@ -190,6 +195,11 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
       const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
       if (root.steps() != steps) throw std::runtime_error("replay: wrong step count");
       benchmark::DoNotOptimize(root.value());
+    } else if (policy == Policy::profile) {
+      const rvtrace::guest::FunctionTable fns(s.prog);  // per-program work is part of the cost
+      const auto code = std::make_shared<const tr::ProfileCode>(s.code, fns);
+      const auto root = tr::replay(s.code, view, [&] { return tr::ProfilePolicy(code); }, opt);
+      benchmark::DoNotOptimize(root.nodes().data());
     } else {
       tr::WitnessPolicy root(devnull);  // streams row groups to /dev/null as chunks are merged
       tr::replay_into(root, s.code, view, [] { return tr::WitnessPolicy{}; }, opt);
@@ -206,15 +216,65 @@ void BM_Replay(benchmark::State& state, const Guest& g, Policy policy, unsigned 
   const double rate = steps * state.iterations() / total;
   state.counters["steps/s/thread"] = rate / threads;
   const std::string key =
-      std::string("replay/") + g.name + (policy == Policy::digest ? "/digest" : "/witness") + "/threads:";
+      std::string("replay/") + g.name + policy_name(policy) + "/threads:";
   measured()[key + std::to_string(threads)] = rate;
   if (threads > 1)
     if (auto it = measured().find(key + "1"); it != measured().end()) state.counters["speedup"] = rate / it->second;
 }
 
+// The whole trace (every chunk): a digest replay, check_chunks (untraced replay with the per-chunk
+// checks: what verify did before the memory pass) and verify (those checks plus the memory pass,
+// the initial state and the stop). verify uses up a process's memory: a fresh one per iteration,
+// made outside the timed call.
+enum class WholeTrace { replay_digest, check_chunks, verify };
+const char* whole_name(WholeTrace w) {
+  return w == WholeTrace::replay_digest ? "replay_all" : w == WholeTrace::check_chunks ? "check_chunks" : "verify";
+}
+
+void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, unsigned threads) {
+  Setup& s = setup(g);
+  const tr::TraceView view = recorded_trace(g).view();
+  tr::ReplayOptions opt;
+  opt.threads = threads;
+  double total = 0;
+  for (auto _ : state) {
+    auto proc = std::make_unique<rvtrace::guest::Process>(make_process(s.prog, g));
+    tr::InputStream input(std::string{});
+    tr::RunStart start = tr::run_start(*proc, input);
+    const auto t0 = clock_type::now();
+    if (what == WholeTrace::verify) {
+      tr::verify(s.code, view, start, opt);
+    } else if (what == WholeTrace::check_chunks) {
+      tr::check_chunks(s.code, view, opt);
+    } else {
+      const auto root = tr::replay(s.code, view, [] { return tr::DigestPolicy{}; }, opt);
+      benchmark::DoNotOptimize(root.value());
+    }
+    const double secs = since(t0);
+    total += secs;
+    state.SetIterationTime(secs);
+  }
+  report_steps(state, view.info.total_steps);
+  state.counters["chunks"] = static_cast<double>(view.info.num_chunks);
+  if (state.iterations() == 0) return;
+  const double rate = view.info.total_steps * state.iterations() / total;
+  const std::string suffix = std::string("/") + g.name + "/threads:" + std::to_string(threads);
+  measured()[whole_name(what) + suffix] = rate;
+  if (what == WholeTrace::verify)
+    for (const char* base : {"replay_all", "check_chunks"})
+      if (auto it = measured().find(base + suffix); it != measured().end())
+        state.counters[std::string("vs_") + base] = rate / it->second;
+}
+
 const int registered = [] {
   for (const Guest& g : guests) {
     const std::string n = g.name;
+    if (n == "bytecode")  // branchy, call-heavier: what the profile policy's slow path costs
+      for (Policy p : {Policy::digest, Policy::profile})
+        for (unsigned t : {1u, 2u})
+          benchmark::RegisterBenchmark(("replay/" + n + policy_name(p) + "/threads:" + std::to_string(t)).c_str(),
+                                       BM_Replay, g, p, t)
+              ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
     if (n != "keccak" && n != "sha256") continue;
     benchmark::RegisterBenchmark(("qemu/" + n).c_str(), BM_Qemu, g)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(0.3);
@@ -226,13 +286,17 @@ const int registered = [] {
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
     benchmark::RegisterBenchmark(("record_file/" + n).c_str(), BM_RecordFile, g)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
-    for (Policy p : {Policy::digest, Policy::witness})
+    for (Policy p : {Policy::digest, Policy::profile, Policy::witness})
       for (unsigned t : {1u, 2u}) {
-        const std::string name =
-            "replay/" + n + (p == Policy::digest ? "/digest" : "/witness") + "/threads:" + std::to_string(t);
+        const std::string name = "replay/" + n + policy_name(p) + "/threads:" + std::to_string(t);
         benchmark::RegisterBenchmark(name.c_str(), BM_Replay, g, p, t)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }
+    for (unsigned t : {1u, 2u})
+      for (WholeTrace w : {WholeTrace::replay_digest, WholeTrace::check_chunks, WholeTrace::verify})
+        benchmark::RegisterBenchmark((whole_name(w) + ("/" + n) + "/threads:" + std::to_string(t)).c_str(),
+                                     BM_WholeTrace, g, w, t)
+            ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
   }
   return 0;
 }();

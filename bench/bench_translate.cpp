@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "../tests/differential/random_program.hpp"
+#include "rvtrace/isa/facts.hpp"
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/loader.hpp"
@@ -42,16 +43,19 @@ struct Synthetic {
   double insns = 0, compressed = 0, loads = 0, stores = 0, branches = 0, jumps = 0, muldiv = 0, atomic = 0;
 };
 
-std::string_view name_of(const randprog::Insn& i) {
+// What an instruction does, from the analysis backend (isa/facts.hpp); M: membership in rv64m.
+const isa::InsnFacts& facts_of(const randprog::Insn& i) {
   const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
-  return isa::name_of(d.id);
+  return isa::instruction_facts[d.id];
 }
-bool is_mem(std::string_view n) {
-  return n == "lb" || n == "lh" || n == "lw" || n == "ld" || n == "lbu" || n == "lhu" || n == "lwu" || n == "sb" ||
-         n == "sh" || n == "sw" || n == "sd";
+bool is_muldiv(const isa::InsnFacts& f) {
+  bool m = false;
+  boost::hana::for_each(isa::rv64m, [&](auto t) { m = m || f.name == decltype(t)::type::name; });
+  return m;
 }
-bool is_muldiv(std::string_view n) { return n.starts_with("mul") || n.starts_with("div") || n.starts_with("rem"); }
-bool is_atomic(std::string_view n) { return n.starts_with("amo") || n.starts_with("lr") || n.starts_with("sc"); }
+bool is_atomic(const isa::InsnFacts& f) {
+  return f.access == isa::Access::amo || f.access == isa::Access::lr || f.access == isa::Access::sc;
+}
 
 // The generator draws every instruction kind about equally (a fuzzer's mix: ~14% AMO, ~10% M); for a
 // compiled-code-like mix, keep every group with a load/store or a control transfer, half of the
@@ -66,11 +70,11 @@ void thin_out(randprog::Program& p) {
     bool mem = false, ctl = false, md = false, other = false;
     for (auto& i : p.groups[g]) {
       if (i.log) continue;
-      const std::string_view n = name_of(i);
-      mem |= is_mem(n);
-      ctl |= i.encode_at != nullptr || n == "jal" || n == "jalr";
-      md |= is_muldiv(n);
-      other |= is_atomic(n) || n.starts_with("fence");
+      const isa::InsnFacts& f = facts_of(i);
+      mem |= f.plain_access();
+      ctl |= i.encode_at != nullptr || f.control == isa::Control::jump;
+      md |= is_muldiv(f);
+      other |= is_atomic(f) || (f.pure() && !f.writes_rd);  // (fences)
     }
     const unsigned one_in = other ? 20 : md ? 4 : (mem || ctl) ? 1 : 2;
     new_index[g] = kept.size();
@@ -95,17 +99,15 @@ const Synthetic& synthetic() {
     randprog::layout(p);
     for (auto& grp : p.groups)
       for (auto& i : grp) {
-        const std::string_view n = name_of(i);
+        const isa::InsnFacts& f = facts_of(i);
         r.insns += 1;
         r.compressed += i.len == 2;
-        const bool load = n == "lb" || n == "lh" || n == "lw" || n == "ld" || n == "lbu" || n == "lhu" || n == "lwu";
-        const bool store = n == "sb" || n == "sh" || n == "sw" || n == "sd";
-        r.loads += load;
-        r.stores += store;
-        r.branches += n.size() >= 3 && n[0] == 'b';
-        r.jumps += n == "jal" || n == "jalr";
-        r.muldiv += is_muldiv(n);
-        r.atomic += is_atomic(n);
+        r.loads += f.plain_access() && !f.is_store();
+        r.stores += f.plain_access() && f.is_store();
+        r.branches += f.control == isa::Control::branch;
+        r.jumps += f.control == isa::Control::jump;
+        r.muldiv += is_muldiv(f);
+        r.atomic += is_atomic(f);
       }
     r.text_bytes = p.text.size();
     r.prog.name = "synthetic";

@@ -21,7 +21,7 @@ $rv trace --stats -o "$out/keccak.rvmt" "$elf" "$n" >/dev/null
 $rv info "$out/keccak.rvmt"
 
 step "3. Verify: replay every chunk in parallel from its checkpoint, memoryless, against the next checkpoint"
-$rv verify "$out/keccak.rvmt" --elf "$elf" --threads "$(nproc)"
+$rv verify "$out/keccak.rvmt" --elf "$elf" --threads "$(nproc)" "$n"
 
 step "4. Replay in parallel through the digest policy (a hash over every step record)"
 $rv replay "$out/keccak.rvmt" --elf "$elf" --threads "$(nproc)" --policy digest --stats -o "$out/replay.digest"

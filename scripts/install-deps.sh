@@ -5,5 +5,7 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   g++ cmake make ninja-build git ca-certificates \
-  libboost-dev libxbyak-dev catch2 libbenchmark-dev libcli11-dev \
-  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user python3 >/dev/null
+  libboost-dev libxbyak-dev catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev \
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user python3 python3-numpy \
+  openmpi-bin libopenmpi-dev \
+  chromium npm >/dev/null  # chromium, npm: the profile tests (flame graph rendering, speedscope schema)

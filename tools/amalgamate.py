@@ -4,6 +4,7 @@
 
   tools/amalgamate.py            write the single header
   tools/amalgamate.py --check    exit 1 (and say so) when the checked-in single header is stale
+  tools/amalgamate.py --output F write it to F instead (tests build it into their build tree)
 """
 import pathlib
 import re
@@ -54,9 +55,16 @@ def main() -> int:
             return 1
         print(f"amalgamate: {OUT.relative_to(ROOT)} is up to date")
         return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text)
-    print(f"amalgamate: wrote {OUT.relative_to(ROOT)} ({len(text)} bytes)")
+    out = OUT
+    if "--output" in sys.argv[1:]:
+        i = sys.argv.index("--output")
+        if i + 1 >= len(sys.argv):
+            sys.exit("amalgamate: --output needs a file name")
+        out = pathlib.Path(sys.argv[i + 1]).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(f"amalgamate: wrote {shown} ({len(text)} bytes)")
     return 0
 
 

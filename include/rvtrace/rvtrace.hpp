@@ -1,18 +1,8 @@
 #pragma once
-// rvtrace umbrella header: load, run (interpreter or AOT), trace, replay.
+// rvtrace umbrella header: load, run (interpreter or AOT), trace, replay; the facade
+// (rvtrace::record / rvtrace::replay). CMake target rvtrace::rvtrace (needs xbyak: x86-64 only).
+// Without the AOT engine: rvtrace/core.hpp (target rvtrace::core).
+#include "rvtrace/core.hpp"
 #include "rvtrace/aot/runtime.hpp"
-#include "rvtrace/guest/process.hpp"
-#include "rvtrace/interp/logging_memory.hpp"
-#include "rvtrace/interp/run.hpp"
-#include "rvtrace/isa/constexpr_machine.hpp"
 #include "rvtrace/trace/aot_engine.hpp"
-#include "rvtrace/trace/digest_policy.hpp"
-#include "rvtrace/trace/file.hpp"
-#include "rvtrace/trace/histogram_policy.hpp"
-#include "rvtrace/trace/memops_policy.hpp"
-#include "rvtrace/trace/memory_trace.hpp"
-#include "rvtrace/trace/recorder.hpp"
-#include "rvtrace/trace/replay.hpp"
-#include "rvtrace/trace/sequential.hpp"
-#include "rvtrace/trace/text_policy.hpp"
-#include "rvtrace/trace/witness_policy.hpp"
+#include "rvtrace/facade.hpp"

@@ -12,6 +12,7 @@
 
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/loader.hpp"
+#include "../differential/insn_kinds.hpp"
 #include "rvtrace/isa/decoder.hpp"
 
 namespace {
@@ -68,37 +69,27 @@ struct Gen {
     return b[u(3)];
   }
 
+  // Instruction kinds of the instruction set, by what their exec does (insn_kinds.hpp).
+  const testgen::Kinds& kinds = testgen::default_kinds();
+  template <class K>
+  const K& pick(const std::vector<K>& v) { return v[u(v.size())]; }
+
   void r_type() {
-#define R(T) +[](unsigned a, unsigned b, unsigned c) { return I::T::encode(a, b, c); }
-    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, unsigned) = {
-        R(Add),  R(Sub),  R(Sll),  R(Slt),    R(Sltu),  R(Xor),  R(Srl),  R(Sra),  R(Or),    R(And),
-        R(Addw), R(Subw), R(Sllw), R(Srlw),   R(Sraw),  R(Mul),  R(Mulh), R(Mulhsu), R(Mulhu), R(Div),
-        R(Divu), R(Rem),  R(Remu), R(Mulw),   R(Divw),  R(Divuw), R(Remw), R(Remuw)};
-#undef R
     unsigned rd = wreg(), rs1 = rreg(), rs2 = rreg();
     if (chance(10)) rs1 = rs2 = (rd == 0 ? rreg() : rd);
     else if (chance(10)) rs1 = rd;
     else if (chance(10)) rs2 = rd;
-    add(ops[u(std::size(ops))](rd, rs1, rs2));
+    if (!kinds.unary.empty() && chance(10)) add(pick(kinds.unary).enc(rd, rs1));
+    else add(pick(kinds.alu_rr).enc(rd, rs1, rs2));
   }
   void i_type() {
-#define IOP(T) +[](unsigned a, unsigned b, std::int64_t c) { return I::T::encode(a, b, c); }
-    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, std::int64_t) = {
-        IOP(Addi), IOP(Slti), IOP(Sltiu), IOP(Xori), IOP(Ori), IOP(Andi), IOP(Addiw)};
-#undef IOP
     const unsigned rd = wreg();
-    add(ops[u(std::size(ops))](rd, chance(15) ? rd : rreg(), imm12()));
+    add(pick(kinds.alu_ri).enc(rd, chance(15) ? rd : rreg(), imm12()));
   }
   void shift() {
     const unsigned rd = wreg(), rs1 = chance(15) ? rd : rreg();
-    switch (u(6)) {
-      case 0: add(I::Slli::encode(rd, rs1, shamt(64))); break;
-      case 1: add(I::Srli::encode(rd, rs1, shamt(64))); break;
-      case 2: add(I::Srai::encode(rd, rs1, shamt(64))); break;
-      case 3: add(I::Slliw::encode(rd, rs1, shamt(32))); break;
-      case 4: add(I::Srliw::encode(rd, rs1, shamt(32))); break;
-      default: add(I::Sraiw::encode(rd, rs1, shamt(32))); break;
-    }
+    const bool w = u(kinds.shift64.size() + kinds.shift32.size()) >= kinds.shift64.size();
+    add(pick(w ? kinds.shift32 : kinds.shift64).enc(rd, rs1, shamt(w ? 32 : 64)));
   }
   void upper() {
     static constexpr std::int64_t ex[] = {0, 0x7ffff000, -0x80000000LL, 0x1000, -0x1000};
@@ -109,60 +100,34 @@ struct Gen {
   void load(bool wild) {
     const unsigned b = wild ? rreg() : base_reg();
     const std::int64_t off = mem_off(b);
-    const unsigned rd = wreg();
-    switch (u(7)) {
-      case 0: add(I::Lb::encode(rd, b, off)); break;
-      case 1: add(I::Lh::encode(rd, b, off)); break;
-      case 2: add(I::Lw::encode(rd, b, off)); break;
-      case 3: add(I::Ld::encode(rd, b, off)); break;
-      case 4: add(I::Lbu::encode(rd, b, off)); break;
-      case 5: add(I::Lhu::encode(rd, b, off)); break;
-      default: add(I::Lwu::encode(rd, b, off)); break;
-    }
+    add(pick(kinds.loads).enc(wreg(), b, off));
   }
   void store(bool wild) {
     const unsigned b = wild ? rreg() : base_reg();
     const std::int64_t off = mem_off(b);
-    const unsigned v = rreg();
-    switch (u(4)) {
-      case 0: add(I::Sb::encode(b, v, off)); break;
-      case 1: add(I::Sh::encode(b, v, off)); break;
-      case 2: add(I::Sw::encode(b, v, off)); break;
-      default: add(I::Sd::encode(b, v, off)); break;
-    }
+    add(pick(kinds.stores).enc(b, rreg(), off));
   }
   void amo() {
-#define A(T) +[](unsigned a, unsigned b, unsigned c) { return I::T::encode(a, b, c); }
-    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, unsigned) = {
-        A(AmoSwapW), A(AmoSwapD), A(AmoAddW), A(AmoAddD), A(AmoXorW), A(AmoXorD), A(AmoAndW), A(AmoAndD),
-        A(AmoOrW),   A(AmoOrD),   A(AmoMinW), A(AmoMinD), A(AmoMaxW), A(AmoMaxD), A(AmoMinuW), A(AmoMinuD),
-        A(AmoMaxuW), A(AmoMaxuD)};
-#undef A
     const std::int64_t off = (static_cast<std::int64_t>(u(64)) - 32) * 8 + (chance(3) ? 2 : 0);  // rarely misaligned
     add(I::Addi::encode(tmp, 31, off));
     unsigned rd = wreg(), rs2 = rreg();
     if (rd == tmp) rd = 0;
-    add(ops[u(std::size(ops))](rd, tmp, rs2));
+    add(pick(kinds.amos).enc(rd, tmp, rs2));
   }
-  void lrsc() {
-    const bool d = chance(50);
+  void lrsc() {  // (the two widths are drawn independently)
     add(I::Addi::encode(tmp, 31, (static_cast<std::int64_t>(u(16)) - 8) * 8));
     unsigned rd = wreg();
     if (rd == tmp) rd = 5;
-    add(d ? I::LrD::encode(rd, tmp) : I::LrW::encode(rd, tmp));
+    add(pick(kinds.lr).enc(rd, tmp, 0));
     if (chance(30)) i_type();
     unsigned rd2 = wreg();
     if (rd2 == tmp) rd2 = 6;
     const unsigned addr_reg = chance(80) ? tmp : 31;
-    add(chance(50) ? I::ScD::encode(rd2, addr_reg, rreg()) : I::ScW::encode(rd2, addr_reg, rreg()));
+    add(pick(kinds.sc).enc(rd2, addr_reg, rreg()));
   }
   void branch() {
-#define B(T) +[](unsigned a, unsigned b, std::int64_t c) { return I::T::encode(a, b, c); }
-    static constexpr std::uint32_t (*ops[])(unsigned, unsigned, std::int64_t) = {B(Beq), B(Bne), B(Blt),
-                                                                                   B(Bge), B(Bltu), B(Bgeu)};
-#undef B
     Item it{Item::branch};
-    it.benc = ops[u(std::size(ops))];
+    it.benc = pick(kinds.branches).enc;
     it.rs1 = rreg();
     it.rs2 = chance(10) ? it.rs1 : rreg();
     it.target_group = later_group();
@@ -191,27 +156,17 @@ struct Gen {
       if ((w & 3) == 3) continue;
       const I::Decoded d = I::decode_parcels(w, 0);
       if (!d.legal()) continue;
-      const std::string_view n = I::name_of(d.id);
-      if (n == "jal" || n == "jalr" || n == "beq" || n == "bne" || n == "ebreak") continue;
-      const bool mem = n == "lw" || n == "ld" || n == "sw" || n == "sd";
-      if (mem && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
+      const I::InsnFacts& f = I::instruction_facts[d.id];
+      if (f.ends_block) continue;  // (control transfers come from branch()/jal()/jalr())
+      if (f.plain_access() && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
       if (d.ops.rd == 2 || d.ops.rd == 8 || d.ops.rd == 31) continue;
-      if ((n == "add" || n == "addi" || n == "sub" || n == "or" || n == "xor" || n == "and" || n == "addw" ||
-           n == "subw" || n == "addiw" || n == "slli" || n == "srli" || n == "srai" || n == "andi" || n == "lui") &&
-          d.ops.rd == 2)
-        continue;
       add(w, 2);
       return;
     }
   }
   void misc() {
-    switch (u(5)) {
-      case 0: add(I::Rdcycle::encode(wreg())); break;
-      case 1: add(I::Rdinstret::encode(wreg())); break;
-      case 2: add(I::Rdtime::encode(wreg())); break;
-      case 3: add(I::Fence::encode()); break;
-      default: add(I::FenceI::encode()); break;
-    }
+    if (chance(60)) add(pick(kinds.counters).enc(wreg(), 0));
+    else add(pick(kinds.fences).enc());
   }
   void rare() {
     switch (u(9)) {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "insn_kinds.hpp"
 #include "rvtrace/isa/decoder.hpp"
 
 namespace rvtrace::randprog {
@@ -201,8 +202,7 @@ class Generator {
       for (auto& i : *cur_) {
         const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
         jumps |= i.encode_at != nullptr;
-        const auto name = isa::name_of(d.id);
-        jumps |= name == "jal" || name == "jalr";
+        jumps |= isa::instruction_facts[d.id].control == isa::Control::jump;
         if (d.ops.rd != 0 && std::find(written.begin(), written.end(), d.ops.rd) == written.end())
           written.push_back(d.ops.rd);
       }
@@ -316,8 +316,10 @@ class Generator {
     return range(-2048 / align, (2047 - 7) / align) * align;
   }
 
-  template <class I>
-  void rtype() {
+  template <class K>
+  const K& pick(const std::vector<K>& v) { return v[u(v.size())]; }
+
+  void rtype(testgen::RegRegFn enc) {
     unsigned rd = dst(), rs1 = src(), rs2 = src();
     switch (u(8)) {
       case 0: rs1 = rs2 = rd; break;  // rd == rs1 == rs2
@@ -326,46 +328,50 @@ class Generator {
       case 3: rs1 = rs2; break;
       default: break;
     }
-    add(isa::encode<I>(rd, rs1, rs2));
+    add(enc(rd, rs1, rs2));
   }
-  template <class I>
-  void itype() {
+  void unary(testgen::UnaryFn enc) {
     unsigned rd = dst(), rs1 = chance(4) ? rd : src();
-    add(isa::encode<I>(rd, rs1, imm12()));
+    add(enc(rd, rs1));
   }
-  template <class I, unsigned Bits>
-  void shift() {
+  void itype(testgen::RegImmFn enc) {
     unsigned rd = dst(), rs1 = chance(4) ? rd : src();
-    add(isa::encode<I>(rd, rs1, shamt(Bits)));
+    add(enc(rd, rs1, imm12()));
   }
-  template <class I>
-  void load() {
+  void shift(testgen::RegShamtFn enc, unsigned bits) {
+    unsigned rd = dst(), rs1 = chance(4) ? rd : src();
+    add(enc(rd, rs1, shamt(bits)));
+  }
+  void load(testgen::RegImmFn enc) {
     const unsigned rd = dst();
-    if (chance(3)) add(isa::encode<I>(rd, 8, range(-2048, 248)));  // x8-relative
-    else add(isa::encode<I>(rd, 31, imm12()));                     // x31-relative, any alignment
+    if (chance(3)) add(enc(rd, 8, range(-2048, 248)));  // x8-relative
+    else add(enc(rd, 31, imm12()));                     // x31-relative, any alignment
   }
-  template <class I>
-  void store() {
+  void store(testgen::RegImmFn enc) {
     const unsigned rs2 = src();
-    if (chance(3)) add(isa::encode<I>(8, rs2, range(-2048, 248)));  // stays below the dump area
-    else add(isa::encode<I>(31, rs2, imm12()));
+    if (chance(3)) add(enc(8, rs2, range(-2048, 248)));  // stays below the dump area
+    else add(enc(31, rs2, imm12()));
   }
-  template <class I>
-  void branch() {
+  void branch(testgen::RegImmFn enc) {
     const unsigned rs1 = src(), rs2 = chance(5) ? rs1 : src();
-    add_jump(4, nullptr, [=](std::int64_t off) { return isa::encode<I>(rs1, rs2, off); });
+    add_jump(4, nullptr, [=](std::int64_t off) { return enc(rs1, rs2, off); });
   }
   std::uint32_t aqrl() { return chance(2) ? static_cast<std::uint32_t>(u(4)) << 25 : 0; }
-  template <class I, unsigned W>
-  void amo() {
+  void amo(const testgen::Kind<testgen::RegRegFn>& k) {
     unsigned ra;
     if (chance(4)) ra = chance(2) ? 31 : 8;
-    else ra = address_reg(aligned_off(W));
+    else ra = address_reg(aligned_off(k.width));
     const unsigned rd = chance(6) && writable(ra) ? ra : dst(), rs2 = chance(6) ? ra : src();
-    add(isa::encode<I>(rd, ra, rs2) | aqrl());
+    add(k.enc(rd, ra, rs2) | aqrl());
   }
-  template <class Lr, class Sc, unsigned W>
-  void lr_sc() {
+  // An LR and an SC of the same width.
+  void lr_sc(const testgen::Kinds& kinds) {
+    const auto& lr = pick(kinds.lr);
+    testgen::RegRegFn sc = nullptr;
+    for (const auto& s : kinds.sc)
+      if (s.width == lr.width && (sc == nullptr || chance(2))) sc = s.enc;
+    if (sc == nullptr) return;
+    const unsigned W = lr.width;
     const unsigned ra = address_reg(aligned_off(W));
     auto not_ra = [&] {
       unsigned r;
@@ -374,25 +380,24 @@ class Generator {
     };
     switch (u(4)) {
       case 0:  // sc with no reservation: fails (rd = 1), stores nothing
-        add(isa::encode<Sc>(dst(), ra, src()) | aqrl());
+        add(sc(dst(), ra, src()) | aqrl());
         break;
       case 1: {  // lr at one address, sc at another: fails
-        add(isa::encode<Lr>(not_ra(), ra) | aqrl());
+        add(lr.enc(not_ra(), ra, 0) | aqrl());
         const unsigned rb = address_reg(std::int64_t{W} * 2 * (1 + static_cast<std::int64_t>(u(4))), ra);
-        add(isa::encode<Sc>(dst(), rb, src()) | aqrl());
+        add(sc(dst(), rb, src()) | aqrl());
         break;
       }
       default: {  // lr; 0..2 ALU instructions (no memory access, ra kept); sc on the same address: succeeds
-        add(isa::encode<Lr>(not_ra(), ra) | aqrl());
+        add(lr.enc(not_ra(), ra, 0) | aqrl());
         for (auto k = u(3); k > 0; --k) add(isa::encode<isa::Add>(not_ra(), src(), src()));
-        add(isa::encode<Sc>(dst(), ra, src()) | aqrl());
+        add(sc(dst(), ra, src()) | aqrl());
         break;
       }
     }
   }
-  // rs1/rs2 set to overflow / divide-by-zero values right before an M instruction.
-  template <class I>
-  void m_edge() {
+  // rs1/rs2 set to overflow / divide-by-zero values right before an R-type instruction (M's edge cases).
+  void m_edge(testgen::RegRegFn enc) {
     const unsigned a = dst_nz();
     unsigned b;
     do b = dst_nz(); while (b == a);
@@ -402,89 +407,34 @@ class Generator {
       default: add(isa::encode<isa::Addi>(a, 0, imm12())); break;
     }
     add(isa::encode<isa::Addi>(b, 0, chance(2) ? -1 : 0));
-    add(isa::encode<I>(dst(), a, b));
+    add(enc(dst(), a, b));
   }
 
   void emit_random() {
     using namespace isa;
-    switch (u(130)) {
-      // RV64I ALU
-      case 0: rtype<Add>(); break;
-      case 1: rtype<Sub>(); break;
-      case 2: rtype<Sll>(); break;
-      case 3: rtype<Slt>(); break;
-      case 4: rtype<Sltu>(); break;
-      case 5: rtype<Xor>(); break;
-      case 6: rtype<Srl>(); break;
-      case 7: rtype<Sra>(); break;
-      case 8: rtype<Or>(); break;
-      case 9: rtype<And>(); break;
-      case 10: rtype<Addw>(); break;
-      case 11: rtype<Subw>(); break;
-      case 12: rtype<Sllw>(); break;
-      case 13: rtype<Srlw>(); break;
-      case 14: rtype<Sraw>(); break;
-      case 15: itype<Addi>(); break;
-      case 16: itype<Slti>(); break;
-      case 17: itype<Sltiu>(); break;
-      case 18: itype<Xori>(); break;
-      case 19: itype<Ori>(); break;
-      case 20: itype<Andi>(); break;
-      case 21: itype<Addiw>(); break;
-      case 22: shift<Slli, 6>(); break;
-      case 23: shift<Srli, 6>(); break;
-      case 24: shift<Srai, 6>(); break;
-      case 25: shift<Slliw, 5>(); break;
-      case 26: shift<Srliw, 5>(); break;
-      case 27: shift<Sraiw, 5>(); break;
-      case 28: add(encode<Lui>(dst(), uimm())); break;
-      case 29: add(encode<Auipc>(dst(), uimm())); break;
-      // RV64M
-      case 30: rtype<Mul>(); break;
-      case 31: rtype<Mulh>(); break;
-      case 32: rtype<Mulhsu>(); break;
-      case 33: rtype<Mulhu>(); break;
-      case 34: rtype<Div>(); break;
-      case 35: rtype<Divu>(); break;
-      case 36: rtype<Rem>(); break;
-      case 37: rtype<Remu>(); break;
-      case 38: rtype<Mulw>(); break;
-      case 39: rtype<Divw>(); break;
-      case 40: rtype<Divuw>(); break;
-      case 41: rtype<Remw>(); break;
-      case 42: rtype<Remuw>(); break;
-      case 43:
-        switch (u(9)) {
-          case 0: m_edge<Div>(); break;
-          case 1: m_edge<Divu>(); break;
-          case 2: m_edge<Rem>(); break;
-          case 3: m_edge<Remu>(); break;
-          case 4: m_edge<Divw>(); break;
-          case 5: m_edge<Divuw>(); break;
-          case 6: m_edge<Remw>(); break;
-          case 7: m_edge<Remuw>(); break;
-          default: m_edge<Mulh>(); break;
-        }
-        break;
-      // Loads and stores
-      case 44: load<Lb>(); break;
-      case 45: load<Lh>(); break;
-      case 46: load<Lw>(); break;
-      case 47: load<Ld>(); break;
-      case 48: load<Lbu>(); break;
-      case 49: load<Lhu>(); break;
-      case 50: load<Lwu>(); break;
-      case 51: store<Sb>(); break;
-      case 52: store<Sh>(); break;
-      case 53: store<Sw>(); break;
-      case 54: store<Sd>(); break;
-      // Branches and jumps
-      case 55: branch<Beq>(); break;
-      case 56: branch<Bne>(); break;
-      case 57: branch<Blt>(); break;
-      case 58: branch<Bge>(); break;
-      case 59: branch<Bltu>(); break;
-      case 60: branch<Bgeu>(); break;
+    // The instruction kinds come from the instruction set (insn_kinds.hpp); the case numbers keep
+    // roughly the old mix (R-type ALU and M 28/130, AMOs 18/130, compressed 30/130, ...).
+    const testgen::Kinds& k = testgen::default_kinds();
+    const unsigned c = static_cast<unsigned>(u(130));
+    if (c < 28) {
+      if (!k.unary.empty() && chance(6)) unary(pick(k.unary).enc);
+      else rtype(pick(k.alu_rr).enc);
+      return;
+    }
+    if (c < 35) return itype(pick(k.alu_ri).enc);
+    if (c < 41) {
+      const bool w = u(k.shift64.size() + k.shift32.size()) >= k.shift64.size();
+      return shift(pick(w ? k.shift32 : k.shift64).enc, w ? 5 : 6);
+    }
+    if (c < 43) return add(pick(k.upper).enc(dst(), uimm()));
+    if (c < 44) return m_edge(pick(k.alu_rr).enc);
+    if (c < 51) return load(pick(k.loads).enc);
+    if (c < 55) return store(pick(k.stores).enc);
+    if (c < 61) return branch(pick(k.branches).enc);
+    if (c >= 64 && c < 66) return lr_sc(k);
+    if (c >= 66 && c < 84) return amo(pick(k.amos));
+    if (c >= 84 && c < 86) return add(pick(k.fences).enc());
+    switch (c) {
       case 61: {
         const unsigned rd = dst();
         add_jump(4, nullptr, [=](std::int64_t off) { return encode<Jal>(rd, off); });
@@ -507,30 +457,6 @@ class Generator {
         else add(encode<Jalr>(rd, rt, 0));
         break;
       }
-      // RV64A
-      case 64: lr_sc<LrW, ScW, 4>(); break;
-      case 65: lr_sc<LrD, ScD, 8>(); break;
-      case 66: amo<AmoSwapW, 4>(); break;
-      case 67: amo<AmoSwapD, 8>(); break;
-      case 68: amo<AmoAddW, 4>(); break;
-      case 69: amo<AmoAddD, 8>(); break;
-      case 70: amo<AmoXorW, 4>(); break;
-      case 71: amo<AmoXorD, 8>(); break;
-      case 72: amo<AmoAndW, 4>(); break;
-      case 73: amo<AmoAndD, 8>(); break;
-      case 74: amo<AmoOrW, 4>(); break;
-      case 75: amo<AmoOrD, 8>(); break;
-      case 76: amo<AmoMinW, 4>(); break;
-      case 77: amo<AmoMinD, 8>(); break;
-      case 78: amo<AmoMaxW, 4>(); break;
-      case 79: amo<AmoMaxD, 8>(); break;
-      case 80: amo<AmoMinuW, 4>(); break;
-      case 81: amo<AmoMinuD, 8>(); break;
-      case 82: amo<AmoMaxuW, 4>(); break;
-      case 83: amo<AmoMaxuD, 8>(); break;
-      // Fences
-      case 84: add(chance(2) ? 0x0ff0000fu : 0x0330000fu); break;  // fence iorw,iorw / fence rw,rw
-      case 85: add(0x0000100fu); break;                           // fence.i
       // Compressed
       case 86: addc(c::addi(dst_nz(), nzimm6()), "c.addi"); break;
       case 87: addc(c::nop(), "c.nop"); break;
@@ -592,8 +518,8 @@ class Generator {
           case 1: add(encode<Addi>(0, src(), imm12())); break;
           case 2: add(encode<Lui>(0, uimm())); break;
           case 3: add(encode<Div>(0, src(), src())); break;
-          case 4: rtype<Add>(); break;
-          default: itype<Addi>(); break;
+          case 4: rtype(Add::encode); break;
+          default: itype(Addi::encode); break;
         }
         break;
     }

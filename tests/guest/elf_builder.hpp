@@ -38,6 +38,7 @@ T peek(const std::vector<std::uint8_t>& b, std::size_t off) {
 struct Symbol {
   std::string name;
   std::uint64_t value;
+  std::uint64_t size = 0;
 };
 
 // ELF header, program headers right after it, then each segment's data (16-byte aligned), then
@@ -77,6 +78,7 @@ inline std::vector<std::uint8_t> build(std::uint64_t entry, const std::vector<Se
       sym[4] = 0x12;                     // STB_GLOBAL, STT_FUNC
       poke<std::uint16_t>(sym, 6, 1);    // defined in some section
       poke<std::uint64_t>(sym, 8, s.value);
+      poke<std::uint64_t>(sym, 16, s.size);
       symtab.insert(symtab.end(), sym.begin(), sym.end());
       strtab.insert(strtab.end(), s.name.begin(), s.name.end());
       strtab.push_back(0);

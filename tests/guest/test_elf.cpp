@@ -24,7 +24,7 @@ Program load(const std::vector<std::uint8_t>& b) { return load_elf(b, "prog.elf"
   REQUIRE_THROWS_WITH(load(image), Contains("prog.elf: ") && Contains(text))
 
 TEST_CASE("a valid image loads with its segments, entry, hash and symbols", "[guest][elf]") {
-  auto b = valid({{"_start", 0x10000}, {"counter", 0x11000}});
+  auto b = valid({{"_start", 0x10000, 12}, {"counter", 0x11000}});
   Program p = load(b);
   CHECK(p.name == "prog.elf");
   CHECK(p.entry == 0x10000);
@@ -40,8 +40,8 @@ TEST_CASE("a valid image loads with its segments, entry, hash and symbols", "[gu
   CHECK(p.phdr_vaddr == 0);  // the headers are not inside a loaded segment here
   CHECK(p.hash == fnv1a64(b));
   REQUIRE(p.symbols.size() == 2);
-  CHECK(p.symbols[0] == std::pair<std::string, std::uint64_t>{"_start", 0x10000});
-  CHECK(p.symbols[1] == std::pair<std::string, std::uint64_t>{"counter", 0x11000});
+  CHECK(p.symbols[0] == rvtrace::guest::Symbol{"_start", 0x10000, 12, rvtrace::guest::Symbol::function});
+  CHECK(p.symbols[1] == rvtrace::guest::Symbol{"counter", 0x11000, 0, rvtrace::guest::Symbol::function});
 
   auto changed = b;
   changed.back() ^= 1;

@@ -18,17 +18,17 @@ for case in "sha256-rv64imac.elf 2" "misaligned-rv64imac.elf" "atomics-rv64im.el
       "$cli" trace --engine $engine --chunk-steps $chunk --force -o "$t" "$elf" "$@" > "$w/guest.out"
       "$cli" info "$t" > "$w/info.txt"
       grep -q "^chunk steps *$chunk$" "$w/info.txt" || fail "info chunk steps"
-      "$cli" verify "$t" --elf "$elf" --threads 2 | grep -q '^OK' || fail "verify $elf $engine $chunk"
-      "$cli" replay "$t" --elf "$elf" --threads 2 --policy text -o "$w/replay.txt"
-      "$cli" witness "$elf" "$@" -o "$w/witness.txt" > /dev/null
+      "$cli" verify "$t" --elf "$elf" --threads 2 "$@" | grep -q '^OK' || fail "verify $elf $engine $chunk"
+      "$cli" replay "$t" --elf "$elf" --threads 2 --policy text --force -o "$w/replay.txt"
+      "$cli" witness "$elf" "$@" --force -o "$w/witness.txt" > /dev/null
       cmp -s "$w/replay.txt" "$w/witness.txt" || fail "text differs: $elf $engine $chunk"
       "$cli" replay "$t" --elf "$elf" --threads 1 --policy digest > "$w/d1.txt"
       "$cli" replay "$t" --elf "$elf" --threads 2 --policy digest > "$w/d2.txt"
       "$cli" witness "$elf" "$@" --policy digest > "$w/dseq.txt" 2> /dev/null
       cmp -s "$w/d1.txt" "$w/dseq.txt" && cmp -s "$w/d2.txt" "$w/dseq.txt" || fail "digest differs: $elf $engine $chunk"
       for p in histogram memops witness; do
-        "$cli" replay "$t" --elf "$elf" --threads 2 --policy $p -o "$w/r.$p"
-        "$cli" witness "$elf" "$@" --policy $p -o "$w/s.$p" > /dev/null 2>&1
+        "$cli" replay "$t" --elf "$elf" --threads 2 --policy $p --force -o "$w/r.$p"
+        "$cli" witness "$elf" "$@" --policy $p --force -o "$w/s.$p" > /dev/null 2>&1
         cmp -s "$w/r.$p" "$w/s.$p" || fail "$p differs: $elf $engine $chunk"
       done
     done
@@ -42,10 +42,10 @@ if "$cli" trace -o "$t" "$elf" 2 > /dev/null 2>&1; then fail "overwrote without 
 # Corrupt one byte in the middle of the log: verify fails naming a chunk.
 cp "$t" "$w/bad.rvmt"
 printf '\377' | dd of="$w/bad.rvmt" bs=1 seek=4000 conv=notrunc 2> /dev/null
-if "$cli" verify "$w/bad.rvmt" --elf "$elf" > "$w/v.txt"; then fail "corrupt trace verified"; fi
+if "$cli" verify "$w/bad.rvmt" --elf "$elf" 2 > "$w/v.txt"; then fail "corrupt trace verified"; fi
 grep -q "chunk [0-9]" "$w/v.txt" || fail "verify error does not name the chunk: $(cat "$w/v.txt")"
 # Wrong ELF.
-if "$cli" verify "$t" --elf "$g/keccak-rv64imac.elf" > "$w/v.txt"; then fail "wrong ELF verified"; fi
+if "$cli" verify "$t" --elf "$g/keccak-rv64imac.elf" 2 > "$w/v.txt"; then fail "wrong ELF verified"; fi
 grep -q "different program" "$w/v.txt" || fail "wrong ELF message: $(cat "$w/v.txt")"
 if "$cli" replay "$t" --elf "$g/keccak-rv64imac.elf" > /dev/null 2> "$w/e.txt"; then fail "wrong ELF replayed"; fi
 grep -q "different program" "$w/e.txt" || fail "wrong ELF replay message"

@@ -72,7 +72,7 @@ TEST_CASE("trace file round trip equals the in-memory trace", "[trace][file]") {
     const TraceView v = f.view();
     CHECK(std::equal(v.log.begin(), v.log.end(), m.log.begin(), m.log.end()));
     CHECK(std::equal(v.checkpoints.begin(), v.checkpoints.end(), m.checkpoints.begin(), m.checkpoints.end()));
-    CHECK(f.file_size() == 128 + 8 * m.info.log_words + 296 * (m.info.num_chunks + 1));
+    CHECK(f.file_size() == format::header_bytes + 8 * m.info.log_words + 296 * (m.info.num_chunks + 1));
     const Guest x = load(g);
     f.check_program(x.proc->program, "elf");
     CHECK(load_and_verify(path, x.code, 2).empty());
@@ -111,8 +111,8 @@ TEST_CASE("a trace replayed with the wrong ELF is rejected", "[trace][file]") {
   const Guest flavour = load({"sha256", {"2"}}, "rv64im");
   TraceFile f(path);
   CHECK_THROWS_WITH(f.check_program(other.proc->program, "keccak.elf"), Catch::Contains("different program"));
-  CHECK_THROWS_WITH(verify(other.code, f.view()), Catch::Contains("different program"));
-  CHECK_THROWS_WITH(verify(flavour.code, f.view()), Catch::Contains("different program"));
+  CHECK_THROWS_WITH(check_chunks(other.code, f.view()), Catch::Contains("different program"));
+  CHECK_THROWS_WITH(check_chunks(flavour.code, f.view()), Catch::Contains("different program"));
 }
 
 TEST_CASE("bad files: empty, truncated, wrong magic, wrong version, trailing bytes", "[trace][file]") {
@@ -137,8 +137,10 @@ TEST_CASE("bad files: empty, truncated, wrong magic, wrong version, trailing byt
   auto version = good;
   version[4] = 1;  // the format before first-touch logging
   CHECK_THAT(err(version), Catch::Contains("unsupported version 1"));
-  version[4] = 3;
-  CHECK_THAT(err(version), Catch::Contains("unsupported version 3"));
+  version[4] = 2;  // the format before input/arguments/platform/ISA binding
+  CHECK_THAT(err(version), Catch::Contains("unsupported version 2"));
+  version[4] = 4;
+  CHECK_THAT(err(version), Catch::Contains("unsupported version 4"));
   CHECK_THAT(load_and_verify(tmp / "missing.rvmt", x.code), Catch::Contains("cannot open"));
 }
 
@@ -149,11 +151,12 @@ TEST_CASE("every single-byte corruption is detected (header, log, index)", "[tra
   const std::vector<char> good = read_bytes(path);
   const Guest x = load(g);
   TraceFile f(path);
-  const std::size_t log_end = 128 + 8 * f.info().log_words;
+  const std::size_t hdr = format::header_bytes;
+  const std::size_t log_end = hdr + 8 * f.info().log_words;
   REQUIRE(f.info().num_chunks > 4);
   std::vector<std::size_t> positions;
-  for (std::size_t i = 0; i < 128; ++i) positions.push_back(i);                       // whole header
-  for (std::size_t i = 128; i < log_end; i += 61) positions.push_back(i);             // log sample
+  for (std::size_t i = 0; i < hdr; ++i) positions.push_back(i);                       // whole header
+  for (std::size_t i = hdr; i < log_end; i += 61) positions.push_back(i);             // log sample
   for (std::size_t i = log_end; i < good.size(); i += 7) positions.push_back(i);      // index sample
   positions.push_back(log_end - 1);
   positions.push_back(good.size() - 1);
@@ -168,12 +171,12 @@ TEST_CASE("every single-byte corruption is detected (header, log, index)", "[tra
       try {
         TraceFile b(tmp / "bad.rvmt");
         try {
-          verify(x.code, b.view());
+          check_chunks(x.code, b.view());
         } catch (const InputError& e) {
           msg = e.what();
           ++detected_by_verify;
-          if (pos >= 128 && pos < log_end) {  // a log byte: verify names the chunk holding it
-            const std::uint64_t word = (pos - 128) / 8;
+          if (pos >= hdr && pos < log_end) {  // a log byte: verify names the chunk holding it
+            const std::uint64_t word = (pos - hdr) / 8;
             std::uint64_t chunk = 0;
             while (f.view().checkpoints[chunk + 1].log_offset <= word) ++chunk;
             CHECK_THAT(msg, Catch::StartsWith("chunk " + std::to_string(chunk) + " "));

@@ -92,8 +92,7 @@ TEST_CASE("AOT recording: in-place (MemoryTrace) and copying sinks get the same 
 
   // Recording again into the cleared trace gives the same trace.
   const std::vector<Checkpoint> first = m.checkpoints;
-  m.checkpoints.clear();
-  m.log.clear();
+  m.clear();
   record_aot(g, m, 1u << 14);
   CHECK(m.checkpoints == first);
   CHECK(std::equal(m.log.begin(), m.log.end(), c.log.begin(), c.log.end()));

@@ -70,12 +70,23 @@ P sequential(const GuestCase& g, P p, const std::string& flavour = "rv64imac",
   return p;
 }
 
-// verify()'s error message for a trace ("" if it verifies).
+// Proves `t` is a run of guest `g` (a freshly loaded process: verify uses up its memory).
+inline void verify_run(const GuestCase& g, const TraceView& t, unsigned threads = 1,
+                       const std::string& flavour = "rv64imac") {
+  Guest x = load(g, flavour);
+  InputStream in(g.input);
+  RunStart start = run_start(*x.proc, in);
+  ReplayOptions o;
+  o.threads = threads;
+  verify(x.code, t, start, o);
+}
+
+// check_chunks()'s error message for a trace ("" if it passes).
 inline std::string verify_error(const DecodedProgram& code, const TraceView& t, unsigned threads = 1) {
   try {
     ReplayOptions o;
     o.threads = threads;
-    verify(code, t, o);
+    check_chunks(code, t, o);
     return "";
   } catch (const InputError& e) {
     return e.what();

@@ -20,8 +20,11 @@
 // needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
 // Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
 // compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
-// Variable shifts use BMI2 (shlx/shrx/sarx).
+// Variable shifts use BMI2 (shlx/shrx/sarx); and_ of a not is BMI1 andn, rotates by a constant rorx,
+// clz/ctz/cpop lzcnt (bsr without LZCNT)/tzcnt/popcnt, rev8 bswap, orc.b pcmpeqb. Division is the x86
+// instruction for the cases isa/rv64m.hpp leaves to it; the RISC-V edge results come from its selects.
 #include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
 
 #include <array>
 #include <cstddef>
@@ -115,7 +118,10 @@ class Emitter {
     std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
     std::int64_t c = 0;    // konst
   };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn };
+  enum class Op : std::uint8_t {
+    none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn,
+    clz, ctz, cpop, rev8, orc_b  // (unary: b unused)
+  };
   struct value {
     Op op = Op::none;
     Simple a, b;
@@ -243,6 +249,8 @@ class Emitter {
     dropped_ = 0;
     low32_ = false;
     arm_depth_ = 0;
+    arm_dest_ = -1;
+    memo_.clear();
     last_load_ = LastLoad{};
     if (k == 0) hulls_.clear();  // a block start: nothing is proven
     scope_ = 0;
@@ -396,10 +404,6 @@ class Emitter {
   // read (until the register is written again, with no exit from the block in between), so a 32-bit
   // result needs no sign extension.
   void low32_write() { low32_ = true; }
-  // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
-  value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
-  // The translator's and-not peephole (`and` of an xori -1 of one register): ~a & b.
-  value andn(value a, value b) { return bin(Op::andn, a, b); }
 
   value x(unsigned r) {
     if (r == 0) return kv(0);
@@ -421,7 +425,11 @@ class Emitter {
 
   value add(value a, value b) { return bin(Op::add, a, b); }
   value sub(value a, value b) { return bin(Op::sub, a, b); }
-  value and_(value a, value b) { return bin(Op::and_, a, b); }
+  value and_(value a, value b) {  // an and with a not (xor -1) is one BMI1 andn
+    if (is_not(b)) return bin(Op::andn, val(b.a), a);
+    if (is_not(a)) return bin(Op::andn, val(a.a), b);
+    return bin(Op::and_, a, b);
+  }
   value or_(value a, value b) { return bin(Op::or_, a, b); }
   value xor_(value a, value b) { return bin(Op::xor_, a, b); }
   value sll(value a, value b) { return bin(Op::sll, a, b); }
@@ -438,14 +446,22 @@ class Emitter {
   value mulh(value a, value b) { return mul_high(a, b, 0); }
   value mulhu(value a, value b) { return mul_high(a, b, 1); }
   value mulhsu(value a, value b) { return mul_high(a, b, 2); }
-  value div(value a, value b) { return divide(a, b, false, true, false); }
-  value divu(value a, value b) { return divide(a, b, false, false, false); }
-  value rem(value a, value b) { return divide(a, b, true, true, false); }
-  value remu(value a, value b) { return divide(a, b, true, false, false); }
-  value divw(value a, value b) { return divide(a, b, false, true, true); }
-  value divuw(value a, value b) { return divide(a, b, false, false, true); }
-  value remw(value a, value b) { return divide(a, b, true, true, true); }
-  value remuw(value a, value b) { return divide(a, b, true, false, true); }
+  value div_unchecked(value a, value b) { return divide(a, b, false, true, false); }
+  value divu_unchecked(value a, value b) { return divide(a, b, false, false, false); }
+  value rem_unchecked(value a, value b) { return divide(a, b, true, true, false); }
+  value remu_unchecked(value a, value b) { return divide(a, b, true, false, false); }
+  value divw_unchecked(value a, value b) { return divide(a, b, false, true, true); }
+  value divuw_unchecked(value a, value b) { return divide(a, b, false, false, true); }
+  value remw_unchecked(value a, value b) { return divide(a, b, true, true, true); }
+  value remuw_unchecked(value a, value b) { return divide(a, b, true, false, true); }
+
+  value ror(value a, value b) { return rot(Op::ror, a, b); }
+  value rorw(value a, value b) { return rot(Op::rorw, a, b); }
+  value clz(value a) { return un(Op::clz, a); }
+  value ctz(value a) { return un(Op::ctz, a); }
+  value cpop(value a) { return un(Op::cpop, a); }
+  value rev8(value a) { return un(Op::rev8, a); }
+  value orc_b(value a) { return un(Op::orc_b, a); }
 
   cond eq(value a, value b) { return mkcond(CC::eq, a, b); }
   cond ne(value a, value b) { return mkcond(CC::ne, a, b); }
@@ -470,13 +486,25 @@ class Emitter {
     const Ref lelse = new_ref(), lend = new_ref();
     jcc(negate(emit_cmp(c)), lelse);
     ++arm_depth_;
-    put(fa(), T);
+    arm_value(fa, T);
     jmp(lend);
     bind(lelse);
-    put(fb(), T);
+    arm_value(fb, T);
     --arm_depth_;
     bind(lend);
     return val(t);
+  }
+  // A select arm's value lands in T. The first temp the arm needs is T itself and the arm's other
+  // temps are free again after it, so selects nest (the division edge cases) without more registers.
+  template <class F>
+  void arm_value(F&& f, const Xbyak::Reg64& T) {
+    const std::uint32_t used = temps_used_;
+    const int saved = arm_dest_;
+    arm_dest_ = T.getIdx();
+    const value v = f();
+    put(v, T);
+    arm_dest_ = saved;
+    temps_used_ = used;
   }
   template <class A, class B>
   void if_(cond c, A&& fthen, B&& felse) {
@@ -687,6 +715,11 @@ class Emitter {
       temps_used_ |= 1u << h;
       return Simple{Kind::temp, static_cast<std::uint8_t>(h), 0};
     };
+    if (arm_dest_ >= 0) {  // (select: the arm's destination)
+      const int h = arm_dest_;
+      arm_dest_ = -1;
+      return take(h);
+    }
     for (int h : HostRegs::temps)
       if (!(temps_used_ & (1u << h))) return take(h);
     const std::size_t n = HostRegs::guest_count();
@@ -711,12 +744,22 @@ class Emitter {
     }
     throw std::logic_error("aot emitter: out of temp registers");
   }
+  // Materialize a pending expression. One computed on every path (outside select/if_ arms) is reused
+  // when the instruction asks for the same expression again (e.g. divw's sign-extended divisor).
   Simple simplify(const value& v) {
     if (v.op == Op::none) return v.a;
+    for (const auto& [key, t] : memo_)
+      if (same_value(key, v)) return t;
     const Simple t = alloc_temp();
     put(v, hreg(t.r));
+    if (arm_depth_ == 0) memo_.push_back({v, t});
     return t;
   }
+  static bool same_simple(const Simple& a, const Simple& b) { return a.k == b.k && a.r == b.r && a.c == b.c; }
+  static bool same_value(const value& a, const value& b) {
+    return a.op == b.op && same_simple(a.a, b.a) && same_simple(a.b, b.b);
+  }
+  static bool is_not(const value& v) { return v.op == Op::xor_ && v.b.k == Kind::konst && v.b.c == -1; }
   Simple copy_to_temp(const Simple& s) {
     const Simple t = alloc_temp();
     mov_to(hreg(t.r), s);
@@ -743,9 +786,14 @@ class Emitter {
       case Op::sraw: r = S::sraw(ua, ub); break;
       case Op::mul: r = S::mul(ua, ub); break;
       case Op::mulw: r = S::mulw(ua, ub); break;
-      case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
-      case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
+      case Op::ror: r = S::ror(ua, ub); break;
+      case Op::rorw: r = S::rorw(ua, ub); break;
       case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
+      case Op::clz: r = S::clz(ua); break;
+      case Op::ctz: r = S::ctz(ua); break;
+      case Op::cpop: r = S::cpop(ua); break;
+      case Op::rev8: r = S::rev8(ua); break;
+      case Op::orc_b: r = S::orc_b(ua); break;
       case Op::none: break;
     }
     return static_cast<std::int64_t>(r);
@@ -755,6 +803,11 @@ class Emitter {
            op == Op::addw || op == Op::mulw;
   }
 
+  value un(Op op, value va) {
+    const Simple a = simplify(va);
+    if (a.k == Kind::konst) return kv(fold(op, a.c, 0));
+    return value{op, a, Simple{}};
+  }
   value bin(Op op, value va, value vb) {
     Simple a = simplify(va), b = simplify(vb);
     if (a.k == Kind::konst && b.k == Kind::konst) return kv(fold(op, a.c, b.c));
@@ -878,7 +931,8 @@ class Emitter {
         mov_to(D, a);
         return mul_src(D, b);
       }
-      case Op::ror: case Op::rorw: {  // (the amount is a constant, the operand a register)
+      case Op::ror: case Op::rorw: {
+        if (b.k != Kind::konst) return rotate_var(v.op == Op::rorw, D, a, b);
         const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
         if (a.k == Kind::konst) {
           mov_imm(D, fold(v.op, a.c, b.c));
@@ -904,6 +958,28 @@ class Emitter {
         }
         return;
       }
+      case Op::clz:
+        if (has_lzcnt_) return with64(a, [&](const auto& o) { g_.lzcnt(D, o); });
+        with64(a, [&](const auto& o) { g_.bsr(D, o); });  // 63 - index, 64 for 0 (127 ^ 63)
+        g_.mov(g_.edx, 127);
+        g_.cmovz(D, g_.rdx);
+        g_.xor_(D, 63);
+        return;
+      case Op::ctz: return with64(a, [&](const auto& o) { g_.tzcnt(D, o); });  // (BMI1)
+      case Op::cpop:
+        if (!has_popcnt_) throw std::runtime_error("aot: cpop needs a host with POPCNT; use --engine interp");
+        return with64(a, [&](const auto& o) { g_.popcnt(D, o); });
+      case Op::rev8:
+        mov_to(D, a);
+        g_.bswap(D);
+        return;
+      case Op::orc_b:  // bytes equal to zero -> 0xff, then inverted
+        with64(a, [&](const auto& o) { g_.movq(g_.xmm0, o); });
+        g_.pxor(g_.xmm1, g_.xmm1);
+        g_.pcmpeqb(g_.xmm0, g_.xmm1);
+        g_.movq(D, g_.xmm0);
+        g_.not_(D);
+        return;
       case Op::mulw: {
         const Xbyak::Reg32 D32 = D.cvt32();
         if (b.k == Kind::konst && a.k != Kind::konst) {
@@ -1049,76 +1125,60 @@ class Emitter {
     return val(t);
   }
 
-  // RISC-V division results without x86 traps: x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0.
+  // x86 division for the cases isa/rv64m.hpp leaves to it (b != 0, not MIN/-1: no trap).
   value divide(value va, value vb, bool is_rem, bool is_signed, bool w) {
+    using S = isa::ScalarOps;
     Simple a = simplify(va), b = simplify(vb);
     if (a.k == Kind::konst && b.k == Kind::konst) {
-      using S = isa::ScalarOps;
-      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
-      std::uint64_t r;
-      if (w) r = is_rem ? (is_signed ? S::remw(ua, ub) : S::remuw(ua, ub)) : (is_signed ? S::divw(ua, ub) : S::divuw(ua, ub));
-      else r = is_rem ? (is_signed ? S::rem(ua, ub) : S::remu(ua, ub)) : (is_signed ? S::div(ua, ub) : S::divu(ua, ub));
-      return kv(static_cast<std::int64_t>(r));
+      using Fn = std::uint64_t (*)(std::uint64_t, std::uint64_t);
+      constexpr Fn fns[2][2][2] = {{{S::divu_unchecked, S::div_unchecked}, {S::remu_unchecked, S::rem_unchecked}},
+                                   {{S::divuw_unchecked, S::divw_unchecked}, {S::remuw_unchecked, S::remw_unchecked}}};
+      return kv(static_cast<std::int64_t>(fns[w][is_rem][is_signed](static_cast<std::uint64_t>(a.c), static_cast<std::uint64_t>(b.c))));
     }
     if (b.k == Kind::konst) b = copy_to_temp(b);
     const Simple t = alloc_temp();
     const Xbyak::Reg64 T = hreg(t.r);
-    const Ref lzero = new_ref(), ldo = new_ref(), ldone = new_ref();
     if (w) {
       mov_to32(g_.eax, a);
-      with32(b, [&](const auto& o) { g_.cmp(o, 0); });
-      jcc(CC::eq, lzero);
-      if (is_signed) {
-        with32(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        jcc(CC::ne, ldo);
-        if (is_rem) {
-          g_.xor_(T.cvt32(), T.cvt32());
-        } else {
-          g_.neg(g_.eax);
-          g_.movsxd(T, g_.eax);
-        }
-        jmp(ldone);
-        bind(ldo);
-        g_.cdq();
-        with32(b, [&](const auto& o) { g_.idiv(o); });
-      } else {
-        g_.xor_(g_.edx, g_.edx);
-        with32(b, [&](const auto& o) { g_.div(o); });
-      }
+      if (is_signed) g_.cdq();
+      else g_.xor_(g_.edx, g_.edx);
+      if (is_signed) with32(b, [&](const auto& o) { g_.idiv(o); });
+      else with32(b, [&](const auto& o) { g_.div(o); });
       g_.movsxd(T, is_rem ? g_.edx : g_.eax);
-      jmp(ldone);
-      bind(lzero);
-      if (is_rem) g_.movsxd(T, g_.eax);
-      else g_.mov(T, static_cast<std::uint64_t>(-1));
     } else {
       mov_to(g_.rax, a);
-      with64(b, [&](const auto& o) { g_.cmp(o, 0); });
-      jcc(CC::eq, lzero);
-      if (is_signed) {
-        with64(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        jcc(CC::ne, ldo);
-        if (is_rem) {
-          g_.xor_(T.cvt32(), T.cvt32());
-        } else {
-          g_.mov(T, g_.rax);
-          g_.neg(T);
-        }
-        jmp(ldone);
-        bind(ldo);
-        g_.cqo();
-        with64(b, [&](const auto& o) { g_.idiv(o); });
-      } else {
-        g_.xor_(g_.edx, g_.edx);
-        with64(b, [&](const auto& o) { g_.div(o); });
-      }
+      if (is_signed) g_.cqo();
+      else g_.xor_(g_.edx, g_.edx);
+      if (is_signed) with64(b, [&](const auto& o) { g_.idiv(o); });
+      else with64(b, [&](const auto& o) { g_.div(o); });
       g_.mov(T, is_rem ? g_.rdx : g_.rax);
-      jmp(ldone);
-      bind(lzero);
-      if (is_rem) g_.mov(T, g_.rax);
-      else g_.mov(T, static_cast<std::uint64_t>(-1));
     }
-    bind(ldone);
     return val(t);
+  }
+  // Rotate right by a register amount (mod 64 / 32): (a >> n) | (a << -n), right for n = 0 too.
+  // (a is not a constant: rot() puts one in a temp)
+  void rotate_var(bool w, const Xbyak::Reg64& D, const Simple& a, const Simple& b) {
+    mov_to(g_.rdx, b);
+    if (w) {
+      with32(a, [&](const auto& o) { g_.shrx(g_.eax, o, g_.edx); });
+      g_.neg(g_.edx);
+      with32(a, [&](const auto& o) { g_.shlx(g_.edx, o, g_.edx); });
+      g_.or_(g_.eax, g_.edx);
+      if (low32_result_) g_.mov(D.cvt32(), g_.eax);
+      else g_.movsxd(D, g_.eax);
+    } else {
+      with64(a, [&](const auto& o) { g_.shrx(g_.rax, o, g_.rdx); });
+      g_.neg(g_.rdx);
+      with64(a, [&](const auto& o) { g_.shlx(g_.rdx, o, g_.rdx); });
+      g_.or_(g_.rax, g_.rdx);
+      if (D.getIdx() != g_.rax.getIdx()) g_.mov(D, g_.rax);
+    }
+  }
+  value rot(Op op, value va, value vb) {
+    Simple a = simplify(va);
+    const Simple b = simplify(vb);
+    if (a.k == Kind::konst && b.k != Kind::konst) a = copy_to_temp(a);
+    return bin(op, val(a), val(b));
   }
 
   // -- conditions --
@@ -1248,6 +1308,7 @@ class Emitter {
 
   // -- register writes --
   void commit() {
+    memo_.clear();  // (registers may change now)
     std::size_t first = writes_.size();
     while (first > 0 && writes_[first - 1].scope == scope_) --first;
     if (first == writes_.size()) return;
@@ -1574,6 +1635,10 @@ class Emitter {
   std::uint32_t temps_used_ = 0;  // bit per host register index
   unsigned dropped_ = 0;          // drop_write
   bool low32_ = false;            // low32_write
+  int arm_dest_ = -1;             // select: the host register an arm's first temp is (-1: none)
+  std::vector<std::pair<value, Simple>> memo_;  // simplify(): expressions computed on every path
+  const bool has_lzcnt_ = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tLZCNT);
+  const bool has_popcnt_ = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tPOPCNT);
   bool low32_result_ = false;     // put(): a W result may skip its sign extension
   int scope_ = 0;
   std::vector<Write> writes_;

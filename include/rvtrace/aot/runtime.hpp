@@ -97,7 +97,7 @@ class AotRunner {
 
   // Runs until the program stops or `until_step` steps have retired in total (like Machine::run).
   RunResult run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
-    if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+    if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
     for (;;) {
       const RunResult r = run_native(cpu, steps, until_step);
       if (r.reason != StopReason::paused || steps >= until_step) return r;
@@ -130,7 +130,7 @@ class AotRunner {
         // code could not run a whole block before it anyway.
         if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
         for (;;) {  // one step at a time: native code continues at the first pc it can enter
-          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
+          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
           const RunResult r = interpret(cpu, steps, steps + 1);
           if (r.reason != StopReason::paused || code_.enters_natively(cpu.pc)) return r;
         }

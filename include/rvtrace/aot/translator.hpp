@@ -37,6 +37,8 @@
 #include "rvtrace/aot/emitter.hpp"
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/facts.hpp"
+#include "rvtrace/isa/rv64zb.hpp"
 
 namespace rvtrace::aot {
 
@@ -55,40 +57,27 @@ struct Translation {
 
 namespace detail {
 
-// An instruction's id as a compile-time constant (isa::id_of compares names when called at run time).
-template <class Insn>
-inline constexpr std::uint16_t id_v = isa::id_of<Insn>();
+// What the translator knows about an instruction: derived from its exec (isa/facts.hpp), never listed.
+inline const isa::InsnFacts& facts(std::uint16_t id) { return isa::instruction_facts[id]; }
 
 // Instructions that end a basic block (they may transfer control or stop the run).
-inline bool ends_block(std::uint16_t id) {
-  using namespace isa;
-  static const std::array<std::uint16_t, 9> ids{id_v<isa::Jal>,  id_v<isa::Jalr>, id_v<isa::Beq>,  id_v<isa::Bne>,   id_v<isa::Blt>,
-                                                id_v<isa::Bge>,  id_v<isa::Bltu>, id_v<isa::Bgeu>, id_v<isa::Ebreak>};
-  return id == illegal_id || std::find(ids.begin(), ids.end(), id) != ids.end();
-}
+inline bool ends_block(std::uint16_t id) { return facts(id).ends_block; }
 // Direct control targets (branches, jal): the pc-relative immediate.
-inline bool direct_target(std::uint16_t id) {
-  using namespace isa;
-  return id == id_v<isa::Jal> || id == id_v<isa::Beq> || id == id_v<isa::Bne> || id == id_v<isa::Blt> ||
-         id == id_v<isa::Bge> || id == id_v<isa::Bltu> || id == id_v<isa::Bgeu>;
+inline bool direct_target(std::uint16_t id) { return facts(id).direct(); }
+// A jump that writes a link register (rd != 0): a call.
+inline bool is_call(const isa::Decoded& d) {
+  const isa::InsnFacts& f = facts(d.id);
+  return f.control == isa::Control::jump && f.writes_rd && d.ops.rd != 0;
 }
 
-// Plain loads/stores (base rs1 + imm): their width, 0 for anything else.
+// Plain loads/stores (one access at x(rs1) + imm): their width, 0 for anything else.
 inline unsigned access_width(std::uint16_t id, bool& store) {
-  using namespace isa;
-  store = false;
-  if (id == id_v<isa::Lb> || id == id_v<isa::Lbu>) return 1;
-  if (id == id_v<isa::Lh> || id == id_v<isa::Lhu>) return 2;
-  if (id == id_v<isa::Lw> || id == id_v<isa::Lwu>) return 4;
-  if (id == id_v<isa::Ld>) return 8;
-  store = true;
-  if (id == id_v<isa::Sb>) return 1;
-  if (id == id_v<isa::Sh>) return 2;
-  if (id == id_v<isa::Sw>) return 4;
-  if (id == id_v<isa::Sd>) return 8;
-  store = false;
-  return 0;
+  const isa::InsnFacts& f = facts(id);
+  store = f.plain_access() && f.is_store();
+  return f.plain_access() ? f.width : 0;
 }
+// Registers (bit r) an instruction may write.
+inline std::uint32_t written_regs(const isa::Decoded& d) { return facts(d.id).writes(d.ops); }
 
 // Bounds-check hoisting for a block: accesses with the same base register, unchanged in between (and no
 // ecall in between), share one hull check at the first of them, per window (loads, stores) that has at
@@ -111,7 +100,7 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
   };
   for (std::size_t k = 0; k < block.size(); ++k) {
     const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id == id_v<isa::Ecall>)
+    if (facts(d.id).host_call)
       for (unsigned g = 1; g < 32; ++g) close(g);
     bool store = false;
     if (const unsigned w = access_width(d.id, store); w && d.ops.rs1 != 0) {
@@ -122,7 +111,7 @@ inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const 
       if (gr.n[st]++ == 0) gr.lo[st] = lo, gr.hi[st] = hi;
       gr.lo[st] = std::min(gr.lo[st], lo), gr.hi[st] = std::max(gr.hi[st], hi);
     }
-    if (d.ops.rd != 0) close(d.ops.rd);  // (conservative: any instruction with an rd field)
+    for (std::uint32_t w = written_regs(d); w; w &= w - 1) close(static_cast<unsigned>(__builtin_ctz(w)));
   }
   for (unsigned g = 1; g < 32; ++g) close(g);
   return plan;
@@ -137,10 +126,10 @@ inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std
   std::uint32_t written = 0;
   for (const std::size_t i : block) {
     const isa::Decoded& d = prog.slots[i];
-    if (d.id == id_v<isa::Ecall>) return {};
+    if (facts(d.id).host_call) return {};
     bool store = false;
     if (access_width(d.id, store) && d.ops.rs1 != 0) ++uses[d.ops.rs1];
-    if (d.ops.rd != 0) written |= std::uint32_t{1} << d.ops.rd;  // (conservative, as in plan_hulls)
+    written |= written_regs(d);
   }
   for (unsigned r = 0; r < 32; ++r)
     if (written >> r & 1) uses[r] = 0;
@@ -157,153 +146,183 @@ inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std
   return bases;
 }
 
+// Pattern rewrites: an instruction whose result, given the instructions before it in its block, is
+// another instruction's semantics, is emitted and analysed as that instruction (isa/rv64zb.hpp):
+//  - `or rd, a, b`, a and b last written in this block by srli/slli (srliw/slliw) of one register x by
+//    complementary amounts, x unchanged since: rori (roriw) rd, x, the right shift's amount;
+//  - `and rd, t, y`, t last written by `xori t, x, -1`, x unchanged since: andn rd, y, x.
+// (tests/isa/test_rewrites.cpp checks at compile time that each rewrite computes what the original
+// instructions do.) The instructions are recognized by their semantics (InsnFacts::shape), not ids.
+struct Rewrite {
+  enum Kind : std::uint8_t { none, rori, roriw, andn } kind = none;
+  isa::Operands ops{};
+};
+template <class F>
+void with_rewrite(Rewrite::Kind k, F&& f) {
+  namespace h = boost::hana;
+  switch (k) {
+    case Rewrite::rori: return f(h::type_c<isa::Rori>);
+    case Rewrite::roriw: return f(h::type_c<isa::Roriw>);
+    case Rewrite::andn: return f(h::type_c<isa::Andn>);
+    case Rewrite::none: return;
+  }
+}
+inline const isa::InsnFacts& rewrite_facts(Rewrite::Kind k) {
+  static constexpr std::array<isa::InsnFacts, 3> f{isa::analyze<isa::Rori>(), isa::analyze<isa::Roriw>(),
+                                                   isa::analyze<isa::Andn>()};
+  return f[k - 1];
+}
+
 // Cross-instruction planning of a block, on the decoded instructions:
-//  - rotates: `or rd, a, b` where a and b were last written in this block by srli/slli (srliw/slliw) of
-//    one register x by complementary amounts, x unchanged since: rd = x rotated. The code from the
-//    first shift to the `or` relies on that, so entering the block in between (only through the pc
-//    table: an indirect jump or a resumed run) continues in the interpreter up to a safe entry.
-//  - dead writes: a plain ALU instruction whose rd is overwritten later in the block before being read
-//    (a rotate reads x, not its shifts), with no possible exit from the block (unproven access, hull
-//    check, ecall, AMO) up to and including the overwriting instruction, needs no code. Mid-block
-//    entries stay exact: they never read the register before it is written again.
-//  - demanded bits: a 32-bit result (W instructions) whose readers, up to the next write of its register
-//    and with no possible exit in between, use only its low 32 bits (W instructions, sb/sh/sw data,
-//    add/and/or/xor/sll/mul whose own result is only needed in its low 32 bits) needs no sign extension.
-//    Entries stay exact: a sign-extended value is as good to those readers.
+//  - rewrites (above). The code from the first instruction of the pattern to the rewritten one relies
+//    on it, so entering the block in between (only through the pc table: an indirect jump or a resumed
+//    run) continues in the interpreter up to a safe entry.
+//  - dead writes: a pure instruction (InsnFacts::pure) whose rd is overwritten later in the block before
+//    being read (a rewrite reads what its new operands name), with no possible exit from the block
+//    (unproven access, hull check, host call, AMO) up to and including the overwriting instruction,
+//    needs no code. Mid-block entries stay exact: they never read the register before it is written again.
+//  - demanded bits: a 32-bit result (InsnFacts::low32_ok) whose readers, up to the next write of its
+//    register and with no possible exit in between, use only its low 32 bits (InsnFacts::rs1_bits...)
+//    needs no sign extension. Entries stay exact: a sign-extended value is as good to those readers.
 struct BlockPlan {
-  struct Rot {
-    bool on = false, w = false;
-    std::uint8_t src = 0, amount = 0;
-  };
-  std::vector<Rot> rot;
-  struct Andn {  // `and rd, t, y` where t = xori x, -1 (x unchanged since): rd = ~x & y
-    bool on = false;
-    std::uint8_t x = 0, y = 0;
-  };
-  std::vector<Andn> andn;
+  std::vector<Rewrite> rewrite;
   std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
   std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
   std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
   std::vector<std::uint8_t> writes;                // the register it writes (0: none, or dropped)
 };
+
+// The shape operand o, in instruction d: a register number (or -1 if it is not a register field).
+inline int shape_reg(const isa::ShapeOperand& o, const isa::Operands& ops) {
+  if (o.kind != isa::ShapeOperand::field) return -1;
+  return o.f == isa::Field::rs1 ? ops.rs1 : o.f == isa::Field::rs2 ? ops.rs2 : ops.rd;
+}
+// The shape's second operand as a constant (the immediate, or a constant), if it is one.
+inline bool shape_const(const isa::ShapeOperand& o, const isa::Operands& ops, std::int64_t& c) {
+  if (o.kind == isa::ShapeOperand::imm) return c = ops.imm, true;
+  if (o.kind == isa::ShapeOperand::konst) return c = o.k, true;
+  return false;
+}
+
+inline std::vector<Rewrite> plan_rewrites(const DecodedProgram& prog, const std::vector<std::size_t>& block,
+                                          std::vector<bool>& no_entry) {
+  const std::size_t n = block.size();
+  std::vector<Rewrite> rw(n);
+  auto d_at = [&](std::size_t q) -> const isa::Decoded& { return prog.slots[block[q]]; };
+  auto writes = [&](std::size_t q, unsigned r) { return (written_regs(d_at(q)) >> r & 1) != 0; };
+  auto last_write = [&](std::size_t k, unsigned r) {  // the last write of r before k (n: none)
+    for (std::size_t q = k; q-- > 0;)
+      if (writes(q, r)) return q;
+    return n;
+  };
+  auto unchanged = [&](unsigned x, std::size_t from, std::size_t to) {
+    for (std::size_t q = from; q < to; ++q)
+      if (writes(q, x)) return false;
+    return true;
+  };
+  // rd = op(register, constant): the register, the constant.
+  auto reg_const = [&](std::size_t q, isa::VOp op, int& x, std::int64_t& c) {
+    const isa::Decoded& d = d_at(q);
+    const isa::Shape& s = facts(d.id).shape;
+    return s.op == op && (x = shape_reg(s.a, d.ops)) > 0 && shape_const(s.b, d.ops, c);
+  };
+  // rd = op(register, register), two different nonzero registers.
+  auto reg_reg = [&](const isa::Decoded& d, isa::VOp op, int& a, int& b) {
+    const isa::Shape& s = facts(d.id).shape;
+    return s.op == op && (a = shape_reg(s.a, d.ops)) > 0 && (b = shape_reg(s.b, d.ops)) > 0 && a != b;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = d_at(k);
+    int a = 0, b = 0;
+    if (reg_reg(d, isa::VOp::or_, a, b)) {
+      const std::size_t i = last_write(k, a), j = last_write(k, b);
+      if (i == n || j == n) continue;
+      for (const bool w : {false, true}) {
+        int xl = 0, xr = 0;
+        std::int64_t nl = 0, nr = 0;
+        const isa::VOp sl = w ? isa::VOp::sllw : isa::VOp::sll, sr = w ? isa::VOp::srlw : isa::VOp::srl;
+        const bool ok = (reg_const(i, sl, xl, nl) && reg_const(j, sr, xr, nr)) ||
+                        (reg_const(j, sl, xl, nl) && reg_const(i, sr, xr, nr));
+        const std::int64_t bits = w ? 32 : 64;
+        if (!ok || xl != xr || nl <= 0 || nr <= 0 || nl + nr != bits) continue;
+        const std::size_t first = std::min(i, j);
+        if (!unchanged(static_cast<unsigned>(xl), first, k)) continue;
+        rw[k] = {w ? Rewrite::roriw : Rewrite::rori,
+                 isa::Operands{d.ops.rd, static_cast<std::uint8_t>(xl), 0, d.ops.len, static_cast<std::int32_t>(nr)}};
+        for (std::size_t q = first + 1; q <= k; ++q) no_entry[q] = true;
+      }
+    } else if (reg_reg(d, isa::VOp::and_, a, b)) {
+      for (int side = 0; side < 2 && rw[k].kind == Rewrite::none; ++side) {
+        const int t = side ? b : a, y = side ? a : b;
+        const std::size_t i = last_write(k, static_cast<unsigned>(t));
+        int x = 0;
+        std::int64_t c = 0;
+        if (i == n || !reg_const(i, isa::VOp::xor_, x, c) || c != -1) continue;
+        if (!unchanged(static_cast<unsigned>(x), i, k)) continue;
+        rw[k] = {Rewrite::andn,
+                 isa::Operands{d.ops.rd, static_cast<std::uint8_t>(y), static_cast<std::uint8_t>(x), d.ops.len, 0}};
+        for (std::size_t q = i + 1; q <= k; ++q) no_entry[q] = true;
+      }
+    }
+  }
+  return rw;
+}
+
 inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
                             const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
   const std::size_t n = block.size();
   BlockPlan p;
-  p.rot.assign(n, {});
-  p.andn.assign(n, {});
   p.dead.assign(n, false);
   p.no_entry.assign(n, false);
   p.low32.assign(n, false);
   p.need.resize(n);
   p.reads.assign(n, {0, 0, 0});
   p.writes.assign(n, 0);
-  static const std::vector<std::uint16_t> amo_ids = [] {
-    std::vector<std::uint16_t> v;
-    boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
-    return v;
-  }();
   std::vector<bool> exits(n, false), pure(n, false);
   Emitter::Hulls active;
   for (std::size_t k = 0; k < n; ++k) {
     const isa::Decoded& d = prog.slots[block[k]];
+    const isa::InsnFacts& f = facts(d.id);
     if (!hulls[k].empty()) exits[k] = true;  // the hull check itself
     active.insert(active.end(), hulls[k].begin(), hulls[k].end());
-    bool store = false;
-    const unsigned w = access_width(d.id, store);
-    const bool amo = std::find(amo_ids.begin(), amo_ids.end(), d.id) != amo_ids.end();
-    if (!d.legal() || amo || d.id == id_v<isa::Ecall> || d.id == id_v<isa::Ebreak>) {
-      exits[k] = true;
-      if (d.id == id_v<isa::Ecall>) active.clear();
-    } else if (w) {
-      const std::int64_t lo = d.ops.imm, hi = lo + w;
+    if (f.host_call) active.clear();
+    if (f.plain_access()) {
+      const std::int64_t lo = d.ops.imm, hi = lo + f.width;
+      const bool store = f.is_store();
       bool covered = false;
       for (const Emitter::Hull& h : active)
         covered = covered || (d.ops.rs1 != 0 && h.g == d.ops.rs1 && h.lo <= lo && hi <= h.hi &&
                               (h.store == store || (h.store && layout.write_lo >= layout.read_lo)));
       if (!covered) exits[k] = true;
-    } else if (!ends_block(d.id)) {
-      pure[k] = true;
+    } else if (f.may_fault || f.host_call || f.ebreak || f.reservation || f.fixed_regs() || f.writes_rs1 ||
+               f.writes_rs2) {
+      exits[k] = true;
+    } else if (!f.ends_block) {
+      pure[k] = f.pure();
     }
-    if (d.ops.rd != 0) std::erase_if(active, [&](const Emitter::Hull& h) { return h.g == d.ops.rd; });
+    const std::uint32_t w = written_regs(d);
+    std::erase_if(active, [&](const Emitter::Hull& h) { return (w >> h.g & 1) != 0; });
   }
   p.exits = exits;
-  // Rotates.
-  auto shift = [&](std::size_t k, bool& left, bool& w, unsigned& amount) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    left = d.id == id_v<isa::Slli> || d.id == id_v<isa::Slliw>;
-    w = d.id == id_v<isa::Slliw> || d.id == id_v<isa::Srliw>;
-    amount = static_cast<unsigned>(d.ops.imm);
-    return left || d.id == id_v<isa::Srli> || d.id == id_v<isa::Srliw>;
-  };
-  for (std::size_t k = 0; k < n; ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id != id_v<isa::Or> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
-    std::size_t i = n, j = n;  // the last writes of rs1, rs2 before k
-    for (std::size_t q = k; q-- > 0;) {
-      const unsigned rd = prog.slots[block[q]].ops.rd;
-      if (i == n && rd == d.ops.rs1) i = q;
-      if (j == n && rd == d.ops.rs2) j = q;
-    }
-    if (i == n || j == n) continue;
-    bool li, wi, lj, wj;
-    unsigned ni, nj;
-    if (!shift(i, li, wi, ni) || !shift(j, lj, wj, nj) || li == lj || wi != wj) continue;
-    const unsigned x = prog.slots[block[i]].ops.rs1;
-    if (x == 0 || prog.slots[block[j]].ops.rs1 != x || ni == 0 || nj == 0 || ni + nj != (wi ? 32u : 64u)) continue;
-    const std::size_t first = std::min(i, j);
-    bool changed = false;
-    for (std::size_t q = first; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
-    if (changed) continue;
-    p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
-    for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
-  }
-  // And-nots.
-  for (std::size_t k = 0; k < n; ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id != id_v<isa::And> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
-    for (int side = 0; side < 2 && !p.andn[k].on; ++side) {
-      const unsigned t = side ? d.ops.rs2 : d.ops.rs1, y = side ? d.ops.rs1 : d.ops.rs2;
-      std::size_t i = n;  // the last write of t before k
-      for (std::size_t q = k; q-- > 0;)
-        if (prog.slots[block[q]].ops.rd == t) {
-          i = q;
-          break;
-        }
-      if (i == n) continue;
-      const isa::Decoded& di = prog.slots[block[i]];
-      if (di.id != id_v<isa::Xori> || di.ops.imm != -1 || di.ops.rs1 == 0) continue;
-      const unsigned x = di.ops.rs1;
-      bool changed = false;
-      for (std::size_t q = i; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
-      if (changed) continue;
-      p.andn[k] = {true, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(y)};
-      for (std::size_t q = i + 1; q <= k; ++q) p.no_entry[q] = true;
-    }
-  }
+  p.rewrite = plan_rewrites(prog, block, p.no_entry);
   // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
   enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
+  auto need_of = [](unsigned bits) { return bits == 0 ? none : bits <= 32 ? low : full; };
   std::array<Need, 32> need;
   need.fill(full);  // the end of the block: everything
-  auto is = [&](std::uint16_t id, auto... types) { return ((id == id_v<typename decltype(types)::type>) || ...); };
-  namespace h = boost::hana;
   for (std::size_t k = n; k-- > 0;) {
     const isa::Decoded& d = prog.slots[block[k]];
-    const std::uint16_t id = d.id;
-    const unsigned rd = d.ops.rd;
+    const bool rewritten = p.rewrite[k].kind != Rewrite::none;
+    const isa::InsnFacts& f = rewritten ? rewrite_facts(p.rewrite[k].kind) : facts(d.id);
+    const isa::Operands& o = rewritten ? p.rewrite[k].ops : d.ops;
+    const unsigned rd = f.writes_rd ? o.rd : 0;
     const Need out = rd != 0 ? need[rd] : full;
     if (rd != 0 && pure[k] && out == none) p.dead[k] = true;
-    const bool w_result = p.rot[k].on ? p.rot[k].w
-                                      : is(id, h::type_c<isa::Addw>, h::type_c<isa::Subw>, h::type_c<isa::Sllw>,
-                                           h::type_c<isa::Srlw>, h::type_c<isa::Sraw>, h::type_c<isa::Mulw>,
-                                           h::type_c<isa::Addiw>, h::type_c<isa::Slliw>, h::type_c<isa::Srliw>,
-                                           h::type_c<isa::Sraiw>);
-    if (rd != 0 && pure[k] && out == low && w_result) p.low32[k] = true;
+    if (rd != 0 && pure[k] && out == low && f.low32_ok) p.low32[k] = true;
     if (!p.dead[k]) {
       p.writes[k] = static_cast<std::uint8_t>(rd);
-      if (p.rot[k].on) p.reads[k] = {p.rot[k].src, 0, 0};
-      else if (p.andn[k].on) p.reads[k] = {p.andn[k].x, p.andn[k].y, 0};
-      else p.reads[k] = {d.ops.rs1, d.ops.rs2, 0};
+      p.reads[k] = {static_cast<std::uint8_t>(f.reads_rs1 ? o.rs1 : 0), static_cast<std::uint8_t>(f.reads_rs2 ? o.rs2 : 0),
+                    static_cast<std::uint8_t>(f.reads_rd ? o.rd : 0)};
     }
     if (exits[k]) {
       need.fill(full);
@@ -314,30 +333,12 @@ inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::s
       for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
       continue;
     }
-    if (rd != 0) need[rd] = none;
-    auto use = [&](unsigned r, Need q) {
-      if (r != 0 && q > need[r]) need[r] = q;
+    if (rd != 0 && f.writes_rd_always) need[rd] = none;
+    auto use = [&](bool reads, unsigned r, const std::array<std::uint8_t, 2>& bits) {
+      const Need q = need_of(bits[out == full ? 1 : 0]);
+      if (reads && r != 0 && q > need[r]) need[r] = q;
     };
-    if (p.rot[k].on) {
-      use(p.rot[k].src, p.rot[k].w ? low : full);
-    } else if (p.andn[k].on) {
-      const Need q = out == full ? full : low;
-      use(p.andn[k].x, q), use(p.andn[k].y, q);
-    } else if (w_result || is(id, h::type_c<isa::Divw>, h::type_c<isa::Divuw>, h::type_c<isa::Remw>,
-                              h::type_c<isa::Remuw>)) {
-      use(d.ops.rs1, low), use(d.ops.rs2, low);
-    } else if (is(id, h::type_c<isa::Add>, h::type_c<isa::Sub>, h::type_c<isa::And>, h::type_c<isa::Or>,
-                  h::type_c<isa::Xor>, h::type_c<isa::Mul>, h::type_c<isa::Addi>, h::type_c<isa::Andi>,
-                  h::type_c<isa::Ori>, h::type_c<isa::Xori>, h::type_c<isa::Slli>)) {
-      const Need q = out == full || !pure[k] ? full : low;
-      use(d.ops.rs1, q), use(d.ops.rs2, q);
-    } else if (is(id, h::type_c<isa::Sll>)) {
-      use(d.ops.rs1, out == full || !pure[k] ? full : low), use(d.ops.rs2, low);
-    } else if (is(id, h::type_c<isa::Sb>, h::type_c<isa::Sh>, h::type_c<isa::Sw>)) {
-      use(d.ops.rs1, full), use(d.ops.rs2, low);
-    } else {
-      use(d.ops.rs1, full), use(d.ops.rs2, full);
-    }
+    use(f.reads_rs1, o.rs1, f.rs1_bits), use(f.reads_rs2, o.rs2, f.rs2_bits), use(f.reads_rd, o.rd, f.rd_bits);
     for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
   }
   return p;
@@ -462,7 +463,7 @@ inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<b
   std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
-    if (prog.slots[i].id == id_v<isa::Jal> && prog.slots[i].ops.rd != 0) continue;  // a call
+    if (is_call(prog.slots[i])) continue;
     const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
     if (back > kMaxLoopSlots) continue;  // (junk decoded from data, or a whole function)
     const std::size_t head = i >= back ? i - back : 0;
@@ -593,8 +594,7 @@ inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t
     const isa::Decoded& d = prog.slots[i];
     if (!d.legal()) continue;
     count[d.ops.rd]++, count[d.ops.rs1]++, count[d.ops.rs2]++;
-    written[d.ops.rd] = true;
-    if (d.id == id_v<isa::Ecall>) written.fill(true);
+    for (std::uint32_t w = written_regs(d); w; w &= w - 1) written[__builtin_ctz(w)] = true;
   }
   std::array<int, 32> order;
   std::iota(order.begin(), order.end(), 0);
@@ -695,13 +695,13 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
       };
       const std::size_t next = last + d.ops.len / 2;
-      const bool is_jal = d.id == detail::id_v<isa::Jal>, is_jalr = d.id == detail::id_v<isa::Jalr>;
+      const bool is_jump = detail::facts(d.id).control == isa::Control::jump;
       if (detail::direct_target(d.id)) {
         const std::uint64_t t = pc_of(last) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
         if (prog.fetchable(t)) edge(prog.index(t));
       }
-      if (!detail::ends_block(d.id) || (!is_jal && !is_jalr && detail::direct_target(d.id))) edge(next);
-      if ((is_jal || is_jalr) && d.ops.rd != 0) {  // a call: its return point
+      if (!detail::ends_block(d.id) || (!is_jump && detail::direct_target(d.id))) edge(next);
+      if (detail::is_call(d)) {  // a call: its return point
         calls[k] = true;
         edge(next);
       }
@@ -848,8 +848,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       for (const Emitter::Hull& h : *hulls) em.prove(h);
     if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
     if (bp && bp->low32[k]) em.low32_write();
-    if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
-    else if (bp && bp->andn[k].on) em.set_x(d.ops.rd, em.andn(em.x(bp->andn[k].x), em.x(bp->andn[k].y)));
+    if (bp && bp->rewrite[k].kind != detail::Rewrite::none)
+      detail::with_rewrite(bp->rewrite[k].kind, [&](auto t) { decltype(t)::type::exec(em, bp->rewrite[k].ops); });
     else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)

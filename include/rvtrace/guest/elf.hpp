@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/files.hpp"
 #include "rvtrace/guest/layout.hpp"
 
 namespace rvtrace::guest {
@@ -29,16 +30,29 @@ struct Segment {
   AddrRange range() const { return {vaddr, vaddr + memsz}; }  // validated not to overflow
 };
 
+// A named, defined .symtab entry (functions, objects and plain labels; not section/file symbols).
+struct Symbol {
+  enum Type : std::uint8_t { notype = 0, object = 1, function = 2 };  // STT_* values
+  std::string name;
+  std::uint64_t value = 0, size = 0;
+  Type type = notype;
+  friend bool operator==(const Symbol&, const Symbol&) = default;
+};
+
 struct Program {
   std::string name;
   std::uint64_t entry = 0;
   std::vector<Segment> segments;  // PT_LOAD segments with memsz > 0, in file order
   std::uint64_t hash = 0;         // FNV-1a 64 of the whole file: ties trace files to programs
-  std::vector<std::pair<std::string, std::uint64_t>> symbols;  // from .symtab when present
+  std::vector<Symbol> symbols;    // from .symtab when present, in table order
   // For the auxiliary vector (AT_PHDR/AT_PHENT/AT_PHNUM):
   std::uint64_t phdr_vaddr = 0;  // guest address of the program headers; 0 when not loaded
   std::uint16_t phentsize = 0, phnum = 0;
 };
+
+// The largest executable span (lowest to highest executable address, gaps included) a program may
+// have: every 2-byte slot of it is decoded (and translated by the AOT engine) before the run.
+inline constexpr std::uint64_t max_exec_span = std::uint64_t{16} << 20;
 
 // 64-bit FNV-1a.
 inline std::uint64_t fnv1a64(std::span<const std::uint8_t> data) {
@@ -120,8 +134,8 @@ class Bytes {
 
 // Reads .symtab/.strtab when present and well-formed. Symbols are a debugging aid, so anything odd
 // here leaves the list empty instead of rejecting the program.
-inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Bytes& f) {
-  std::vector<std::pair<std::string, std::uint64_t>> out;
+inline std::vector<Symbol> read_symbols(const Bytes& f) {
+  std::vector<Symbol> out;
   auto shoff = f.get<std::uint64_t>(0x28);
   auto shentsize = f.get<std::uint16_t>(0x3a);
   auto shnum = f.get<std::uint16_t>(0x3c);
@@ -147,7 +161,8 @@ inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Byt
       auto name = strtab.subspan(name_idx);
       auto nul = std::find(name.begin(), name.end(), std::uint8_t{0});
       if (nul == name.end()) continue;  // unterminated name
-      out.emplace_back(std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8));
+      out.push_back(Symbol{std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8),
+                           f.get<std::uint64_t>(s + 16), static_cast<Symbol::Type>(type)});
     }
     return out;  // only one .symtab per file
   }
@@ -265,6 +280,15 @@ inline Program load_elf(std::span<const std::uint8_t> file, std::string_view nam
     f.fail(fmt("entry 0x%llx is not inside an executable segment", (ull)p.entry));
   if (p.entry % 2 != 0) f.fail(fmt("entry 0x%llx is not 2-byte aligned", (ull)p.entry));
 
+  // Decoding and translation cost memory and time per 2-byte slot of the executable span (from the
+  // lowest executable byte to the highest, gaps included), before the first step: bound it.
+  std::uint64_t exec_lo = ~std::uint64_t{0}, exec_hi = 0;
+  for (const Segment& s : p.segments)
+    if (s.exec) exec_lo = std::min(exec_lo, s.vaddr), exec_hi = std::max(exec_hi, s.vaddr + s.memsz);
+  if (exec_hi - exec_lo > max_exec_span)
+    f.fail(fmt("executable span [0x%llx, 0x%llx) is %llu KiB, more than the limit of %llu KiB (max_exec_span)",
+               (ull)exec_lo, (ull)exec_hi, (ull)((exec_hi - exec_lo) >> 10), (ull)(max_exec_span >> 10)));
+
   // AT_PHDR: where the program headers appear in guest memory, if a segment maps them.
   const std::uint64_t phdr_bytes = std::uint64_t{p.phnum} * phdr_size;
   for (std::size_t i = 0; i < p.segments.size(); ++i)
@@ -280,16 +304,11 @@ inline Program load_elf(std::span<const std::uint8_t> file, std::string_view nam
 inline Program load_elf_file(const std::string& path,
                              std::uint64_t guest_size = default_guest_size) {
   auto fail = [&](const std::string& what) { throw InputError(path + ": " + what); };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  const int fd = open_regular_file(path, "program", st);
   std::vector<std::uint8_t> bytes;
   std::string error;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    error = std::string("cannot stat: ") + std::strerror(errno);
-  } else if (!S_ISREG(st.st_mode)) {
-    error = "not a regular file";
-  } else {
+  {
     bytes.resize(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {

@@ -59,11 +59,16 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when a budget runs out (steps, bytes written): exit code step_limit.
+struct LimitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Documented process exit codes of the rvtrace CLI (all below 128: higher codes read as signals).
 namespace exit_code {
 inline constexpr int bad_input = 120;    // unreadable/malformed ELF or trace file, bad arguments
 inline constexpr int guest_fault = 121;  // the guest faulted (message on stderr)
-inline constexpr int step_limit = 122;   // --max-steps exceeded
+inline constexpr int step_limit = 122;   // --max-steps (or another budget: --max-bytes) exceeded
 }  // namespace exit_code
 
 }  // namespace rvtrace

@@ -21,6 +21,7 @@ struct Process {
   LoadedImage image;
   LinuxSyscalls syscalls;
   std::uint64_t initial_sp;
+  std::vector<std::string> argv, envp;  // as given (a trace is bound to them)
 
   // argv[0] is the program name the guest sees; envp is passed as given (nothing is inherited).
   Process(Program prog, std::span<const std::string> argv, std::span<const std::string> envp = {},
@@ -29,7 +30,9 @@ struct Process {
         memory(guest_size),
         image(map_program(program, memory)),
         syscalls(memory, image.brk_start),
-        initial_sp(setup_stack(memory, program, argv, envp)) {}
+        initial_sp(setup_stack(memory, program, argv, envp)),
+        argv(argv.begin(), argv.end()),
+        envp(envp.begin(), envp.end()) {}
 };
 
 }  // namespace rvtrace::guest

@@ -2,6 +2,10 @@
 // The Linux-user syscall subset rvtrace guests may use (the same calls run under qemu-riscv64):
 //   read 63 (fd 0), write 64 (fds 1, 2), close 57 (fds 0-2), exit 93, exit_group 94, brk 214,
 //   munmap 215 (no-op), mmap 222 (anonymous, private).  Everything else returns -ENOSYS.
+// Profile region markers: region_begin / region_end (a7) with a0 = the address of the region's label,
+// a NUL-terminated string in read-only data. They do nothing and return -ENOSYS like any unknown
+// syscall (as under Linux and qemu-riscv64, so a marked guest runs the same everywhere); the profile
+// policy (trace/profile_policy.hpp) sees them in the trace. C guests: tests/guests/runtime/rvtrace_region.h.
 // A syscall writes at most one register, a0 (x[10]), and, for read, guest memory at the buffer.
 // Bad guest pointers return -EFAULT; they never touch host memory outside the guest range.
 #include <fcntl.h>
@@ -12,10 +16,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/files.hpp"
 #include "rvtrace/guest/layout.hpp"
 #include "rvtrace/guest/memory.hpp"
 
@@ -25,6 +32,7 @@ namespace rvtrace::guest {
 namespace sys {
 inline constexpr std::uint64_t close = 57, read = 63, write = 64, exit = 93, exit_group = 94,
                                brk = 214, munmap = 215, mmap = 222;
+inline constexpr std::uint64_t region_begin = 0x7276'0000, region_end = 0x7276'0001;  // profile markers
 inline constexpr std::int64_t eio = 5, ebadf = 9, enomem = 12, efault = 14, enodev = 19,
                               einval = 22, enosys = 38;
 inline constexpr std::uint64_t map_shared = 0x01, map_private = 0x02, map_fixed = 0x10,
@@ -57,6 +65,7 @@ class LinuxSyscalls {
       in_buf_ = std::move(o.in_buf_);
       in_pos_ = o.in_pos_;
       use_in_buf_ = o.use_in_buf_;
+      on_input_ = std::move(o.on_input_);
       capture_ = o.capture_;
       stdout_fd_ = o.stdout_fd_;
       out_ = std::move(o.out_);
@@ -66,9 +75,9 @@ class LinuxSyscalls {
   }
 
   // --- input (guest fd 0): host stdin by default ---
+  // A regular file only (a FIFO would block; feed pipes through stdin instead).
   void set_input_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path + ": cannot open input: " + std::strerror(errno));
+    const int fd = open_regular_file(path, "input");
     close_input();
     in_fd_ = fd;
     own_in_fd_ = true;
@@ -79,6 +88,9 @@ class LinuxSyscalls {
     in_pos_ = 0;
     use_in_buf_ = true;
   }
+
+  // Called with the bytes of every successful read (the recorder hashes the input the guest consumed).
+  void observe_input(std::function<void(const std::uint8_t*, std::size_t)> f) { on_input_ = std::move(f); }
 
   // --- output (guest fds 1, 2): host fds 1, 2 by default, or captured into strings ---
   void capture_output(bool on = true) { capture_ = on; }
@@ -92,6 +104,23 @@ class LinuxSyscalls {
 
   // Performs the syscall x[17] with arguments x[10..15]; writes the result to x[10] unless the
   // guest exited (then no register changes).
+  // What read/write return without doing any I/O (bad fd, empty, bad buffer), or nullopt when they
+  // do I/O. The one statement of these rules; `verify` checks recorded results against it.
+  static std::optional<std::int64_t> read_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                  std::uint64_t len) {
+    if (fd != 0) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.writable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+  static std::optional<std::int64_t> write_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                   std::uint64_t len) {
+    if (fd != 1 && fd != 2) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.readable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+
   SyscallResult handle(std::array<std::uint64_t, 32>& x, GuestMemory& mem) {
     const std::uint64_t a0 = x[10], a1 = x[11], a2 = x[12], a3 = x[13];
     std::int64_t ret;
@@ -112,9 +141,12 @@ class LinuxSyscalls {
 
  private:
   std::int64_t do_read(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
-    if (fd != 0) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.writable(buf, len)) return -sys::efault;
+    const std::int64_t n = read_input(mem, fd, buf, len);
+    if (n > 0 && on_input_) on_input_(mem.host(buf), static_cast<std::size_t>(n));
+    return n;
+  }
+  std::int64_t read_input(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
+    if (const auto refused = read_refusal(mem, fd, buf, len)) return *refused;
     if (use_in_buf_) {
       const std::size_t n = std::min<std::uint64_t>(len, in_buf_.size() - in_pos_);
       std::memcpy(mem.host(buf), in_buf_.data() + in_pos_, n);
@@ -130,9 +162,7 @@ class LinuxSyscalls {
 
   std::int64_t do_write(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
                         std::uint64_t len) {
-    if (fd != 1 && fd != 2) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.readable(buf, len)) return -sys::efault;
+    if (const auto refused = write_refusal(mem, fd, buf, len)) return *refused;
     const char* p = reinterpret_cast<const char*>(mem.host(buf));
     if (capture_) {
       (fd == 1 ? out_ : err_).append(p, len);
@@ -189,6 +219,7 @@ class LinuxSyscalls {
   std::string in_buf_;
   std::size_t in_pos_ = 0;
   bool use_in_buf_ = false;
+  std::function<void(const std::uint8_t*, std::size_t)> on_input_;
   bool capture_ = false;
   int stdout_fd_ = 1;
   std::string out_, err_;

@@ -1,6 +1,7 @@
 #pragma once
 // Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
 #include <cstdint>
+#include <type_traits>
 
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/flat_memory.hpp"
@@ -20,6 +21,10 @@ inline isa::CpuState initial_state(const guest::Process& p) {
 template <class Policy = NoTrace>
 RunResult interpret(guest::Process& proc, const DecodedProgram& code, std::uint64_t max_steps,
                     Policy& policy) {
+  static_assert(std::is_same_v<std::remove_cv_t<Policy>, NoTrace> || StepPolicy<Policy>,
+                "rvtrace::interpret: the policy has no usable on_step: it needs a public member "
+                "`void on_step(const rvtrace::StepRecord& s)` callable with a const step "
+                "(pass an rvtrace::NoTrace to record nothing; see rvtrace/interp/step.hpp)");
   FlatMemory mem(proc.memory, proc.syscalls);
   Machine<FlatMemory, Policy> m(code, mem, policy);
   m.state = initial_state(proc);

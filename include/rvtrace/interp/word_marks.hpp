@@ -56,6 +56,13 @@ class WordMarks {
     *cursor_++ = static_cast<std::uint32_t>(index);
     return true;
   }
+  // A second flag on a word already marked since the last clear(): "written" (replay's memory-effect
+  // collection for verify). True when it was not set yet. clear() resets it with the mark.
+  bool mark_written(std::uint64_t index) {
+    if (marks_[index] & written_bit) return false;
+    marks_[index] |= written_bit;
+    return true;
+  }
   // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
@@ -75,6 +82,7 @@ class WordMarks {
     static std::atomic<std::uint64_t> counter{0};
     return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
   }
+  static constexpr std::uint8_t written_bit = 2;  // a mark is any nonzero byte; bit 1 is "written"
   std::uint8_t* marks_;
   std::uint64_t generation_ = 0;
   std::uint64_t words_;

@@ -107,6 +107,18 @@ struct ShiftType {
 template <std::uint32_t Match> using Shift64Type = ShiftType<Match, 6>;
 template <std::uint32_t Match> using Shift32Type = ShiftType<Match, 5>;
 
+// One source register, the rs2 field part of the opcode (Zbb clz, rev8, sext.b, ...).
+template <std::uint32_t Match>
+struct UnaryType {
+  static constexpr std::uint32_t match = Match, mask = 0xfff0707f;
+  static constexpr Operands decode(std::uint32_t w) {
+    return {std::uint8_t(field::rd(w)), std::uint8_t(field::rs1(w)), 0, 4, 0};
+  }
+  static constexpr std::uint32_t encode(unsigned rd, unsigned rs1) {
+    return match | field::reg(rd) << 7 | field::reg(rs1) << 15;
+  }
+};
+
 template <std::uint32_t Match>
 struct SType {
   static constexpr std::uint32_t match = Match, mask = 0x0000707f;

@@ -49,38 +49,41 @@ struct ScalarOps {
     return static_cast<value>((static_cast<unsigned __int128>(a) * b) >> 64);
   }
 
-  // Division never traps in RISC-V: x/0 = all ones, x%0 = x, INT_MIN/-1 = INT_MIN, INT_MIN%-1 = 0.
-  static constexpr value div(value a, value b) {
-    if (b == 0) return ~value{0};
-    if (static_cast<i64>(a) == INT64_MIN && static_cast<i64>(b) == -1) return a;
-    return static_cast<value>(static_cast<i64>(a) / static_cast<i64>(b));
+  // Division as the hardware does it when neither x/0 nor overflow (MIN/-1) can happen: the caller
+  // (isa/rv64m.hpp) gives those cases their RISC-V results first. Violating that is UB (and a compile
+  // error in constant evaluation).
+  static constexpr value div_unchecked(value a, value b) { return static_cast<value>(static_cast<i64>(a) / static_cast<i64>(b)); }
+  static constexpr value divu_unchecked(value a, value b) { return a / b; }
+  static constexpr value rem_unchecked(value a, value b) { return static_cast<value>(static_cast<i64>(a) % static_cast<i64>(b)); }
+  static constexpr value remu_unchecked(value a, value b) { return a % b; }
+  static constexpr value divw_unchecked(value a, value b) {
+    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) / static_cast<i32>(static_cast<u32>(b))));
   }
-  static constexpr value divu(value a, value b) { return b == 0 ? ~value{0} : a / b; }
-  static constexpr value rem(value a, value b) {
-    if (b == 0) return a;
-    if (static_cast<i64>(a) == INT64_MIN && static_cast<i64>(b) == -1) return 0;
-    return static_cast<value>(static_cast<i64>(a) % static_cast<i64>(b));
+  static constexpr value divuw_unchecked(value a, value b) { return sext32(static_cast<u32>(a) / static_cast<u32>(b)); }
+  static constexpr value remw_unchecked(value a, value b) {
+    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) % static_cast<i32>(static_cast<u32>(b))));
   }
-  static constexpr value remu(value a, value b) { return b == 0 ? a : a % b; }
-  static constexpr value divw(value a, value b) {
-    const auto x = static_cast<i32>(static_cast<u32>(a)), y = static_cast<i32>(static_cast<u32>(b));
-    if (y == 0) return ~value{0};
-    if (x == INT32_MIN && y == -1) return sext32(static_cast<u32>(x));
-    return sext32(static_cast<u32>(x / y));
+  static constexpr value remuw_unchecked(value a, value b) { return sext32(static_cast<u32>(a) % static_cast<u32>(b)); }
+
+  // Bit manipulation (Zbb). Rotates take the amount mod 64 (mod 32 for rorw, whose result is sign-extended).
+  static constexpr value ror(value a, value b) {
+    const unsigned n = b & 63;
+    return n == 0 ? a : (a >> n) | (a << (64 - n));
   }
-  static constexpr value divuw(value a, value b) {
-    const auto x = static_cast<u32>(a), y = static_cast<u32>(b);
-    return y == 0 ? ~value{0} : sext32(x / y);
+  static constexpr value rorw(value a, value b) {
+    const unsigned n = b & 31;
+    const auto x = static_cast<u32>(a);
+    return sext32(n == 0 ? x : (x >> n) | (x << (32 - n)));
   }
-  static constexpr value remw(value a, value b) {
-    const auto x = static_cast<i32>(static_cast<u32>(a)), y = static_cast<i32>(static_cast<u32>(b));
-    if (y == 0) return sext32(static_cast<u32>(x));
-    if (x == INT32_MIN && y == -1) return 0;
-    return sext32(static_cast<u32>(x % y));
-  }
-  static constexpr value remuw(value a, value b) {
-    const auto x = static_cast<u32>(a), y = static_cast<u32>(b);
-    return sext32(y == 0 ? x : x % y);
+  static constexpr value clz(value a) { return a == 0 ? 64 : static_cast<value>(__builtin_clzll(a)); }
+  static constexpr value ctz(value a) { return a == 0 ? 64 : static_cast<value>(__builtin_ctzll(a)); }
+  static constexpr value cpop(value a) { return static_cast<value>(__builtin_popcountll(a)); }
+  static constexpr value rev8(value a) { return __builtin_bswap64(a); }
+  static constexpr value orc_b(value a) {  // each byte: all ones if it is nonzero
+    value r = 0;
+    for (unsigned i = 0; i < 64; i += 8)
+      if ((a >> i) & 0xff) r |= value{0xff} << i;
+    return r;
   }
 
   static constexpr cond eq(value a, value b) { return a == b; }

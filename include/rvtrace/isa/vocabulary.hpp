@@ -10,7 +10,12 @@
 //             sll srl sra                 shift amount taken mod 64
 //             addw subw sllw srlw sraw    32-bit ops, result sign-extended (shift amount mod 32)
 //             mul mulh mulhsu mulhu mulw
-//             div divu rem remu divw divuw remw remuw   (RISC-V results for /0 and overflow)
+//             div_unchecked divu_unchecked rem_unchecked remu_unchecked   (b != 0, not MIN/-1: the
+//             divw_unchecked divuw_unchecked remw_unchecked remuw_unchecked   RISC-V edge results are
+//                                         given by isa/rv64m.hpp with select, before these are reached)
+//             ror rorw                    rotate right (amount mod 64 / mod 32, rorw sign-extends)
+//             clz ctz cpop rev8 orc_b     count leading/trailing zeros (64 for 0), popcount, byte swap,
+//                                         each byte to all ones if nonzero
 //   cond      eq ne lt ge ltu geu         comparisons (lt/ge signed)
 //   value     from_cond(c)                0 or 1
 //   value     select(c, fa, fb)           fa() if c else fb(); arms are callables, evaluated lazily
@@ -40,7 +45,14 @@ concept Backend = requires(M& m, typename M::value v, typename M::cond c, unsign
   { m.pc_plus(i) } -> std::convertible_to<typename M::value>;
   { m.add(v, v) } -> std::convertible_to<typename M::value>;
   { m.sraw(v, v) } -> std::convertible_to<typename M::value>;
-  { m.remuw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.remuw_unchecked(v, v) } -> std::convertible_to<typename M::value>;
+  { m.ror(v, v) } -> std::convertible_to<typename M::value>;
+  { m.rorw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.clz(v) } -> std::convertible_to<typename M::value>;
+  { m.ctz(v) } -> std::convertible_to<typename M::value>;
+  { m.cpop(v) } -> std::convertible_to<typename M::value>;
+  { m.rev8(v) } -> std::convertible_to<typename M::value>;
+  { m.orc_b(v) } -> std::convertible_to<typename M::value>;
   { m.mulhsu(v, v) } -> std::convertible_to<typename M::value>;
   { m.ltu(v, v) } -> std::convertible_to<typename M::cond>;
   { m.from_cond(c) } -> std::convertible_to<typename M::value>;

@@ -2,6 +2,8 @@
 // A checkpoint of the minimal trace: the architectural state at the start of a chunk, where the
 // chunk's part of the memory-read log lies, and a checksum over both.
 #include <array>
+#include <cstddef>
+#include <type_traits>
 #include <cstdint>
 #include <span>
 
@@ -63,6 +65,10 @@ struct Checkpoint {
     return c;
   }
 };
+
+// A file's chunk index is read in place as Checkpoints (file.hpp): the struct is its 37 words.
+static_assert(sizeof(Checkpoint) == Checkpoint::words * 8 && std::is_standard_layout_v<Checkpoint> &&
+              std::is_trivially_copyable_v<Checkpoint> && offsetof(Checkpoint, checksum) == 36 * 8);
 
 // Checksum of a chunk: its checkpoint's fields (all but the checksum) then its log words.
 inline std::uint64_t chunk_checksum(const Checkpoint& c, std::span<const std::uint64_t> log) {

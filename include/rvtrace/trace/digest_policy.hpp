@@ -54,6 +54,22 @@ class DigestPolicy {
   void write(std::FILE* out) const {
     std::fprintf(out, "digest %s steps %llu\n", hex().c_str(), (unsigned long long)steps_);
   }
+  // Partial results (partial.hpp): the sum and the step count.
+  static constexpr const char* partial_name = "digest";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(static_cast<std::uint64_t>(acc_));
+    w.put(static_cast<std::uint64_t>(acc_ >> 64));
+    w.put(steps_);
+  }
+  template <class R>
+  static DigestPolicy load_partial(R& r) {
+    DigestPolicy d;
+    const std::uint64_t lo = r.get(), hi = r.get();
+    d.acc_ = static_cast<unsigned __int128>(hi) << 64 | lo;
+    d.steps_ = r.get();
+    return d;
+  }
   friend bool operator==(const DigestPolicy& a, const DigestPolicy& b) {
     return a.acc_ == b.acc_ && a.steps_ == b.steps_;
   }

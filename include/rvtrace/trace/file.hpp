@@ -1,8 +1,8 @@
 #pragma once
 // The .rvmt minimal-trace file (format: docs/trace-format.md). Little-endian throughout:
 //
-//   [0, 128)            header: 16 uint64_t words (below); word 15 = WordHash of words 0..14
-//   [128, 128 + 8*L)    the memory-read log: L uint64_t words, chunk after chunk
+//   [0, 256)            header: 32 uint64_t words (below); word 31 = WordHash of words 0..30
+//   [256, 256 + 8*L)    the memory-read log: L uint64_t words, chunk after chunk
 //   then                the chunk index: num_chunks + 1 checkpoints of 37 uint64_t words each
 //                       (checkpoint i locates chunk i's log; the last one is the final state);
 //                       header word 13 = WordHash of all its words
@@ -13,14 +13,16 @@
 // detected by opening the file or by `verify`.
 //
 // TraceFileWriter is a recorder sink: log words are written as they come (large sequential
-// writes through a 1 MiB buffer), the index and the header at the end, into NAME.tmp.PID, renamed
-// to NAME only when complete (never a half-written file under the final name).
-// TraceFile maps a file read-only and validates the header and the index without reading the log.
+// writes through a 1 MiB buffer), the index (kept in an unnamed temporary meanwhile) and the header
+// at the end, into an exclusive temporary given the final name only when complete (output_file.hpp).
+// TraceFile maps a file read-only and validates the header and the index without reading the log;
+// neither side holds per-chunk state in memory.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
@@ -35,6 +37,7 @@
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
 #include "rvtrace/trace/hash.hpp"
+#include "rvtrace/trace/output_file.hpp"
 #include "rvtrace/trace/trace_view.hpp"
 
 namespace rvtrace::trace {
@@ -43,8 +46,8 @@ static_assert(std::endian::native == std::endian::little, "the .rvmt reader/writ
 
 namespace format {
 inline constexpr std::uint32_t magic = 0x544d5652;  // "RVMT" as little-endian bytes
-inline constexpr std::uint32_t version = 2;  // 2: first-touch log (each word once per chunk)
-inline constexpr std::uint64_t header_bytes = 128;
+inline constexpr std::uint32_t version = 3;  // 3: binds input, arguments, platform, ISA; 2: first-touch log
+inline constexpr std::uint64_t header_bytes = 256;
 inline constexpr std::uint64_t checkpoint_bytes = Checkpoint::words * 8;
 inline constexpr std::uint64_t header_seed = 0x52564d54'48445231ull;  // "RVMTHDR1"
 inline constexpr std::uint64_t index_seed = 0x52564d54'49445831ull;   // "RVMTIDX1"
@@ -61,62 +64,117 @@ enum : unsigned {
   w_fault_pc = 7,
   w_fault_addr = 8,
   w_program_hash = 9,
-  w_log_offset = 10,     // bytes (= 128)
-  w_index_offset = 11,   // bytes (= 128 + 8 * log words)
+  w_log_offset = 10,     // bytes (= header_bytes)
+  w_index_offset = 11,   // bytes (= header_bytes + 8 * log words)
   w_file_size = 12,
   w_index_checksum = 13,
-  w_platform = 14,       // platform tag (trace::platform_tag; 0 = linux) | max log words per step << 32 (0 = 2)
-  w_header_checksum = 15,
-  header_words = 16,
+  w_args_hash = 14,      // hash_arguments(argv, envp)
+  w_input_hash = 15,     // ByteStreamHash(input_hash_seed) of the input bytes the guest read
+  w_input_bytes = 16,    // how many it read
+  w_platform = 17,       // 2 words: platform name, ASCII, NUL-padded (16 bytes)
+  w_isa = 19,            // 2 words: ISA name, ASCII, NUL-padded (16 bytes)
+  w_reserved = 21,       // words 21..30: 0
+  w_header_checksum = 31,
+  header_words = 32,
 };
+static_assert(header_words * 8 == header_bytes);
 
 inline std::uint64_t header_checksum(const std::uint64_t* w) {
   WordHash h(header_seed);
   for (unsigned i = 0; i < w_header_checksum; ++i) h.add(w[i]);
   return h.digest();
 }
+
+// A short identifier in two header words (NUL-padded, at most 16 bytes).
+inline void put_identifier(std::uint64_t* w, const std::string& s) {
+  if (s.size() > max_identifier_bytes) throw std::invalid_argument("trace identifier '" + s + "' is longer than 16 bytes");
+  char b[max_identifier_bytes] = {};
+  std::memcpy(b, s.data(), s.size());
+  std::memcpy(w, b, sizeof b);
+}
+inline std::string get_identifier(const std::uint64_t* w) {
+  char b[max_identifier_bytes + 1] = {};
+  std::memcpy(b, w, max_identifier_bytes);
+  return b;
+}
 }  // namespace format
+
+// The words of a file written in large pieces through a 1 MiB buffer.
+class BufferedFd {
+ public:
+  explicit BufferedFd(std::string name) : name_(std::move(name)) { buf_.reserve(buffer_bytes); }
+  void attach(int fd) { fd_ = fd; }
+  void put(const void* p, std::size_t n) {
+    written_ += n;
+    const auto* c = static_cast<const unsigned char*>(p);
+    if (n >= buffer_bytes / 16) {  // large pieces (chunk logs) go straight out
+      flush();
+      return write_all(c, n);
+    }
+    if (buf_.size() + n > buffer_bytes) flush();
+    buf_.insert(buf_.end(), c, c + n);
+  }
+  void flush() {
+    if (!buf_.empty()) write_all(buf_.data(), buf_.size());
+    buf_.clear();
+  }
+  std::uint64_t written() const { return written_; }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(name_ + ": " + what + ": " + std::strerror(errno));
+  }
+
+ private:
+  static constexpr std::size_t buffer_bytes = std::size_t{1} << 20;
+  void write_all(const unsigned char* c, std::size_t n) {
+    while (n > 0) {
+      const ssize_t k = ::write(fd_, c, n);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) fail("write failed");
+      c += k;
+      n -= static_cast<std::size_t>(k);
+    }
+  }
+  std::string name_;
+  int fd_ = -1;
+  std::vector<unsigned char> buf_;
+  std::uint64_t written_ = 0;
+};
 
 class TraceFileWriter {
  public:
-  // Refuses to replace an existing file unless `overwrite`.
-  TraceFileWriter(std::string path, bool overwrite = false)
-      : path_(std::move(path)), overwrite_(overwrite) {
-    struct stat st;
-    if (!overwrite_ && ::stat(path_.c_str(), &st) == 0)
-      throw InputError(path_ + ": file exists (use --force to overwrite)");
-    tmp_ = path_ + ".tmp." + std::to_string(::getpid());
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(tmp_ + ": cannot create: " + std::strerror(errno));
-    buf_.reserve(buffer_bytes);
+  // Refuses to replace an existing file unless `overwrite`, and never writes over one of `inputs`
+  // (output_file.hpp). Stops with LimitError when the file would exceed `max_bytes`.
+  TraceFileWriter(std::string path, bool overwrite = false, std::span<const std::string> inputs = {},
+                  std::uint64_t max_bytes = ~std::uint64_t{0})
+      : file_(std::move(path), overwrite, inputs), out_(file_.temp_path()), index_(file_.temp_path() + " (index)"),
+        max_bytes_(max_bytes) {
+    out_.attach(file_.fd());
+    // The index grows with the number of chunks: it waits in an unnamed temporary file, not in memory.
+    index_fd_ = open_unnamed_temp(file_.temp_path());
+    index_.attach(index_fd_);
     const std::uint64_t zero[format::header_words] = {};
-    put(zero, sizeof zero);  // patched by finish()
+    out_.put(zero, sizeof zero);  // patched by finish()
   }
   TraceFileWriter(const TraceFileWriter&) = delete;
   TraceFileWriter& operator=(const TraceFileWriter&) = delete;
   ~TraceFileWriter() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!done_) ::unlink(tmp_.c_str());
+    if (index_fd_ >= 0) ::close(index_fd_);
   }
 
   void chunk(const Checkpoint& c, std::span<const std::uint64_t> log) {
-    put(log.data(), log.size_bytes());
-    index_.push_back(c);
+    if (out_.written() + log.size_bytes() + index_.written() + 2 * format::checkpoint_bytes > max_bytes_)
+      throw LimitError("the trace would exceed " + std::to_string(max_bytes_) + " bytes (--max-bytes) at chunk " +
+                       std::to_string(index_.written() / format::checkpoint_bytes) + ", step " +
+                       std::to_string(c.step) + "; no trace written");
+    out_.put(log.data(), log.size_bytes());
+    add_checkpoint(c);
   }
 
   void finish(const TraceInfo& info, const Checkpoint& final_state) {
-    index_.push_back(final_state);
-    std::vector<std::uint64_t> index;
-    index.reserve(index_.size() * Checkpoint::words);
-    for (const Checkpoint& c : index_) {
-      const auto w = c.to_words();
-      index.insert(index.end(), w.begin(), w.end());
-    }
-    flush();
-    write_all(index.data(), index.size() * 8);
-    written_ += index.size() * 8;
-    WordHash ih(format::index_seed);  // word by word, as the reader checks it
-    for (std::uint64_t v : index) ih.add(v);
+    add_checkpoint(final_state);
+    index_.flush();
+    out_.flush();
+    copy_index();
     using namespace format;
     std::uint64_t h[header_words] = {};
     h[w_magic_version] = magic | std::uint64_t{version} << 32;
@@ -130,84 +188,69 @@ class TraceFileWriter {
     h[w_fault_pc] = info.fault_pc;
     h[w_fault_addr] = info.fault_addr;
     h[w_program_hash] = info.program_hash;
-    h[w_platform] = info.platform | std::uint64_t{info.max_log_words_per_step} << 32;
     h[w_log_offset] = header_bytes;
     h[w_index_offset] = header_bytes + 8 * info.log_words;
-    h[w_file_size] = written_;
-    h[w_index_checksum] = ih.digest();
+    h[w_file_size] = out_.written();
+    h[w_index_checksum] = index_hash_.digest();
+    h[w_args_hash] = info.args_hash;
+    h[w_input_hash] = info.input_hash;
+    h[w_input_bytes] = info.input_bytes;
+    put_identifier(h + w_platform, info.platform);
+    put_identifier(h + w_isa, info.isa);
     h[w_header_checksum] = header_checksum(h);
-    if (h[w_index_offset] + index_.size() * checkpoint_bytes != written_)
+    if (h[w_index_offset] + (info.num_chunks + 1) * checkpoint_bytes != out_.written())
       throw std::logic_error("trace writer: the log size differs from the header's");
-    if (::pwrite(fd_, h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) fail("cannot write the header");
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      fail("cannot close");
-    }
-    fd_ = -1;
-    if (overwrite_) {
-      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename to " + path_);
-    } else {  // link fails if the name appeared meanwhile: never replaces a file
-      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create " + path_);
-      ::unlink(tmp_.c_str());
-    }
-    done_ = true;
+    if (::pwrite(file_.fd(), h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) out_.fail("cannot write the header");
+    file_.commit();
   }
 
-  const std::string& path() const { return path_; }
-  std::uint64_t bytes_written() const { return written_; }
+  const std::string& path() const { return file_.path(); }
+  std::uint64_t bytes_written() const { return out_.written(); }
 
  private:
-  static constexpr std::size_t buffer_bytes = std::size_t{1} << 20;
-  [[noreturn]] void fail(const std::string& what) {
-    throw std::runtime_error(tmp_ + ": " + what + ": " + std::strerror(errno));
+  static int open_unnamed_temp(const std::string& near) {
+    const std::string dir = near.find('/') == std::string::npos ? "." : near.substr(0, near.rfind('/') + 1);
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    std::string pattern = near + ".index.XXXXXX";  // file systems without O_TMPFILE
+    fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) throw InputError(near + ": cannot create a temporary file for the index: " + std::strerror(errno));
+    ::unlink(pattern.c_str());
+    return fd;
   }
-  void write_all(const void* p, std::size_t n) {
-    const char* c = static_cast<const char*>(p);
-    while (n > 0) {
-      const ssize_t k = ::write(fd_, c, n);
-      if (k < 0 && errno == EINTR) continue;
-      if (k <= 0) fail("write failed");
-      c += k;
-      n -= static_cast<std::size_t>(k);
+  void add_checkpoint(const Checkpoint& c) {
+    const auto w = c.to_words();
+    for (std::uint64_t v : w) index_hash_.add(v);  // word by word, as the reader checks it
+    index_.put(w.data(), sizeof w);
+  }
+  void copy_index() {
+    std::vector<unsigned char> buf(std::size_t{1} << 20);
+    for (off_t at = 0;;) {
+      const ssize_t n = ::pread(index_fd_, buf.data(), buf.size(), at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) index_.fail("cannot read back");
+      if (n == 0) break;
+      out_.put(buf.data(), static_cast<std::size_t>(n));
+      at += n;
     }
-  }
-  void put(const void* p, std::size_t n) {
-    written_ += n;
-    if (buf_.size() + n <= buffer_bytes && n < buffer_bytes / 16) {
-      const auto* c = static_cast<const unsigned char*>(p);
-      buf_.insert(buf_.end(), c, c + n);
-      return;
-    }
-    flush();
-    if (n >= buffer_bytes / 16) write_all(p, n);  // large pieces (chunk logs) go straight out
-    else buf_.insert(buf_.end(), static_cast<const unsigned char*>(p), static_cast<const unsigned char*>(p) + n);
-  }
-  void flush() {
-    if (!buf_.empty()) write_all(buf_.data(), buf_.size());
-    buf_.clear();
+    out_.flush();
   }
 
-  std::string path_, tmp_;
-  bool overwrite_;
-  int fd_ = -1;
-  std::vector<unsigned char> buf_;
-  std::vector<Checkpoint> index_;
-  std::uint64_t written_ = 0;
-  bool done_ = false;
+  OutputFile file_;
+  BufferedFd out_, index_;
+  int index_fd_ = -1;
+  WordHash index_hash_{format::index_seed};
+  std::uint64_t max_bytes_;
 };
 
 // A .rvmt file mapped read-only; the header and the index are validated on open.
 class TraceFile {
  public:
   explicit TraceFile(std::string path) : path_(std::move(path)) {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path_ + ": cannot open: " + std::strerror(errno));
     struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw InputError(path_ + ": not a regular file");
-    }
+    const int fd = guest::open_regular_file(path_, "trace", st);
     size_ = static_cast<std::uint64_t>(st.st_size);
+    id_ = guest::file_id(st);
     if (size_ > 0) {
       void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (m == MAP_FAILED) {
@@ -233,6 +276,9 @@ class TraceFile {
   std::uint64_t file_size() const { return size_; }
   TraceView view() const {
     return {info_, index_, {reinterpret_cast<const std::uint64_t*>(map_ + format::header_bytes), info_.log_words}};
+  }
+  // The file's device and inode (outputs must not be this file).
+  guest::FileId id() const { return id_;
   }
 
   // Rejects a trace recorded for another program.
@@ -265,6 +311,8 @@ class TraceFile {
            std::to_string(version) + ")");
     if (h[w_header_checksum] != header_checksum(h)) fail("header checksum mismatch (header corrupted, bytes 0..127)");
     if (h[w_sizes] != (header_bytes | checkpoint_bytes << 32)) fail("bad header/record sizes (offset 8)");
+    for (unsigned i = w_reserved; i < w_header_checksum; ++i)
+      if (h[i] != 0) fail("reserved header word " + std::to_string(i) + " is not zero (offset " + std::to_string(8 * i) + ")");
     if (h[w_file_size] != size_)
       fail((size_ < h[w_file_size] ? "truncated: " : "trailing bytes: ") + std::to_string(size_) +
            " bytes, the header says " + std::to_string(h[w_file_size]));
@@ -278,8 +326,11 @@ class TraceFile {
     info_.fault_pc = h[w_fault_pc];
     info_.fault_addr = h[w_fault_addr];
     info_.program_hash = h[w_program_hash];
-    info_.platform = static_cast<std::uint32_t>(h[w_platform]);
-    if (const auto bound = static_cast<std::uint32_t>(h[w_platform] >> 32)) info_.max_log_words_per_step = bound;
+    info_.args_hash = h[w_args_hash];
+    info_.input_hash = h[w_input_hash];
+    info_.input_bytes = h[w_input_bytes];
+    info_.platform = get_identifier(h + w_platform);
+    info_.isa = get_identifier(h + w_isa);
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);
@@ -300,12 +351,9 @@ class TraceFile {
     ih.add_bytes_as_words(map_ + index_at, (info_.num_chunks + 1) * Checkpoint::words);
     if (ih.digest() != h[w_index_checksum])
       fail("chunk index checksum mismatch (bytes " + std::to_string(index_at) + ".." + std::to_string(size_ - 1) + ")");
-    index_.resize(static_cast<std::size_t>(info_.num_chunks + 1));
-    for (std::uint64_t i = 0; i <= info_.num_chunks; ++i) {
-      std::array<std::uint64_t, Checkpoint::words> w;
-      std::memcpy(w.data(), map_ + index_at + i * checkpoint_bytes, sizeof w);
-      index_[i] = Checkpoint::from_words(w);
-    }
+    // The index is read in place: Checkpoint is exactly its 37 words, in file order (checkpoint.hpp),
+    // and the index starts 8-aligned in a page-aligned mapping.
+    index_ = {reinterpret_cast<const Checkpoint*>(map_ + index_at), static_cast<std::size_t>(info_.num_chunks + 1)};
     try {
       validate_structure(view());
     } catch (const InputError& e) {
@@ -320,8 +368,9 @@ class TraceFile {
   std::string path_;
   const unsigned char* map_ = nullptr;
   std::uint64_t size_ = 0;
+  guest::FileId id_;
   TraceInfo info_;
-  std::vector<Checkpoint> index_;
+  std::span<const Checkpoint> index_;  // in the mapping: memory does not grow with the chunk count
 };
 
 }  // namespace rvtrace::trace

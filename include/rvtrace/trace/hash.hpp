@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 namespace rvtrace::trace {
 
@@ -67,6 +68,50 @@ class WordHash {
 inline std::uint64_t hash_words(std::span<const std::uint64_t> ws, std::uint64_t seed = 0) {
   WordHash h(seed);
   h.add(ws);
+  return h.digest();
+}
+
+// A byte stream hashed as little-endian words (the last one zero-padded), then its length in bytes:
+// how a trace binds the guest's input (docs/trace-format.md, "Input hash"). Bytes may come in
+// pieces of any size.
+class ByteStreamHash {
+ public:
+  explicit ByteStreamHash(std::uint64_t seed) : h_(seed) {}
+  void add(const std::uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      pending_ |= std::uint64_t{p[i]} << (8 * (bytes_ % 8));
+      if (++bytes_ % 8 == 0) h_.add(std::exchange(pending_, 0));
+    }
+  }
+  std::uint64_t bytes() const { return bytes_; }
+  std::uint64_t digest() const {
+    WordHash h = h_;
+    if (bytes_ % 8) h.add(pending_);
+    h.add(bytes_);
+    return h.digest();
+  }
+
+ private:
+  WordHash h_;
+  std::uint64_t pending_ = 0, bytes_ = 0;
+};
+
+inline constexpr std::uint64_t input_hash_seed = 0x52564d54'494e5031ull;  // "RVMTINP1"
+inline constexpr std::uint64_t args_hash_seed = 0x52564d54'41524731ull;   // "RVMTARG1"
+
+// The guest's arguments and environment: each list's length, then each string as a byte stream
+// (its digest).
+template <class Strings>
+std::uint64_t hash_arguments(const Strings& argv, const Strings& envp) {
+  WordHash h(args_hash_seed);
+  for (const auto* list : {&argv, &envp}) {
+    h.add(static_cast<std::uint64_t>(list->size()));
+    for (const auto& s : *list) {
+      ByteStreamHash b(args_hash_seed);
+      b.add(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+      h.add(b.digest());
+    }
+  }
   return h.digest();
 }
 

@@ -77,6 +77,25 @@ class MemopsPolicy {
   void flush() { out_.flush(); }
   const std::vector<MemOp>& ops() const { return ops_; }
 
+  // Partial results (partial.hpp): the kept operations, 3 words each (step << 1 | write, addr, value).
+  static constexpr const char* partial_name = "memops";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(ops_.size());
+    for (const MemOp& m : ops_) w.put(m.step << 1 | m.write), w.put(m.addr), w.put(m.value);
+  }
+  template <class R>
+  static MemopsPolicy load_partial(R& r) {
+    MemopsPolicy p;
+    const std::uint64_t n = r.get_size(r.remaining() / 3, "operation count");
+    p.ops_.reserve(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      const std::uint64_t s = r.get(), a = r.get(), v = r.get();
+      p.ops_.push_back({s >> 1, a, v, (s & 1) != 0});
+    }
+    return p;
+  }
+
  private:
   static bool crosses(std::uint64_t addr, unsigned width) { return (addr & 7) + width > 8; }
   void add(std::uint64_t step, std::uint64_t addr, std::uint64_t value, bool write) {

@@ -81,6 +81,14 @@ struct MemoryTrace {
   }
 
   TraceView view() const { return {info, checkpoints, log}; }
+
+  // Empties the trace so it can be recorded into again; keeps the log's memory (no page faults
+  // when the next recording is about as long).
+  void clear() {
+    info = {};
+    checkpoints.clear();
+    log.clear();
+  }
 };
 
 }  // namespace rvtrace::trace

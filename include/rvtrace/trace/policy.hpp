@@ -59,6 +59,24 @@ concept TracePolicy = std::movable<P> && requires(P& p, P&& later, const step_ty
   p.merge(std::move(later));
 };
 
+// The checks replay(), replay_into() and run_sequential() make, one static_assert per requirement
+// so the compiler names the one that is missing (a policy that silently received no step, because
+// on_step took a non-const StepRecord& or was misspelled, is the mistake this prevents).
+template <class P>
+constexpr bool check_trace_policy() {
+  static_assert(requires(P& p, const step_type_t<P>& s) { p.on_step(s); },
+                "rvtrace: this trace policy has no usable on_step: it needs a public member "
+                "`void on_step(const rvtrace::StepRecord& s)` (or `const rvtrace::trace::TraceStep&` when it "
+                "declares `static constexpr bool reads_log = true`, or a template `on_step(const Step&)`), "
+                "callable with a const step (see rvtrace/trace/policy.hpp)");
+  static_assert(requires(P& p, P&& later) { p.merge(std::move(later)); },
+                "rvtrace: this trace policy has no usable merge: it needs a public member "
+                "`void merge(Policy&& later)` that appends the results of the chunks after its own "
+                "(see rvtrace/trace/policy.hpp)");
+  static_assert(std::movable<P>, "rvtrace: a trace policy must be movable (replay moves per-chunk instances)");
+  return true;
+}
+
 template <class P>
 void chunk_begin(P& p, const Checkpoint& c) {
   if constexpr (requires { p.on_chunk_begin(c); }) p.on_chunk_begin(c);

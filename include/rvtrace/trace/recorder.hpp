@@ -54,6 +54,7 @@
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
+#include "rvtrace/trace/hash.hpp"
 #include "rvtrace/trace/log_arena.hpp"
 #include "rvtrace/trace/replay_memory.hpp"
 #include "rvtrace/trace/trace_view.hpp"
@@ -311,6 +312,14 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   TraceInfo info;
   info.chunk_steps = n;
   info.program_hash = proc.program.hash;
+  info.args_hash = hash_arguments(proc.argv, proc.envp);
+  // The input the guest reads is part of what the trace is a run of: hash what it consumes.
+  ByteStreamHash input(input_hash_seed);
+  proc.syscalls.observe_input([&input](const std::uint8_t* p, std::size_t k) { input.add(p, k); });
+  struct StopObserving {
+    guest::LinuxSyscalls& s;
+    ~StopObserving() { s.observe_input({}); }
+  } stop_observing{proc.syscalls};
   isa::CpuState st = initial_state(proc);
   std::uint64_t steps = 0, log_total = 0;
   RunResult r;
@@ -340,6 +349,8 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   pipe.finish();
   info.total_steps = steps;
   info.log_words = log_total;
+  info.input_hash = input.digest();
+  info.input_bytes = input.bytes();
   switch (r.reason) {
     case StopReason::exited: info.stop = TraceStop::exited, info.exit_code = r.exit_code; break;
     case StopReason::ebreak: info.stop = TraceStop::ebreak; break;

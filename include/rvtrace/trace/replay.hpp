@@ -11,8 +11,13 @@
 // Chunks run on `threads` workers (std::thread); every chunk gets a fresh policy from the factory,
 // and the per-chunk policies are merged into the root in chunk order as soon as their
 // predecessors are merged, so the result (and any output the root streams) is identical for any
-// number of threads, and at most ~4 chunks per thread are held in memory. The first error
-// reported is the one of the lowest-numbered failing chunk.
+// number of threads, and at most ~4 chunks per thread are held in memory (results wait in a ring:
+// nothing grows with the number of chunks). The first error reported is the one of the
+// lowest-numbered failing chunk.
+//
+// check_chunks() is that replay with no policy: the trace is self-consistent. verify() proves more:
+// the trace is a run of the program from a RunStart (run_start.hpp), with the memory pass
+// (memory_pass.hpp) linking chunks through memory; see its comment and README "What verify proves".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "rvtrace/guest/fault.hpp"
@@ -31,8 +37,10 @@
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/isa/decoder.hpp"
 #include "rvtrace/trace/checkpoint.hpp"
+#include "rvtrace/trace/memory_pass.hpp"
 #include "rvtrace/trace/policy.hpp"
 #include "rvtrace/trace/replay_memory.hpp"
+#include "rvtrace/trace/run_start.hpp"
 #include "rvtrace/trace/trace_view.hpp"
 
 namespace rvtrace::trace {
@@ -42,21 +50,25 @@ struct ReplayOptions {
   bool progress = false;          // progress line on stderr
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
+                                  // (those of them the view holds: see chunk_range.hpp)
   std::uint64_t chunk_count = ~std::uint64_t{0};
+  std::uint64_t max_steps = ~std::uint64_t{0};  // refuse (LimitError) to replay more steps than this
+  // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
+  // every access faults as it did in the run (verify sets them).
+  std::uint64_t read_lo = 0, write_lo = 0;
 };
 
-// The policy of `verify`: nothing per step (the interpreter runs untraced).
+// The policy of check_chunks: nothing per step (the interpreter runs untraced).
 struct NoPolicy {
   void merge(NoPolicy&&) {}
 };
 
+// Policies that declare collects_effects get each chunk's memory effects (memory_effects.hpp).
+template <class P>
+inline constexpr bool collects_effects_v = requires { requires P::collects_effects; };
+
 namespace detail {
 
-inline std::string hex64(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 [[noreturn]] inline void chunk_error(const TraceInfo& info, std::uint64_t i, const std::string& what) {
   const std::uint64_t a = info.chunk_first_step(i), b = info.chunk_end_step(i);
@@ -71,17 +83,18 @@ class ChunkReplayer {
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
 
  public:
-  ChunkReplayer(const DecodedProgram& code, const TraceView& t) : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt)
+      : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
     mem_.keep_step_words(reads_log_v<P>);
+    mem_.set_windows(opt.read_lo, opt.write_lo);
   }
 
   template <class Factory>
   P run(std::uint64_t i, Factory& make, bool check_checksums) {
     const TraceInfo& info = t_.info;
-    const Checkpoint& cp = t_.checkpoints[i];
-    const Checkpoint& next = t_.checkpoints[i + 1];
-    if (cp.log_offset > t_.log.size() || cp.log_words > t_.log.size() - cp.log_offset)
-      chunk_error(info, i, "log range out of bounds");
+    const Checkpoint& cp = t_.checkpoint(i);
+    const Checkpoint& next = t_.checkpoint(i + 1);
+    if (!t_.log_in_view(i)) chunk_error(info, i, "log range out of bounds");
     const auto log = t_.chunk_log(i);
     if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
       chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
@@ -93,6 +106,7 @@ class ChunkReplayer {
     if constexpr (traced) adapter_.bind(&p);
     m_.state = cp.cpu();
     m_.steps = cp.step;
+    if constexpr (collects_effects_v<P>) p.set_chunk(i), mem_.collect_effects(&p.effects(), &m_.steps);
     RunResult r;
     try {
       r = m_.run(end);
@@ -100,6 +114,7 @@ class ChunkReplayer {
       chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
                                ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
     }
+    if constexpr (collects_effects_v<P>) mem_.end_chunk(), mem_.collect_effects(nullptr, nullptr);
     if (r.reason == StopReason::fault)
       chunk_error(info, i, "replay faulted: " + r.fault->message());
     if (r.reason != StopReason::paused) {
@@ -170,33 +185,33 @@ class Progress {
 };
 
 inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
-  validate_structure(t);
+  if (t.is_slice()) validate_slice(t);
+  else validate_structure(t);
   if (code.program_hash != t.info.program_hash)
     throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
                      ", this ELF has " + hex64(code.program_hash) + ")");
-  if (t.checkpoints.size() != t.info.num_chunks + 1)
-    throw InputError("the trace has " + std::to_string(t.checkpoints.size()) + " checkpoints for " +
-                     std::to_string(t.info.num_chunks) + " chunks (needs one more)");
-  if (t.info.num_chunks > 0 && t.checkpoints[0].pc != code.entry)
+  if (t.base_chunk == 0 && t.end_chunk() > 0 && t.checkpoints[0].pc != code.entry)
     throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
                      hex64(code.entry));
 }
 
-}  // namespace detail
-
-// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+// replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
 template <class P, class Factory>
-void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
   detail::check_trace_program(code, t);
-  const std::uint64_t first = std::min(opt.first_chunk, t.info.num_chunks);
-  const std::uint64_t last = first + std::min(opt.chunk_count, t.info.num_chunks - first);
+  const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
+  const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
+  if (count > 0 && t.checkpoints[last].step - t.checkpoints[first].step > opt.max_steps)
+    throw LimitError("the trace has " + std::to_string(t.checkpoints[last].step - t.checkpoints[first].step) +
+                     " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
+                     " (--max-steps)");
   detail::Progress progress(opt.progress, count);
-  auto steps_before = [&](std::uint64_t i) { return t.checkpoints[i].step - t.checkpoints[first].step; };
+  auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {
-    detail::ChunkReplayer<P> w(code, t);
+    detail::ChunkReplayer<P> w(code, t, opt);
     for (std::uint64_t i = first; i < last; ++i) {
       root.merge(w.run(i, make, opt.check_checksums));
       progress.update(i + 1 - first, steps_before(i + 1));
@@ -207,8 +222,10 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
   const std::uint64_t window = 4 * std::uint64_t{threads};
   std::mutex mu;
   std::condition_variable cv_done, cv_space;
-  std::vector<std::optional<P>> results(count);
-  std::vector<std::exception_ptr> errors(count);
+  // Chunk i's result waits in slot i % window: workers never run more than `window` chunks ahead
+  // of the merge, so memory does not grow with the number of chunks.
+  std::vector<std::optional<P>> results(window);
+  std::vector<std::exception_ptr> errors(window);
   std::uint64_t next_task = first, merged = first;
   bool abort = false;
 
@@ -225,15 +242,15 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
       std::optional<P> p;
       std::exception_ptr err;
       try {
-        if (!w) w.emplace(code, t);
+        if (!w) w.emplace(code, t, opt);
         p.emplace(w->run(i, make, opt.check_checksums));
       } catch (...) {
         err = std::current_exception();
       }
       {
         std::lock_guard lk(mu);
-        if (err) errors[i - first] = err;
-        else results[i - first] = std::move(p);
+        if (err) errors[i % window] = err;
+        else results[i % window] = std::move(p);
       }
       cv_done.notify_all();
     }
@@ -255,10 +272,10 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
       std::optional<P> p;
       {
         std::unique_lock lk(mu);
-        cv_done.wait(lk, [&] { return results[i - first].has_value() || errors[i - first]; });
-        if (errors[i - first]) std::rethrow_exception(errors[i - first]);
-        p = std::move(results[i - first]);
-        results[i - first].reset();
+        cv_done.wait(lk, [&] { return results[i % window].has_value() || errors[i % window]; });
+        if (errors[i % window]) std::rethrow_exception(errors[i % window]);
+        p = std::move(results[i % window]);
+        results[i % window].reset();
         merged = i + 1;
       }
       cv_space.notify_all();
@@ -272,9 +289,23 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
   stop_pool();
 }
 
+}  // namespace detail
+
+// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+template <class P, class Factory>
+void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(check_trace_policy<P>());
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
+                "rvtrace: replay_into(root, ...): make() must return the root's policy type");
+  detail::replay_chunks(root, code, t, make, opt);
+}
+
 // Replays the trace and returns the merged policy: make() for the root, then once per chunk.
 template <class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(std::is_invocable_v<Factory&>,
+                "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
+                "called once per chunk");
   auto root = make();
   replay_into(root, code, t, make, opt);
   return root;
@@ -286,11 +317,91 @@ auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsi
   return replay(code, t, make, o);
 }
 
-// Checks every chunk (checksum, registers, log consumption, stop); throws InputError naming the
-// first failing chunk.
-inline void verify(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+// Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
+// consumption, stop); throws InputError naming the first failing chunk. This says the trace is
+// self-consistent, NOT that it is a run of the program: verify() below proves that.
+inline void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
   NoPolicy root;
-  replay_into(root, code, t, [] { return NoPolicy{}; }, opt);
+  detail::replay_chunks(root, code, t, [] { return NoPolicy{}; }, opt);
+}
+
+namespace detail {
+[[noreturn]] inline void verify_error(const std::string& what) { throw InputError(what); }
+
+// The trace belongs to this run: platform, ISA, arguments; checkpoint 0 is the initial state.
+inline void check_run_identity(const TraceView& t, const RunStart& start) {
+  const TraceInfo& in = t.info;
+  if (in.platform != start.platform)
+    verify_error("the trace was recorded on platform '" + in.platform + "', not '" + start.platform + "'");
+  if (in.isa != start.isa) verify_error("the trace was recorded for ISA '" + in.isa + "', not '" + start.isa + "'");
+  if (in.args_hash != start.args_hash)
+    verify_error("the trace was recorded with other program arguments (argument hash " + hex64(in.args_hash) +
+                 ", these give " + hex64(start.args_hash) + "; argv[0] is the ELF path as given to trace)");
+  const isa::CpuState have = t.checkpoints[0].cpu();
+  const std::string at = "checkpoint 0 (the initial state): ";
+  if (have.pc != start.cpu.pc)
+    verify_error(at + "pc is " + hex64(have.pc) + ", the program starts at " + hex64(start.cpu.pc));
+  for (unsigned r = 1; r < 32; ++r)
+    if (have.x[r] != start.cpu.x[r])
+      verify_error(at + "register x" + std::to_string(r) + " is " + hex64(have.x[r]) + ", the initial state has " +
+                   hex64(start.cpu.x[r]));
+  if (have.reservation != start.cpu.reservation)
+    verify_error(at + "LR/SC reservation is " + hex64(have.reservation) + ", the initial state has none");
+  if ((in.stop == TraceStop::exited || in.stop == TraceStop::ebreak) && in.total_steps == 0)
+    verify_error(std::string("the trace says the program ") + stop_name(in.stop) +
+                 " after 0 steps, but stopping is a step (the exiting ecall or the ebreak)");
+}
+
+// A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
+// windows; the values it would load do not decide the fault) must fault the same way.
+inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+  const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
+  const Fault want = t.info.fault();
+  ReplayMemory mem;
+  mem.set_windows(opt.read_lo, opt.write_lo);
+  mem.set_lenient(true);
+  mem.reset({});
+  Machine<ReplayMemory> m(code, mem);
+  m.state = final_state.cpu();
+  m.steps = final_state.step;
+  const RunResult r = m.run(final_state.step + 1);
+  const std::string claim = "the trace says step " + std::to_string(want.step) + " faults (" + want.message() + ")";
+  if (r.reason != StopReason::fault)
+    verify_error(claim + ", but replaying it from the final checkpoint " +
+                 (r.reason == StopReason::paused ? std::string("retires it") : std::string("stops without a fault")));
+  if (r.fault->kind != want.kind || r.fault->pc != want.pc || r.fault->addr != want.addr)
+    verify_error(claim + ", but replaying it gives " + r.fault->message());
+}
+}  // namespace detail
+
+// Proves the trace is a run of the program `code` from `start` (its registers, memory image,
+// platform and input): every check of check_chunks, plus checkpoint 0 = the initial state, the
+// recorded stop reproduced (exit/ebreak as the last step, a fault by replaying the faulting step),
+// and the memory pass (memory_pass.hpp) linking every chunk's first-touch reads to the initial
+// image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
+// A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
+// the run's final memory). Throws InputError naming the check, and the chunk and word.
+inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
+  detail::check_trace_program(code, t);
+  detail::check_run_identity(t, start);
+  opt.read_lo = start.memory->read_lo();
+  opt.write_lo = start.memory->write_lo();
+  opt.first_chunk = 0;
+  opt.chunk_count = ~std::uint64_t{0};
+  if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
+  MemoryPass pass(start, t.info);
+  VerifyPolicy root(&pass);
+  replay_into(root, code, t, [] { return VerifyPolicy{}; }, opt);
+  if (start.input) {
+    const ByteStreamHash& h = start.input->hash();
+    if (h.bytes() != t.info.input_bytes)
+      detail::verify_error("the run read " + std::to_string(h.bytes()) + " input bytes, the trace header says " +
+                           std::to_string(t.info.input_bytes));
+    if (h.digest() != t.info.input_hash)
+      detail::verify_error("input: the trace was recorded with other input (input hash " + hex64(t.info.input_hash) +
+                           ", the given input's first " + std::to_string(h.bytes()) + " bytes hash to " +
+                           hex64(h.digest()) + ")");
+  }
 }
 
 }  // namespace rvtrace::trace

@@ -11,18 +11,25 @@
 // memory) with its WordMarks, so a step costs a few byte tests more than reading the log alone.
 // Running past the end of the chunk's log throws LogExhausted; replay turns it into an error naming
 // the chunk and the step. An address outside the guest memory size (possible only in a corrupt
-// trace) is an access fault. Replay cannot detect the traced run's memory faults (it has no image).
+// trace) is an access fault; with the traced run's windows set (set_windows: the readable and
+// writable ranges are fixed by the program's layout), every access faults exactly as it did in the
+// traced run, so verify reproduces memory faults.
+//
+// For verify, collect_effects() also records the chunk's memory effects (memory_effects.hpp).
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <vector>
 
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/guest/layout.hpp"
 #include "rvtrace/guest/memory.hpp"
 #include "rvtrace/guest/syscalls.hpp"
 #include "rvtrace/interp/step_words.hpp"
+#include "rvtrace/interp/flat_memory.hpp"
 #include "rvtrace/interp/word_marks.hpp"
+#include "rvtrace/trace/memory_effects.hpp"
 
 namespace rvtrace::trace {
 
@@ -39,12 +46,30 @@ class ReplayMemory {
   // Starts a chunk: its log, and no known words.
   void reset(std::span<const std::uint64_t> log) {
     marks_.clear();
+    written_.clear();
     begin_ = cur_ = log.data();
     end_ = log.data() + log.size();
   }
 
+  // The traced run's readable [read_lo, size) and writable [write_lo, size) windows (by default
+  // all of memory: only the size is checked).
+  void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) { words_.set_windows(read_lo, write_lo); }
+  // Record the chunk's memory effects into `e` (nullptr: off); `steps` is the machine's step count.
+  void collect_effects(MemoryEffects* e, const std::uint64_t* steps) {
+    effects_ = e;
+    steps_ = steps;
+    if (e) e->clear(), open_segment();
+  }
+  // Missing log words read as 0 instead of throwing: replaying a faulting step, whose loaded values
+  // do not decide whether (and where) it faults.
+  void set_lenient(bool on) { lenient_ = on; }
+  // Ends the chunk's last segment (collect_effects).
+  void end_chunk() {
+    if (effects_) close_segment(nullptr);
+  }
+
   std::uint64_t load(std::uint64_t addr, unsigned width) {
-    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
+    if (!words_.readable(addr, width)) [[unlikely]]
       throw AccessFault{FaultKind::load_out_of_range, addr};
     touch(addr, width);
     std::uint64_t v = 0;
@@ -52,17 +77,31 @@ class ReplayMemory {
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
-      throw AccessFault{FaultKind::store_out_of_range, addr};
+    if (!words_.writable(addr, width)) [[unlikely]]
+      throw AccessFault{FlatMemory::store_fault_kind(words_, addr), addr};
     if (width == 8 && (addr & 7) == 0) marks_.mark(addr >> 3);  // defines the whole word
     else touch(addr, width);
     std::memcpy(words_.host(addr), &v, width);
+    if (effects_) [[unlikely]]
+      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) {
+        if (marks_.mark_written(index)) written_.push_back(index);
+      });
   }
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
     if (x[17] == guest::sys::exit || x[17] == guest::sys::exit_group)
       return {true, static_cast<int>(x[10] & 0xff)};
-    marks_.clear();
+    EcallRecord call;
+    if (effects_) {
+      call.step = *steps_, call.number = x[17];
+      for (unsigned i = 0; i < 6; ++i) call.args[i] = x[10 + i];
+    }
     x[10] = take();
+    if (effects_) {
+      call.result = x[10];
+      close_segment(&call);
+      open_segment();
+    }
+    marks_.clear();
     if (keep_words_) step_words_.add(x[10]);
     return {};
   }
@@ -86,6 +125,8 @@ class ReplayMemory {
     if (marks_.mark(index)) {
       const std::uint64_t v = take();
       std::memcpy(w, &v, 8);
+      if (effects_) [[unlikely]]
+        effects_->reads.push_back({index * 8, v});
       if (keep_words_) step_words_.add(v);
     } else if (keep_words_) {
       std::uint64_t v;
@@ -94,14 +135,38 @@ class ReplayMemory {
     }
   }
   std::uint64_t take() {
-    if (cur_ == end_) [[unlikely]]
+    if (cur_ == end_) [[unlikely]] {
+      if (lenient_) return 0;
       throw LogExhausted{};
+    }
     return *cur_++;
+  }
+  void open_segment() {
+    MemoryEffects::Segment seg;
+    seg.first_step = *steps_;
+    effects_->segments.push_back(seg);
+  }
+  // The segment's written words with their final values, and the ecall that ends it.
+  void close_segment(const EcallRecord* call) {
+    for (std::uint64_t index : written_) {
+      std::uint64_t v;
+      std::memcpy(&v, words_.host(index * 8), 8);
+      effects_->writes.push_back({index * 8, v});
+    }
+    written_.clear();
+    MemoryEffects::Segment& seg = effects_->segments.back();
+    seg.reads_end = effects_->reads.size();
+    seg.writes_end = effects_->writes.size();
+    if (call) seg.has_ecall = true, seg.ecall = *call;
   }
   guest::GuestMemory words_;  // the chunk's known words (sparse)
   WordMarks marks_{words_};
   StepWords step_words_;
   bool keep_words_ = true;
+  bool lenient_ = false;
+  MemoryEffects* effects_ = nullptr;
+  const std::uint64_t* steps_ = nullptr;
+  std::vector<std::uint64_t> written_;  // word indices the current segment stored to
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;

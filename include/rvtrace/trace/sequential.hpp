@@ -20,6 +20,7 @@ namespace rvtrace::trace {
 template <class P>
 RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
                          std::uint64_t max_steps = ~std::uint64_t{0}) {
+  static_assert(check_trace_policy<P>());
   chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
   RunResult r;
   if constexpr (reads_log_v<P>) {

@@ -68,9 +68,20 @@ class TextPolicy {
     TextWitness::format(out_.buf(), s);
     out_.maybe_flush();
   }
-  void merge(TextPolicy&& later) { out_.append(later.out_.str()); }
+  void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
   void flush() { out_.flush(); }
-  const std::string& text() const { return out_.str(); }  // what is buffered (not yet written)
+  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
+
+  // Partial results (partial.hpp) of a buffering instance: its text.
+  static constexpr const char* partial_name = "text";
+  template <class W>
+  void save_partial(W& w) const { w.put_bytes(out_.str()); }
+  template <class R>
+  static TextPolicy load_partial(R& r) {
+    TextPolicy p;
+    p.out_.buf() = r.get_bytes();
+    return p;
+  }
 
  private:
   OutputBuffer out_;

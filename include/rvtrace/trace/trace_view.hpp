@@ -3,7 +3,7 @@
 // the summary of the run, num_chunks + 1 checkpoints (the last one is the final state) and the
 // memory-read log.
 #include <cstdint>
-#include <string_view>
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -17,6 +17,16 @@ namespace rvtrace::trace {
 inline constexpr std::uint64_t default_chunk_steps = std::uint64_t{1} << 18;
 inline constexpr std::uint64_t min_chunk_steps = std::uint64_t{1} << 4;
 inline constexpr std::uint64_t max_chunk_steps = std::uint64_t{1} << 40;
+// The CLI's default budget for trace, replay and verify (--max-steps): ~69 G steps, about a minute
+// of AOT recording and several of replay; a trace claiming more is refused before any work.
+inline constexpr std::uint64_t default_step_budget = std::uint64_t{1} << 36;
+// The CLI's default --max-bytes for a trace file (16 GiB).
+inline constexpr std::uint64_t default_max_trace_bytes = std::uint64_t{16} << 30;
+
+// The identifiers of the platform and the ISA a trace was recorded on (at most 16 bytes each).
+inline constexpr const char* default_platform = "linux";
+inline constexpr const char* default_isa = "rv64imac";
+inline constexpr std::size_t max_identifier_bytes = 16;
 
 // How the traced run ended.
 enum class TraceStop : std::uint8_t { exited = 0, ebreak = 1, fault = 2, step_limit = 3 };
@@ -31,14 +41,6 @@ inline const char* stop_name(TraceStop s) {
   return "?";
 }
 
-// A platform's name as a 32-bit tag: its first 4 bytes, little-endian ("linux" is 0, the default).
-constexpr std::uint32_t platform_tag(std::string_view name) {
-  if (name == "linux") return 0;
-  std::uint32_t t = 0;
-  for (std::size_t i = 0; i < name.size() && i < 4; ++i) t |= std::uint32_t(std::uint8_t(name[i])) << (8 * i);
-  return t;
-}
-
 struct TraceInfo {
   std::uint64_t chunk_steps = default_chunk_steps;
   std::uint64_t total_steps = 0;    // steps retired (a faulting step is not retired: not in the trace)
@@ -49,10 +51,11 @@ struct TraceInfo {
   FaultKind fault_kind{};           // when fault: kind, pc, address (step = total_steps)
   std::uint64_t fault_pc = 0, fault_addr = 0;
   std::uint64_t program_hash = 0;   // guest::Program::hash of the traced ELF
-  std::uint32_t platform = 0;       // platform_tag(name) of the platform it ran on; 0 = linux
-  // The most log words one step of its instruction set may add (Isa::max_log_words_per_step:
-  // host calls log more than plain loads and stores); bounds each chunk's log when a file is opened.
-  std::uint32_t max_log_words_per_step = static_cast<std::uint32_t>(rvtrace::max_log_words_per_step);
+  std::uint64_t args_hash = 0;      // hash_arguments(argv, envp) of the traced process
+  std::uint64_t input_hash = 0;     // InputHash of the input bytes the guest read
+  std::uint64_t input_bytes = 0;    // how many it read
+  std::string platform = default_platform;  // what ran the guest (its syscalls, its initial image)
+  std::string isa = default_isa;            // the instruction set it was decoded as
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -62,15 +65,39 @@ struct TraceInfo {
   }
 };
 
+// A whole trace, or a slice of one (distribution: a worker gets only the checkpoints and log of
+// the chunks it replays). A slice holds checkpoints base_chunk .. end_chunk() and the log words of
+// chunks base_chunk .. end_chunk() - 1, which start at word base_log of the whole trace's log;
+// chunk numbers, steps and log offsets stay those of the whole trace.
 struct TraceView {
   TraceInfo info;
-  std::span<const Checkpoint> checkpoints;  // num_chunks + 1
-  std::span<const std::uint64_t> log;       // log_words
+  std::span<const Checkpoint> checkpoints;  // num_chunks + 1 (a slice: its chunks + 1)
+  std::span<const std::uint64_t> log;       // log_words (a slice: its chunks' words)
+  std::uint64_t base_chunk = 0;             // checkpoints[0] is checkpoint base_chunk
+  std::uint64_t base_log = 0;               // log[0] is word base_log of the trace's log
+  bool slice = false;                       // a slice (trace_slice.hpp), checked as one
 
+  bool is_slice() const { return slice; }
+  // Chunks [base_chunk, end_chunk()) can be replayed from this view.
+  std::uint64_t end_chunk() const { return checkpoints.empty() ? base_chunk : base_chunk + checkpoints.size() - 1; }
+  const Checkpoint& checkpoint(std::uint64_t i) const { return checkpoints[i - base_chunk]; }
+  // Does chunk i's log range lie inside `log`? (checked before chunk_log, which trusts it)
+  bool log_in_view(std::uint64_t i) const {
+    const Checkpoint& c = checkpoint(i);
+    return c.log_offset >= base_log && c.log_offset - base_log <= log.size() &&
+           c.log_words <= log.size() - (c.log_offset - base_log);
+  }
   std::span<const std::uint64_t> chunk_log(std::uint64_t i) const {
-    return log.subspan(checkpoints[i].log_offset, checkpoints[i].log_words);
+    return log.subspan(checkpoint(i).log_offset - base_log, checkpoint(i).log_words);
   }
 };
+
+// 0x-prefixed hex, for messages.
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
 
 inline bool is_pow2(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -109,9 +136,9 @@ inline void validate_structure(const TraceView& t) {
     if (c.log_offset != offset)
       fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
     const std::uint64_t steps = i < in.num_chunks ? in.chunk_end_step(i) - step : 0;
-    if (c.log_words > std::uint64_t{in.max_log_words_per_step} * steps)
+    if (c.log_words > max_log_words_per_step * steps)
       fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most " +
-           std::to_string(in.max_log_words_per_step) + " per step)");
+           std::to_string(max_log_words_per_step) + " per step)");
     offset += c.log_words;
   }
   if (offset != in.log_words)
@@ -121,6 +148,30 @@ inline void validate_structure(const TraceView& t) {
     fail("checkpoint " + std::to_string(in.num_chunks) + " (final state): checksum mismatch");
   if (in.stop == TraceStop::fault && last.pc != in.fault_pc)
     fail("the final pc differs from the recorded fault's pc");
+}
+
+// The checks of validate_structure that a slice (TraceView::is_slice) allows: its checkpoints are
+// consecutive chunks of the trace and its log holds exactly their words.
+inline void validate_slice(const TraceView& t) {
+  const TraceInfo& in = t.info;
+  auto fail = [](const std::string& what) { throw InputError("trace slice: " + what); };
+  check_chunk_steps(in.chunk_steps);
+  if (t.checkpoints.empty() || t.end_chunk() > in.num_chunks)
+    fail("chunks " + std::to_string(t.base_chunk) + ".." + std::to_string(t.end_chunk()) + " are not within the " +
+         std::to_string(in.num_chunks) + " chunks of the trace");
+  std::uint64_t offset = t.base_log;
+  for (std::uint64_t i = t.base_chunk; i <= t.end_chunk(); ++i) {
+    const Checkpoint& c = t.checkpoint(i);
+    const std::string where = "checkpoint " + std::to_string(i) + ": ";
+    const std::uint64_t step = i < in.num_chunks ? i * in.chunk_steps : in.total_steps;
+    if (c.step != step) fail(where + "step is " + std::to_string(c.step) + ", expected " + std::to_string(step));
+    if (c.log_offset != offset)
+      fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
+    if (i < t.end_chunk()) offset += c.log_words;
+  }
+  if (offset - t.base_log != t.log.size())
+    fail("its chunks hold " + std::to_string(offset - t.base_log) + " log words, the slice has " +
+         std::to_string(t.log.size()));
 }
 
 }  // namespace rvtrace::trace

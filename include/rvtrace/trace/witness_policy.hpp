@@ -12,16 +12,27 @@
 // then row groups of up to 65536 rows: uint64 first step, uint64 rows, then each column's values
 // (rows uint64 each, little-endian) in the order above. Groups are cut every 65536 rows from the
 // first step, so the bytes do not depend on chunk size or threads.
+//
+// A per-chunk instance of a long chunk does not keep all its rows: past spill_rows it serializes
+// its complete row groups (they are aligned to steps, so already final bytes) into an OutputBuffer
+// that spills to a temporary file, keeping only the rows before its first group boundary (head) and
+// after its last complete group (tail); merging writes head, groups, tail in order. So a chunk of
+// 2^24 steps costs tens of MB, not 1.6 GB.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "rvtrace/interp/step.hpp"
+#include "rvtrace/trace/output_buffer.hpp"
 
 namespace rvtrace::trace {
 
@@ -39,13 +50,21 @@ class WitnessPolicy {
     const std::uint64_t h[2] = {0x54575652ull | std::uint64_t{1} << 32, columns_count};
     write(h, sizeof h);
   }
+  static constexpr std::uint64_t spill_rows = 8 * group_rows;  // a per-chunk instance keeps at most ~this many
+
   WitnessPolicy(WitnessPolicy&& o) noexcept
-      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_) {}
+      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_),
+        head_(std::move(o.head_)), head_first_(o.head_first_), groups_(std::move(o.groups_)),
+        spilled_(std::exchange(o.spilled_, false)) {}
   WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
     finish_noexcept();
     out_ = std::exchange(o.out_, nullptr);
     cols_ = std::move(o.cols_);
     first_step_ = o.first_step_;
+    head_ = std::move(o.head_);
+    head_first_ = o.head_first_;
+    groups_ = std::move(o.groups_);
+    spilled_ = std::exchange(o.spilled_, false);
     return *this;
   }
   ~WitnessPolicy() { finish_noexcept(); }
@@ -65,8 +84,14 @@ class WitnessPolicy {
         s.load.value, s.store.value, s.next_pc};
     for (std::size_t c = 0; c < columns_count; ++c) cols_[c].push_back(row[c]);
     if (out_ && cols_[0].size() >= group_rows) drain(false);
+    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
   }
   void merge(WitnessPolicy&& later) {
+    if (later.spilled_) return merge_spilled(std::move(later));
+    merge_rows(std::move(later));
+  }
+  // Appends `later`'s kept rows (no spilled groups).
+  void merge_rows(WitnessPolicy&& later) {
     if (later.cols_[0].empty()) return;
     if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
       // Nothing pending and the chunk starts a group: write its full groups straight from it.
@@ -89,6 +114,26 @@ class WitnessPolicy {
   void finish() {
     if (out_) drain(true);
     if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
+  }
+
+  // Partial results (partial.hpp) of a kept instance: first step, rows, then each column.
+  static constexpr const char* partial_name = "witness";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(first_step_);
+    w.put(cols_[0].size());
+    for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
+  }
+  template <class R>
+  static WitnessPolicy load_partial(R& r) {
+    WitnessPolicy p;
+    p.first_step_ = r.get();
+    const std::uint64_t rows = r.get_size(r.remaining() / columns_count, "row count");
+    for (auto& col : p.cols_) {
+      const auto words = r.get(rows);
+      col.assign(words.begin(), words.end());
+    }
+    return p;
   }
 
   std::uint64_t rows() const { return cols_[0].size(); }
@@ -126,6 +171,60 @@ class WitnessPolicy {
     static Pool p;
     return p;
   }
+  // Per-chunk instance: moves its complete, step-aligned row groups to groups_ as final bytes.
+  void spill_groups() {
+    if (!spilled_) {  // the rows before the first group boundary stay apart, as the head
+      const std::uint64_t boundary = (first_step_ + group_rows - 1) / group_rows * group_rows;
+      const auto n = static_cast<std::ptrdiff_t>(boundary - first_step_);
+      for (std::size_t c = 0; c < columns_count; ++c) {
+        head_[c].assign(cols_[c].begin(), cols_[c].begin() + n);
+        cols_[c].erase(cols_[c].begin(), cols_[c].begin() + n);
+      }
+      head_first_ = first_step_;
+      first_step_ = boundary;
+      spilled_ = true;
+    }
+    const std::size_t full = cols_[0].size() / group_rows * group_rows;
+    for (std::size_t at = 0; at < full; at += group_rows) {
+      const std::uint64_t h[2] = {first_step_ + at, group_rows};
+      groups_.append({reinterpret_cast<const char*>(h), sizeof h});
+      for (const auto& col : cols_) groups_.append({reinterpret_cast<const char*>(col.data() + at), group_rows * 8});
+      groups_.maybe_flush();
+    }
+    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(full));
+    first_step_ += full;
+  }
+  // Appends a spilled chunk: its head rows, its groups (bytes), its tail rows.
+  void merge_spilled(WitnessPolicy&& later) {
+    WitnessPolicy head;
+    head.cols_ = std::move(later.head_);
+    head.first_step_ = later.head_first_;
+    merge_rows(std::move(head));
+    if (out_ && (cols_[0].empty() || first_step_ % group_rows == 0)) {
+      drain(true);  // whole groups: the pending rows end at later's first group boundary
+      later.groups_.consume([&](std::string_view piece) { write(piece.data(), piece.size()); });
+    } else {  // an in-memory root, or one whose groups are not step-aligned: read the groups back
+      std::string bytes;
+      later.groups_.consume([&](std::string_view piece) { bytes.append(piece); });
+      for (std::size_t at = 0; at < bytes.size();) {
+        std::uint64_t h[2];
+        std::memcpy(h, bytes.data() + at, sizeof h);
+        at += sizeof h;
+        if (cols_[0].empty()) first_step_ = h[0];
+        for (auto& col : cols_) {
+          const std::size_t old = col.size();
+          col.resize(old + h[1]);
+          std::memcpy(col.data() + old, bytes.data() + at, h[1] * 8);
+          at += h[1] * 8;
+        }
+      }
+    }
+    if (cols_[0].empty()) first_step_ = later.first_step_;
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
+    later.recycle();
+    if (out_) drain(false);
+  }
   void recycle() {
     for (auto& col : cols_) pool().give(std::move(col));
     for (auto& col : cols_) col = {};
@@ -160,6 +259,11 @@ class WitnessPolicy {
   std::FILE* out_ = nullptr;
   std::array<std::vector<std::uint64_t>, columns_count> cols_;
   std::uint64_t first_step_ = 0;
+  // Per-chunk instances of long chunks (spill_groups): head rows, complete groups as bytes.
+  std::array<std::vector<std::uint64_t>, columns_count> head_;
+  std::uint64_t head_first_ = 0;
+  OutputBuffer groups_;
+  bool spilled_ = false;
 };
 
 }  // namespace rvtrace::trace
