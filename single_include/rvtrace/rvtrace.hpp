@@ -4,66 +4,60 @@
 #pragma once
 
 // ---- rvtrace/rvtrace.hpp ----
-// rvtrace umbrella header: load, run (interpreter or AOT), trace, replay.
+// rvtrace umbrella header: load, run (interpreter or AOT), trace, replay; the facade
+// (rvtrace::record / rvtrace::replay). CMake target rvtrace::rvtrace (needs xbyak: x86-64 only).
+// Without the AOT engine: rvtrace/core.hpp (target rvtrace::core).
 
-// ---- rvtrace/aot/runtime.hpp ----
-// The AOT runtime: CompiledProgram (translate once, own the read+execute code) and AotRunner (run it
-// many times on a memory policy, with the interpreter's RunResult semantics).
-//
-//   aot::CompiledProgram code(decoded, proc.memory);            // or (decoded, proc.memory, true): trace mode
-//   FlatMemory mem(proc.memory, proc.syscalls);
-//   isa::CpuState cpu = initial_state(proc);  std::uint64_t steps = 0;
-//   RunResult r = aot::run(code, cpu, steps, until_step, mem);
-//
-// run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
-// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
-// exit to the interpreter steps it only until native code can take over again (a pc it enters).
-// Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
-// host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
-// word marks (first-touch logging) and appends to their touched list (marks().cursor()).
-#include <chrono>
+// ---- rvtrace/core.hpp ----
+// rvtrace without the AOT engine: decoding, the interpreter, guest loading, recording with the
+// interpreter, trace files, memoryless replay, verify, the built-in policies. Needs Boost (headers)
+// and threads, not xbyak, and builds on any 64-bit little-endian host (e.g. an aarch64 prover box
+// that replays traces recorded elsewhere). CMake target rvtrace::core.
+// rvtrace/rvtrace.hpp adds the x86-64 AOT engine and rvtrace/facade.hpp.
+
+// ---- rvtrace/version.hpp ----
+// rvtrace's version. This header is the one place it is written: CMakeLists.txt reads these three
+// numbers for project(VERSION), so the CMake package version, the pkg-config version and the
+// macros below always agree (and a plain -I include or the single header has them too).
+#define RVTRACE_VERSION_MAJOR 0
+#define RVTRACE_VERSION_MINOR 1
+#define RVTRACE_VERSION_PATCH 0
+
+// MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons.
+#define RVTRACE_VERSION (RVTRACE_VERSION_MAJOR * 10000 + RVTRACE_VERSION_MINOR * 100 + RVTRACE_VERSION_PATCH)
+
+#define RVTRACE_VERSION_STR_(x) #x
+#define RVTRACE_VERSION_STR(x) RVTRACE_VERSION_STR_(x)
+// "MAJOR.MINOR.PATCH"
+#define RVTRACE_VERSION_STRING                                                     \
+  RVTRACE_VERSION_STR(RVTRACE_VERSION_MAJOR) "." RVTRACE_VERSION_STR(RVTRACE_VERSION_MINOR) "." \
+      RVTRACE_VERSION_STR(RVTRACE_VERSION_PATCH)
+
+// ---- rvtrace/guest/process.hpp ----
+// A guest process ready to run: the validated program mapped into a fresh guest memory, its
+// Linux-style initial stack, and its syscall state. Engines take the initial sp and entry from here.
 #include <cstdint>
-#include <exception>
-#include <memory>
-#include <optional>
-#include <stdexcept>
-#include <utility>
+#include <span>
+#include <string>
 #include <vector>
 
 
-// ---- rvtrace/aot/emitter.hpp ----
-// The emitter backend of the op vocabulary: instantiating an instruction's exec() with this M emits
-// x86_64 for it through an Xbyak::CodeGenerator (held, not inherited). No instruction semantics live
-// here, only how each op of isa/vocabulary.hpp becomes x86 code.
-//
-// Values are descriptors: a constant, a guest register (in a host register or in the register file),
-// a host temp, or a pending simple ALU expression (op, a, b) materialized where it is used --
-// directly into rd's home when set_x receives it, so `addi a0, a0, 1` becomes `add rbp, 1`.
-//
-// set_x is deferred: writes are recorded and committed when the instruction ends (or at the end of an
-// if_ arm, or before an ecall), so a value read from a register stays valid after a set_x of that
-// register in the same instruction (the vocabulary rule), at no cost.
-//
-// Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
-// calls and signals use the stack below it; the CpuState register file is at offset 0),
-// r15 = guest memory base, rax/rdx = scratch (never hold a value across ops), rcx = the value temp
-// of one instruction, rbp r12 r8 r9 r10 r11 rbx rsi rdi r14 r13 = the most used guest registers.
-// The step budget (until_step - steps) lives in the Context (Context::budget, charged with one
-// `sub [rsp+budget], n` per block); so do the trace-mode cursors. An instruction
-// needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
-// Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
-// compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
-// Variable shifts use BMI2 (shlx/shrx/sarx).
-#include <xbyak/xbyak.h>
+// ---- rvtrace/guest/elf.hpp ----
+// ELF64 RISC-V static executable loader. Input is untrusted: every field is validated and any problem
+// is reported as one InputError line naming the file and what/where. Nothing here touches guest
+// memory; see loader.hpp for placing a Program into a GuestMemory.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <array>
-#include <cstddef>
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
-#include <deque>
-#include <functional>
-#include <map>
-#include <stdexcept>
+#include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -129,11 +123,16 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when a budget runs out (steps, bytes written): exit code step_limit.
+struct LimitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Documented process exit codes of the rvtrace CLI (all below 128: higher codes read as signals).
 namespace exit_code {
 inline constexpr int bad_input = 120;    // unreadable/malformed ELF or trace file, bad arguments
 inline constexpr int guest_fault = 121;  // the guest faulted (message on stderr)
-inline constexpr int step_limit = 122;   // --max-steps exceeded
+inline constexpr int step_limit = 122;   // --max-steps (or another budget: --max-bytes) exceeded
 }  // namespace exit_code
 
 }  // namespace rvtrace
@@ -146,1774 +145,50 @@ struct AccessFault {
 };
 }  // namespace rvtrace
 
-// ---- rvtrace/isa/operands.hpp ----
-// What an instruction's exec() sees: the decoded fields of one instruction, plus its length.
-#include <array>
-#include <cstdint>
-
-namespace rvtrace::isa {
-
-struct Operands {
-  std::uint8_t rd = 0, rs1 = 0, rs2 = 0;
-  std::uint8_t len = 4;   // 2 for a compressed instruction (expanded at decode time), else 4
-  std::int32_t imm = 0;   // sign-extended immediate; shift amount; U-type: the value already << 12
-  friend constexpr bool operator==(const Operands&, const Operands&) = default;
-};
-
-// Architectural state shared by every backend (the AOT register file has exactly this layout).
-inline constexpr std::uint64_t no_reservation = ~std::uint64_t{0};
-struct CpuState {
-  std::array<std::uint64_t, 32> x{};
-  std::uint64_t pc = 0;
-  std::uint64_t reservation = no_reservation;  // LR/SC reserved address, or no_reservation
-  friend constexpr bool operator==(const CpuState&, const CpuState&) = default;
-};
-
-}  // namespace rvtrace::isa
-
-// ---- rvtrace/isa/scalar_ops.hpp ----
-// The op vocabulary on plain 64-bit numbers: shared by the constexpr evaluator and the interpreter,
-// so the two cannot disagree. (The emitter backend implements the same ops as x86 code.)
-#include <cstdint>
-
-namespace rvtrace::isa {
-
-struct ScalarOps {
-  using value = std::uint64_t;
-  using cond = bool;
-  using i64 = std::int64_t;
-  using i32 = std::int32_t;
-  using u32 = std::uint32_t;
-
-  static constexpr value sext32(u32 v) { return static_cast<value>(static_cast<i64>(static_cast<i32>(v))); }
-
-  // A loaded value of `width` bytes (in the low bits of v), zero- or sign-extended to 64 bits.
-  static constexpr value extend(value v, unsigned width, bool is_signed) {
-    const unsigned shift = 64 - 8 * width;
-    return is_signed ? static_cast<value>(static_cast<i64>(v << shift) >> shift) : (v << shift) >> shift;
-  }
-
-  static constexpr value imm(i64 i) { return static_cast<value>(i); }
-  static constexpr value add(value a, value b) { return a + b; }
-  static constexpr value sub(value a, value b) { return a - b; }
-  static constexpr value and_(value a, value b) { return a & b; }
-  static constexpr value or_(value a, value b) { return a | b; }
-  static constexpr value xor_(value a, value b) { return a ^ b; }
-  static constexpr value sll(value a, value b) { return a << (b & 63); }
-  static constexpr value srl(value a, value b) { return a >> (b & 63); }
-  static constexpr value sra(value a, value b) { return static_cast<value>(static_cast<i64>(a) >> (b & 63)); }
-  static constexpr value addw(value a, value b) { return sext32(static_cast<u32>(a + b)); }
-  static constexpr value subw(value a, value b) { return sext32(static_cast<u32>(a - b)); }
-  static constexpr value sllw(value a, value b) { return sext32(static_cast<u32>(a) << (b & 31)); }
-  static constexpr value srlw(value a, value b) { return sext32(static_cast<u32>(a) >> (b & 31)); }
-  static constexpr value sraw(value a, value b) {
-    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) >> (b & 31)));
-  }
-
-  static constexpr value mul(value a, value b) { return a * b; }
-  static constexpr value mulw(value a, value b) { return sext32(static_cast<u32>(a * b)); }
-  static constexpr value mulh(value a, value b) {
-    return static_cast<value>((static_cast<__int128>(static_cast<i64>(a)) * static_cast<i64>(b)) >> 64);
-  }
-  static constexpr value mulhsu(value a, value b) {
-    return static_cast<value>((static_cast<__int128>(static_cast<i64>(a)) * static_cast<__int128>(b)) >> 64);
-  }
-  static constexpr value mulhu(value a, value b) {
-    return static_cast<value>((static_cast<unsigned __int128>(a) * b) >> 64);
-  }
-
-  // Division never traps in RISC-V: x/0 = all ones, x%0 = x, INT_MIN/-1 = INT_MIN, INT_MIN%-1 = 0.
-  static constexpr value div(value a, value b) {
-    if (b == 0) return ~value{0};
-    if (static_cast<i64>(a) == INT64_MIN && static_cast<i64>(b) == -1) return a;
-    return static_cast<value>(static_cast<i64>(a) / static_cast<i64>(b));
-  }
-  static constexpr value divu(value a, value b) { return b == 0 ? ~value{0} : a / b; }
-  static constexpr value rem(value a, value b) {
-    if (b == 0) return a;
-    if (static_cast<i64>(a) == INT64_MIN && static_cast<i64>(b) == -1) return 0;
-    return static_cast<value>(static_cast<i64>(a) % static_cast<i64>(b));
-  }
-  static constexpr value remu(value a, value b) { return b == 0 ? a : a % b; }
-  static constexpr value divw(value a, value b) {
-    const auto x = static_cast<i32>(static_cast<u32>(a)), y = static_cast<i32>(static_cast<u32>(b));
-    if (y == 0) return ~value{0};
-    if (x == INT32_MIN && y == -1) return sext32(static_cast<u32>(x));
-    return sext32(static_cast<u32>(x / y));
-  }
-  static constexpr value divuw(value a, value b) {
-    const auto x = static_cast<u32>(a), y = static_cast<u32>(b);
-    return y == 0 ? ~value{0} : sext32(x / y);
-  }
-  static constexpr value remw(value a, value b) {
-    const auto x = static_cast<i32>(static_cast<u32>(a)), y = static_cast<i32>(static_cast<u32>(b));
-    if (y == 0) return sext32(static_cast<u32>(x));
-    if (x == INT32_MIN && y == -1) return 0;
-    return sext32(static_cast<u32>(x % y));
-  }
-  static constexpr value remuw(value a, value b) {
-    const auto x = static_cast<u32>(a), y = static_cast<u32>(b);
-    return sext32(y == 0 ? x : x % y);
-  }
-
-  static constexpr cond eq(value a, value b) { return a == b; }
-  static constexpr cond ne(value a, value b) { return a != b; }
-  static constexpr cond lt(value a, value b) { return static_cast<i64>(a) < static_cast<i64>(b); }
-  static constexpr cond ge(value a, value b) { return static_cast<i64>(a) >= static_cast<i64>(b); }
-  static constexpr cond ltu(value a, value b) { return a < b; }
-  static constexpr cond geu(value a, value b) { return a >= b; }
-  static constexpr value from_cond(cond c) { return c ? 1 : 0; }
-
-  template <class A, class B>
-  static constexpr value select(cond c, A&& a, B&& b) {
-    return c ? a() : b();
-  }
-  template <class A, class B>
-  static constexpr void if_(cond c, A&& a, B&& b) {
-    if (c) a(); else b();
-  }
-};
-
-}  // namespace rvtrace::isa
-
-namespace rvtrace::aot {
-
-// What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
-struct Context {
-  isa::CpuState cpu;                           // x[32], pc, reservation
-  std::uint64_t budget = 0;                    // steps left until `until` (charged in place by native code)
-  std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
-  std::uint64_t* cursor = nullptr;             // trace mode: log cursor
-  std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
-  std::uint64_t generation = 0;                // trace mode: WordMarks' generation (changes when cleared)
-  std::uint64_t* warm = nullptr;               // trace mode: the runner's warm-block records
-  std::uint64_t exit_kind = 0;                 // ExitKind
-  std::uint64_t exit_addr = 0;                 // faulting address
-  std::uint64_t exit_aux = 0;                  // FaultKind, or the exit code
-  std::uint8_t* mem_base = nullptr;            // guest memory host base (r15)
-  std::uint64_t (*ecall)(Context*) = nullptr;  // runtime thunk: 0 = continue, else exit (exit_kind set)
-  void* runner = nullptr;                      // the runtime object behind the thunk
-};
-
-enum class ExitKind : std::uint64_t {
-  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal,
-                  // entries into the middle of a peephole: Translation::interp_entry)
-  fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
-  ebreak = 2,
-  exited = 3,     // exit_aux = exit code
-  error = 4,      // a host exception inside the ecall thunk (the runtime rethrows it)
-};
-
-namespace ctx_off {
-inline constexpr int x = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, x));
-inline constexpr int pc = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, pc));
-inline constexpr int reservation = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, reservation));
-inline constexpr int budget = static_cast<int>(offsetof(Context, budget));
-inline constexpr int until = static_cast<int>(offsetof(Context, until));
-inline constexpr int cursor = static_cast<int>(offsetof(Context, cursor));
-inline constexpr int touched = static_cast<int>(offsetof(Context, touched));
-inline constexpr int generation = static_cast<int>(offsetof(Context, generation));
-inline constexpr int warm = static_cast<int>(offsetof(Context, warm));
-inline constexpr int exit_kind = static_cast<int>(offsetof(Context, exit_kind));
-inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
-inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
-inline constexpr int mem_base = static_cast<int>(offsetof(Context, mem_base));
-inline constexpr int ecall = static_cast<int>(offsetof(Context, ecall));
-}  // namespace ctx_off
-
-// Guest memory windows baked into the code (GuestMemory::read_lo/write_lo/size).
-struct MemLayout {
-  std::uint64_t read_lo = 0, write_lo = 0, size = 0;
-  friend bool operator==(const MemLayout&, const MemLayout&) = default;
-};
-
-// Fixed host register roles.
-struct HostRegs {
-  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15;
-  // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
-  // guest host register: saved to its register-file slot, reloaded when the instruction ends.
-  static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
-  // Host registers that may hold a guest register, in order of preference.
-  static constexpr std::array<int, 11> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
-                                             Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
-                                             Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
-                                             Xbyak::Operand::R14, Xbyak::Operand::R13};
-  static constexpr std::size_t guest_count() { return guest.size(); }
-};
-
-// Guest register -> host register index (-1: lives in the register file). Entry 0 is always -1.
-using RegMap = std::array<int, 32>;
-
-class Emitter {
- public:
-  // ---- value descriptors ----
-  enum class Kind : std::uint8_t { konst, greg, temp };
-  struct Simple {
-    Kind k = Kind::konst;
-    std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
-    std::int64_t c = 0;    // konst
-  };
-  enum class Op : std::uint8_t { none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn };
-  struct value {
-    Op op = Op::none;
-    Simple a, b;
-  };
-  enum class CC : std::uint8_t { eq, ne, lt, ge, ltu, geu, gt, le, gtu, leu };
-  struct cond {
-    CC cc = CC::eq;
-    Simple a, b;
-  };
-
-  // Lightweight jump targets. A jump to a Ref is a rel32 jmp/jcc emitted with a zero displacement and
-  // patched once the Ref is bound (immediately when it already is; the rest in emit_cold). Xbyak labels
-  // cost hash-table work each, and 1 MiB of text needs about a million forward targets (cold stubs).
-  // The code buffer never moves (no AutoGrow), so offsets are final.
-  struct Ref {
-    std::uint32_t id = ~std::uint32_t{0};
-    explicit operator bool() const { return id != ~std::uint32_t{0}; }
-  };
-  Ref new_ref() {
-    ref_at_.push_back(kUnbound);
-    return Ref{static_cast<std::uint32_t>(ref_at_.size() - 1)};
-  }
-  // n consecutive Refs; returns the first one's id.
-  std::uint32_t new_refs(std::size_t n) {
-    const std::size_t first = ref_at_.size();
-    ref_at_.resize(first + n, kUnbound);
-    return static_cast<std::uint32_t>(first);
-  }
-  void bind(Ref r) { ref_at_[r.id] = g_.getSize(); }
-  void jmp(Ref r) {
-    g_.db(0xE9);
-    rel32(r);
-  }
-  void jcc(CC cc, Ref r) {
-    g_.db(0x0F);
-    g_.db(0x80 | cc_code(cc));
-    rel32(r);
-  }
-
-  // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
-  using LabelOf = std::function<Ref(std::uint64_t pc)>;
-
-  // map: the global register map (map id 0), the convention of every entry through the pc table.
-  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
-    if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
-      throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
-    maps_.push_back(map);
-    written_.emplace_back();
-    written_.back().fill(true);
-  }
-
-  // Shared code the emitted instructions jump to (defined by the translator), for the global map.
-  Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
-  Xbyak::Label exit_nostore;   // leave native code (register file already current)
-  Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
-  Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
-
-  // ---- register maps ----
-  // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
-  // from the global state through a transition (transition(0, M)): the global map's host registers
-  // that M reuses are stored to the register file, then M's registers that the global map keeps
-  // elsewhere are loaded. So while in M, the register file holds the current value of every register
-  // M maps differently from the global map and that the region has not written: going back
-  // (transition(M, 0)) stores only the registers the region writes (`written`).
-  struct MapExits {
-    Xbyak::Label exit_common, to_interp_rax, dispatch_rax;  // as the global ones, for this map
-  };
-  int add_map(const RegMap& m, const std::array<bool, 32>& written) {
-    maps_.push_back(m);
-    written_.push_back(written);
-    map_exits_.emplace_back();
-    return static_cast<int>(maps_.size() - 1);
-  }
-  std::size_t map_count() const { return maps_.size(); }
-  const RegMap& map_of(int id) const { return maps_[static_cast<std::size_t>(id)]; }
-  // The map the following code is emitted under (set per block; emit_cold sets each piece's own).
-  void use_map(int id) {
-    map_id_ = id;
-    base_map_ = maps_[static_cast<std::size_t>(id)];
-    map_ = base_map_;
-  }
-  int map_id() const { return map_id_; }
-  Xbyak::Label& exit_common_label() { return map_id_ == 0 ? exit_common : map_exits_[map_id_ - 1].exit_common; }
-  Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
-  Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
-  MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
-  // From the global state into map `to` with the register file fully current: every register the global
-  // map holds is stored, every register `to` holds is loaded (mid-block entries: block-local allocation
-  // relies on the register file's copy of a register it considers unmodified).
-  void enter_map(int to) {
-    if (to == 0) return;
-    for (int r = 1; r < 32; ++r)
-      if (maps_[0][r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(maps_[0][r]));
-    for (int r = 1; r < 32; ++r)
-      if (maps_[static_cast<std::size_t>(to)][r] >= 0)
-        g_.mov(hreg(maps_[static_cast<std::size_t>(to)][r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
-  }
-  // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
-  // rax/rdx/rcx are left alone).
-  void transition(int from, int to) {
-    if (from == to) return;
-    if (from != 0 && to != 0) {
-      transition(from, 0);
-      transition(0, to);
-      return;
-    }
-    const RegMap& f = maps_[static_cast<std::size_t>(from)];
-    const RegMap& t = maps_[static_cast<std::size_t>(to)];
-    const auto& w = written_[static_cast<std::size_t>(from)];
-    for (int r = 1; r < 32; ++r)
-      if (f[r] >= 0 && f[r] != t[r] && w[r]) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(f[r]));
-    for (int r = 1; r < 32; ++r)
-      if (t[r] >= 0 && t[r] != f[r]) g_.mov(hreg(t[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
-  }
-
-  // ---- per-instruction protocol (translator) ----
-  // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
-  void begin(std::uint64_t pc, unsigned len, unsigned k, unsigned n) {
-    pc_ = pc, len_ = len, k_ = k, n_ = n;
-    temps_used_ = 0;
-    writes_.clear();
-    borrowed_.clear();
-    map_ = base_map_;
-    dropped_ = 0;
-    low32_ = false;
-    arm_depth_ = 0;
-    last_load_ = LastLoad{};
-    if (k == 0) hulls_.clear();  // a block start: nothing is proven
-    scope_ = 0;
-    ctl_ = Control{};
-  }
-  // Commits register writes and emits the control transfer. Returns true when nothing falls through.
-  bool end() {
-    if (ctl_.kind == CtlKind::jump && ctl_.target.op != Op::none)
-      ctl_.target = val(simplify(ctl_.target));  // evaluated before rd lands (jalr rd == rs1)
-    else if (ctl_.kind == CtlKind::jump && ctl_.target.a.k == Kind::greg && !writes_.empty())
-      ctl_.target = val(copy_to_temp(ctl_.target.a));
-    if (ctl_.kind == CtlKind::branch && !writes_.empty())
-      throw std::logic_error("aot emitter: a branch that also writes registers is not supported");
-    commit();
-    switch (ctl_.kind) {
-      case CtlKind::none: restore_borrowed(); return false;
-      case CtlKind::branch: emit_branch(); return false;
-      case CtlKind::jump: emit_jump(ctl_.target.a); return true;
-      case CtlKind::ebreak:
-        restore_borrowed();
-        uncharge(n_ - k_ - 1);
-        set_pc_imm(pc_ + len_);
-        g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
-        g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
-        return true;
-      case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
-        restore_borrowed();
-        uncharge(n_ - k_);
-        mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
-        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
-        return true;
-    }
-    return false;
-  }
-
-  // Did the last instruction transfer control (branch, jump, ebreak, illegal)?
-  bool transfers_control() const { return ctl_.kind != CtlKind::none; }
-
-  // Bounds-check hoisting. A hull says: [x(g) + lo, x(g) + hi) lies inside the load (store: the store)
-  // window. The translator asks for one (between begin() and the instruction's ops) when several accesses
-  // of a block use base g with g unchanged in between; accesses it covers skip their own check. It holds
-  // until g is written, an ecall, or the next block. If the check fails, one of those accesses faults:
-  // the run continues in the interpreter at this instruction, which faults exactly where it should.
-  struct Hull {
-    std::uint8_t g = 0;
-    bool store = false;
-    std::int64_t lo = 0, hi = 0;
-  };
-  using Hulls = std::vector<Hull>;
-  void prove(const Hull& h) {
-    if (h.g == 0 || h.hi <= h.lo) return;
-    check_hull(h, pc_, n_ - k_);
-    hulls_.push_back(h);
-  }
-  const Hulls& hulls() const { return hulls_; }
-  // A mid-block entry into code that relies on `hs`: check them again (for the guest pc being entered).
-  void check_hulls(const Hulls& hs, std::uint64_t pc, unsigned uncharged) {
-    for (const Hull& h : hs) check_hull(h, pc, uncharged);
-  }
-
-  // Warm blocks (trace mode). A block whose accesses through unchanged base registers touched their
-  // words in full since the word marks were last cleared cannot log anything through those bases
-  // when it runs again with the same base values: its "fast copy" skips their mark tests. The
-  // runner keeps a record per such block, {marks generation, base values}, at Context::warm + rec:
-  // the "checked copy" (every access tested) writes it when entered at the block's start, and the
-  // block's entry takes the fast copy only if the record matches. A block runs to its end or ends
-  // the run (faults, exits); a chunk boundary or an ecall clears the marks, changing the generation.
-  void warm_check(int rec, const std::vector<std::uint8_t>& bases, Ref checked) {
-    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
-    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
-    g_.cmp(g_.rdx, g_.qword[g_.rax + 8 * rec]);
-    jcc(CC::ne, checked);
-    for (std::size_t i = 0; i < bases.size(); ++i) {
-      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
-      if (base_map_[bases[i]] >= 0) {
-        g_.cmp(hreg(base_map_[bases[i]]), at);
-      } else {
-        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
-        g_.cmp(g_.rdx, at);
-      }
-      jcc(CC::ne, checked);
-    }
-  }
-  void warm_record(int rec, const std::vector<std::uint8_t>& bases) {
-    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
-    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
-    g_.mov(g_.qword[g_.rax + 8 * rec], g_.rdx);
-    for (std::size_t i = 0; i < bases.size(); ++i) {
-      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
-      if (base_map_[bases[i]] >= 0) {
-        g_.mov(at, hreg(base_map_[bases[i]]));
-      } else {
-        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
-        g_.mov(at, g_.rdx);
-      }
-    }
-  }
-  // The fast copy: accesses through these base registers (until written) skip their mark tests.
-  void set_warm(std::uint32_t mask) { warm_mask_ = mask; }
-
-  // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
-  void emit_cold() {
-    for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
-      Cold c = std::move(cold_[i]);
-      use_map(c.map);  // the piece runs in the state of the code that jumps to it
-      bind(c.at);
-      switch (c.kind) {
-        case ColdKind::fn: c.f(); break;
-        case ColdKind::interp:
-          uncharge(c.unch);
-          mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
-          g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
-          break;
-        case ColdKind::fault:
-          for (std::uint32_t j = 0; j < c.count; ++j) {
-            const Borrow b = borrow_pool_[c.first + j];
-            g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
-          }
-          uncharge(c.unch);
-          if (c.bias) g_.lea(g_.rax, g_.ptr[g_.rax + c.bias]);
-          g_.mov(g_.qword[g_.rsp + ctx_off::exit_addr], g_.rax);
-          set_pc_imm(c.pc);
-          g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
-          g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
-          g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
-          break;
-        case ColdKind::entry:
-          entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
-          entry_stub(c.slot, c.unch, c.pc, entry_hulls_);
-          break;
-      }
-    }
-    cold_.clear();
-    g_.align(8);
-    for (auto& [v, lbl] : pool_) {
-      g_.L(lbl);
-      g_.dq(v);
-    }
-    for (const Site& s : sites_) {
-      if (ref_at_[s.ref] == kUnbound) throw std::logic_error("aot emitter: jump to an unbound target");
-      patch(s.at, ref_at_[s.ref]);
-    }
-    sites_.clear();
-  }
-
-  // ---- the op vocabulary ----
-  // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
-  // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
-  void drop_write(unsigned r) { dropped_ = r; }
-  // The translator's demanded bits: only the low 32 bits of this instruction's register write are ever
-  // read (until the register is written again, with no exit from the block in between), so a 32-bit
-  // result needs no sign extension.
-  void low32_write() { low32_ = true; }
-  // The translator's rotate peephole (`or` of srli/slli of one register): v rotated right by n.
-  value ror(value v, unsigned n, bool w) { return bin(w ? Op::rorw : Op::ror, v, kv(n)); }
-  // The translator's and-not peephole (`and` of an xori -1 of one register): ~a & b.
-  value andn(value a, value b) { return bin(Op::andn, a, b); }
-
-  value x(unsigned r) {
-    if (r == 0) return kv(0);
-    for (std::size_t i = writes_.size(); i-- > 0;)
-      if (writes_[i].r == r) return writes_[i].v;
-    return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
-  }
-  void set_x(unsigned r, value v) {
-    if (r == 0 || r == dropped_) return;
-    for (auto& w : writes_)
-      if (w.r == r && w.scope == scope_) {
-        w.v = v;
-        return;
-      }
-    writes_.push_back({static_cast<std::uint8_t>(r), scope_, v});
-  }
-  value imm(std::int64_t i) { return kv(i); }
-  value pc_plus(std::int64_t off) { return kv(static_cast<std::int64_t>(pc_ + static_cast<std::uint64_t>(off))); }
-
-  value add(value a, value b) { return bin(Op::add, a, b); }
-  value sub(value a, value b) { return bin(Op::sub, a, b); }
-  value and_(value a, value b) { return bin(Op::and_, a, b); }
-  value or_(value a, value b) { return bin(Op::or_, a, b); }
-  value xor_(value a, value b) { return bin(Op::xor_, a, b); }
-  value sll(value a, value b) { return bin(Op::sll, a, b); }
-  value srl(value a, value b) { return bin(Op::srl, a, b); }
-  value sra(value a, value b) { return bin(Op::sra, a, b); }
-  value addw(value a, value b) { return bin(Op::addw, a, b); }
-  value subw(value a, value b) { return bin(Op::subw, a, b); }
-  value sllw(value a, value b) { return bin(Op::sllw, a, b); }
-  value srlw(value a, value b) { return bin(Op::srlw, a, b); }
-  value sraw(value a, value b) { return bin(Op::sraw, a, b); }
-  value mul(value a, value b) { return bin(Op::mul, a, b); }
-  value mulw(value a, value b) { return bin(Op::mulw, a, b); }
-
-  value mulh(value a, value b) { return mul_high(a, b, 0); }
-  value mulhu(value a, value b) { return mul_high(a, b, 1); }
-  value mulhsu(value a, value b) { return mul_high(a, b, 2); }
-  value div(value a, value b) { return divide(a, b, false, true, false); }
-  value divu(value a, value b) { return divide(a, b, false, false, false); }
-  value rem(value a, value b) { return divide(a, b, true, true, false); }
-  value remu(value a, value b) { return divide(a, b, true, false, false); }
-  value divw(value a, value b) { return divide(a, b, false, true, true); }
-  value divuw(value a, value b) { return divide(a, b, false, false, true); }
-  value remw(value a, value b) { return divide(a, b, true, true, true); }
-  value remuw(value a, value b) { return divide(a, b, true, false, true); }
-
-  cond eq(value a, value b) { return mkcond(CC::eq, a, b); }
-  cond ne(value a, value b) { return mkcond(CC::ne, a, b); }
-  cond lt(value a, value b) { return mkcond(CC::lt, a, b); }
-  cond ge(value a, value b) { return mkcond(CC::ge, a, b); }
-  cond ltu(value a, value b) { return mkcond(CC::ltu, a, b); }
-  cond geu(value a, value b) { return mkcond(CC::geu, a, b); }
-
-  value from_cond(cond c) {
-    if (is_known(c)) return kv(known(c) ? 1 : 0);
-    const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    g_.xor_(T.cvt32(), T.cvt32());
-    setcc(emit_cmp(c), T.cvt8());
-    return val(t);
-  }
-  template <class A, class B>
-  value select(cond c, A&& fa, B&& fb) {
-    if (is_known(c)) return known(c) ? fa() : fb();
-    const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    const Ref lelse = new_ref(), lend = new_ref();
-    jcc(negate(emit_cmp(c)), lelse);
-    ++arm_depth_;
-    put(fa(), T);
-    jmp(lend);
-    bind(lelse);
-    put(fb(), T);
-    --arm_depth_;
-    bind(lend);
-    return val(t);
-  }
-  template <class A, class B>
-  void if_(cond c, A&& fthen, B&& felse) {
-    commit();  // the arms see committed registers; each arm commits its own writes
-    ++scope_;
-    if (is_known(c)) {
-      if (known(c)) fthen();
-      else felse();
-      commit();
-    } else {
-      const Ref lelse = new_ref(), lend = new_ref();
-      jcc(negate(emit_cmp(c)), lelse);
-      ++arm_depth_;
-      fthen();
-      commit();
-      jmp(lend);
-      bind(lelse);
-      felse();
-      commit();
-      --arm_depth_;
-      bind(lend);
-    }
-    --scope_;
-  }
-
-  // Guest memory accesses: rax = addr - bias (bias = the window's low end when it fits a displacement),
-  // one unsigned compare against the window, then [r15 + rax + bias].
-  value load(value addr, unsigned width, bool is_signed) {
-    const Xbyak::RegExp at = access(addr, width, false);
-    const Simple t = alloc_temp();
-    last_load_ = LastLoad{g_.getSize(), 0, width, is_signed, at, t.r};
-    emit_load(hreg(t.r), width, is_signed, at);
-    last_load_.end = g_.getSize();
-    return val(t);
-  }
-  void store(value addr, value v, unsigned width) {
-    const Simple s = simplify(v);
-    const Xbyak::RegExp at = access(addr, width, true);
-    if (s.k == Kind::konst && (width < 8 || fits32(s.c))) {
-      const auto c = static_cast<std::uint64_t>(s.c);
-      switch (width) {
-        case 1: g_.mov(g_.byte[at], c & 0xff); break;
-        case 2: g_.mov(g_.word[at], c & 0xffff); break;
-        case 4: g_.mov(g_.dword[at], c & 0xffffffff); break;
-        default: g_.mov(g_.qword[at], c); break;  // imm32, sign-extended
-      }
-      return;
-    }
-    Xbyak::Reg64 R = g_.rdx;
-    if (s.k == Kind::konst) mov_imm(g_.rdx, s.c);
-    else if (is_mem(s)) g_.mov(g_.rdx, mem64(s));
-    else R = hreg(reg_index(s));
-    switch (width) {
-      case 1: g_.mov(g_.byte[at], R.cvt8()); break;
-      case 2: g_.mov(g_.word[at], R.cvt16()); break;
-      case 4: g_.mov(g_.dword[at], R.cvt32()); break;
-      default: g_.mov(g_.qword[at], R); break;
-    }
-  }
-
-  void require_aligned(value addr, unsigned width) {
-    const Simple a = simplify(addr);
-    if (a.k == Kind::konst) {
-      if ((static_cast<std::uint64_t>(a.c) & (width - 1)) == 0) return;
-      mov_imm(g_.rax, a.c);
-      jmp(fault_stub(FaultKind::misaligned_atomic));
-      return;
-    }
-    mov_to(g_.rax, a);
-    g_.test(g_.al, width - 1);
-    jcc(CC::ne, fault_stub(FaultKind::misaligned_atomic));
-  }
-
-  void branch(cond c, value target) { set_control(CtlKind::branch, c, target); }
-  void jump(value target) { set_control(CtlKind::jump, {}, target); }
-  void ebreak() { set_control(CtlKind::ebreak, {}, {}); }
-  void illegal() { set_control(CtlKind::illegal, {}, {}); }
-
-  // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
-  void ecall() {
-    commit();
-    if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
-    hulls_.clear();
-    store_mapped();
-    g_.mov(g_.rdi, g_.rsp);
-    g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
-    const unsigned unch = n_ - k_ - 1;  // the ecall retires
-    const std::uint64_t next = pc_ + len_;
-    g_.test(g_.eax, g_.eax);
-    jcc(CC::ne, cold([this, unch, next] {
-      uncharge(unch);
-      set_pc_imm(next);
-      g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
-    }));
-    load_mapped();
-  }
-
-  value instret() {  // steps retired before this instruction = until - budget - (n - k)
-    const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
-    g_.sub(T, g_.qword[g_.rsp + ctx_off::budget]);
-    if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
-    return val(t);
-  }
-  value reservation() {
-    const Simple t = alloc_temp();
-    g_.mov(hreg(t.r), g_.qword[g_.rsp + ctx_off::reservation]);
-    return val(t);
-  }
-  void set_reservation(value v) { put_mem(v, g_.qword[g_.rsp + ctx_off::reservation]); }
-
-  // ---- helpers the translator uses too ----
-  static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
-  // Guest register r between host register h and the register file.
-  void spill(int h, unsigned r) { g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)], hreg(h)); }
-  void fill(int h, unsigned r) { g_.mov(hreg(h), g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)]); }
-  void store_mapped() {
-    for (int r = 1; r < 32; ++r)
-      if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));
-  }
-  void load_mapped() {
-    for (int r = 1; r < 32; ++r)
-      if (base_map_[r] >= 0) g_.mov(hreg(base_map_[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
-  }
-  void mov_imm(const Xbyak::Reg64& d, std::int64_t c) {
-    if (c >= 0 && c <= 0xffffffffLL) g_.mov(d.cvt32(), static_cast<std::uint32_t>(c));
-    else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
-  }
-  void uncharge(unsigned c) {
-    if (c) g_.add(g_.qword[g_.rsp + ctx_off::budget], c);
-  }
-  void set_pc_imm(std::uint64_t pc) {
-    if (pc <= 0x7fffffffULL) {
-      g_.mov(g_.qword[g_.rsp + ctx_off::pc], pc);
-    } else {
-      g_.mov(g_.rdx, pc);
-      g_.mov(g_.qword[g_.rsp + ctx_off::pc], g_.rdx);
-    }
-  }
-  // A new piece of out-of-line code; returns its target.
-  Ref cold(std::function<void()> f) {
-    Cold& c = new_cold(ColdKind::fn);
-    c.f = std::move(f);
-    return c.at;
-  }
-  // Cold code that gives back `unch` steps and leaves for the interpreter at pc.
-  Ref cold_interp(unsigned unch, std::uint64_t pc) {
-    Cold& c = new_cold(ColdKind::interp);
-    c.unch = unch, c.pc = pc;
-    return c.at;
-  }
-  // A mid-block entry stub: emit_cold calls entry_stub(slot, rest, pc, the hulls proven now).
-  using EntryStub = std::function<void(std::size_t slot, unsigned rest, std::uint64_t pc, const Hulls& hulls)>;
-  EntryStub entry_stub;
-  Ref cold_entry(std::size_t slot, unsigned rest, std::uint64_t pc) {
-    Cold& c = new_cold(ColdKind::entry);
-    c.slot = slot, c.unch = rest, c.pc = pc;
-    c.first = static_cast<std::uint32_t>(hull_pool_.size()), c.count = static_cast<std::uint32_t>(hulls_.size());
-    hull_pool_.insert(hull_pool_.end(), hulls_.begin(), hulls_.end());
-    return c.at;
-  }
-  static constexpr bool fits32(std::int64_t c) { return c >= INT32_MIN && c <= INT32_MAX; }
-
- private:
-  enum class CtlKind : std::uint8_t { none, branch, jump, ebreak, illegal };
-  struct Control {
-    CtlKind kind = CtlKind::none;
-    cond c{};
-    value target{};
-  };
-  struct Write {
-    std::uint8_t r;
-    int scope;
-    value v;
-  };
-
-  static value kv(std::int64_t c) { return value{Op::none, Simple{Kind::konst, 0, c}, {}}; }
-  static value val(Simple s) { return value{Op::none, s, {}}; }
-
-  void set_control(CtlKind k, cond c, value t) {
-    if (ctl_.kind != CtlKind::none || scope_ != 0)
-      throw std::logic_error("aot emitter: control transfer inside if_ or twice in one instruction");
-    ctl_ = Control{k, c, t};
-  }
-
-  // -- descriptors --
-  bool is_mem(const Simple& s) const { return s.k == Kind::greg && map_[s.r] < 0; }
-  bool is_reg(const Simple& s) const { return s.k == Kind::temp || (s.k == Kind::greg && map_[s.r] >= 0); }
-  int reg_index(const Simple& s) const { return s.k == Kind::temp ? s.r : map_[s.r]; }
-  Xbyak::Address mem64(const Simple& s) const { return g_.qword[g_.rsp + ctx_off::x + 8 * s.r]; }
-  Xbyak::Address mem32(const Simple& s) const { return g_.dword[g_.rsp + ctx_off::x + 8 * s.r]; }
-  // Call f with the register or memory operand of a non-constant simple (64 / 32 bits).
-  template <class F>
-  void with64(const Simple& s, F&& f) {
-    if (is_mem(s)) f(mem64(s));
-    else f(hreg(reg_index(s)));
-  }
-  template <class F>
-  void with32(const Simple& s, F&& f) {
-    if (is_mem(s)) f(mem32(s));
-    else f(hreg(reg_index(s)).cvt32());
-  }
-  bool same(const Simple& s, const Xbyak::Reg64& d) const { return is_reg(s) && reg_index(s) == d.getIdx(); }
-
-  Simple alloc_temp() {
-    auto take = [&](int h) {
-      temps_used_ |= 1u << h;
-      return Simple{Kind::temp, static_cast<std::uint8_t>(h), 0};
-    };
-    for (int h : HostRegs::temps)
-      if (!(temps_used_ & (1u << h))) return take(h);
-    const std::size_t n = HostRegs::guest_count();
-    for (std::size_t i = n; i-- > 0;) {  // a guest host register no guest register uses
-      const int h = HostRegs::guest[i];
-      if (temps_used_ & (1u << h)) continue;
-      bool used = false;
-      for (int r = 1; r < 32; ++r) used = used || base_map_[r] == h;
-      if (!used) return take(h);
-    }
-    if (arm_depth_ > 0) throw std::logic_error("aot emitter: out of temp registers inside a conditional arm");
-    for (std::size_t i = n; i-- > 0;) {  // borrow one: save its guest register to the register file
-      const int h = HostRegs::guest[i];
-      if (temps_used_ & (1u << h)) continue;
-      for (int r = 1; r < 32; ++r)
-        if (map_[r] == h) {
-          g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(h));
-          map_[r] = -1;
-          borrowed_.push_back({static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(h)});
-          return take(h);
-        }
-    }
-    throw std::logic_error("aot emitter: out of temp registers");
-  }
-  Simple simplify(const value& v) {
-    if (v.op == Op::none) return v.a;
-    const Simple t = alloc_temp();
-    put(v, hreg(t.r));
-    return t;
-  }
-  Simple copy_to_temp(const Simple& s) {
-    const Simple t = alloc_temp();
-    mov_to(hreg(t.r), s);
-    return t;
-  }
-
-  static std::int64_t fold(Op op, std::int64_t a, std::int64_t b) {
-    using S = isa::ScalarOps;
-    const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
-    std::uint64_t r = 0;
-    switch (op) {
-      case Op::add: r = S::add(ua, ub); break;
-      case Op::sub: r = S::sub(ua, ub); break;
-      case Op::and_: r = S::and_(ua, ub); break;
-      case Op::or_: r = S::or_(ua, ub); break;
-      case Op::xor_: r = S::xor_(ua, ub); break;
-      case Op::sll: r = S::sll(ua, ub); break;
-      case Op::srl: r = S::srl(ua, ub); break;
-      case Op::sra: r = S::sra(ua, ub); break;
-      case Op::addw: r = S::addw(ua, ub); break;
-      case Op::subw: r = S::subw(ua, ub); break;
-      case Op::sllw: r = S::sllw(ua, ub); break;
-      case Op::srlw: r = S::srlw(ua, ub); break;
-      case Op::sraw: r = S::sraw(ua, ub); break;
-      case Op::mul: r = S::mul(ua, ub); break;
-      case Op::mulw: r = S::mulw(ua, ub); break;
-      case Op::ror: r = S::or_(S::srl(ua, ub), S::sll(ua, S::sub(64, ub))); break;
-      case Op::rorw: r = S::or_(S::srlw(ua, ub), S::sllw(ua, S::sub(32, ub))); break;
-      case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
-      case Op::none: break;
-    }
-    return static_cast<std::int64_t>(r);
-  }
-  static bool commutative(Op op) {
-    return op == Op::add || op == Op::and_ || op == Op::or_ || op == Op::xor_ || op == Op::mul ||
-           op == Op::addw || op == Op::mulw;
-  }
-
-  value bin(Op op, value va, value vb) {
-    Simple a = simplify(va), b = simplify(vb);
-    if (a.k == Kind::konst && b.k == Kind::konst) return kv(fold(op, a.c, b.c));
-    if (commutative(op) && a.k == Kind::konst) std::swap(a, b);
-    if (b.k == Kind::konst) {
-      const std::int64_t c = b.c;
-      switch (op) {
-        case Op::add: case Op::sub: case Op::or_: case Op::xor_:
-          if (c == 0) return val(a);
-          break;
-        case Op::and_:
-          if (c == -1) return val(a);
-          if (c == 0) return kv(0);
-          break;
-        case Op::sll: case Op::srl: case Op::sra:
-          if ((c & 63) == 0) return val(a);
-          break;
-        case Op::mul:
-          if (c == 0) return kv(0);
-          if (c == 1) return val(a);
-          break;
-        case Op::mulw:
-          if (static_cast<std::int32_t>(c) == 0) return kv(0);
-          break;
-        default: break;
-      }
-    } else if (a.k == Kind::konst && a.c == 0) {
-      switch (op) {  // 0 shifted is 0
-        case Op::sll: case Op::srl: case Op::sra: case Op::sllw: case Op::srlw: case Op::sraw: return kv(0);
-        default: break;
-      }
-    }
-    return value{op, a, b};
-  }
-
-  // Materialize v into host register D (D may be rax; rdx is the only other scratch used).
-  void put(const value& v, const Xbyak::Reg64& D) {
-    const Simple& a = v.a;
-    const Simple& b = v.b;
-    switch (v.op) {
-      case Op::none: mov_to(D, a); return;
-      case Op::add: case Op::sub: case Op::and_: case Op::or_: case Op::xor_: {
-        if (same(a, D)) return alu(v.op, D, b);
-        if (same(b, D)) {
-          if (commutative(v.op)) return alu(v.op, D, a);
-          g_.neg(D);  // D = a - b = -b + a
-          return alu(Op::add, D, a);
-        }
-        if (v.op == Op::add && is_reg(a) && (is_reg(b) || (b.k == Kind::konst && fits32(b.c)))) {
-          if (b.k == Kind::konst) g_.lea(D, g_.ptr[hreg(reg_index(a)) + static_cast<int>(b.c)]);
-          else g_.lea(D, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
-          return;
-        }
-        mov_to(D, a);
-        return alu(v.op, D, b);
-      }
-      case Op::addw: case Op::subw: {
-        const Xbyak::Reg32 D32 = D.cvt32();
-        if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
-          if (low32_result_) mov_to32(D32, a);
-          else with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
-          return;
-        }
-        const Op op = v.op == Op::addw ? Op::add : Op::sub;
-        if (same(a, D)) {
-          alu32(op, D32, b);
-        } else if (same(b, D)) {
-          if (op == Op::add) {
-            alu32(op, D32, a);
-          } else {
-            g_.neg(D32);
-            alu32(Op::add, D32, a);
-          }
-        } else if (op == Op::add && is_reg(a) && (is_reg(b) || b.k == Kind::konst)) {
-          if (b.k == Kind::konst) g_.lea(D32, g_.ptr[hreg(reg_index(a)) + static_cast<std::int32_t>(b.c)]);
-          else g_.lea(D32, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
-        } else {
-          mov_to32(D32, a);
-          alu32(op, D32, b);
-        }
-        if (!low32_result_) g_.movsxd(D, D32);
-        return;
-      }
-      case Op::sll: case Op::srl: case Op::sra: {
-        if (b.k == Kind::konst) {
-          mov_to(D, a);
-          const int sh = static_cast<int>(b.c & 63);
-          if (v.op == Op::sll) g_.shl(D, sh);
-          else if (v.op == Op::srl) g_.shr(D, sh);
-          else g_.sar(D, sh);
-          return;
-        }
-        shiftx(v.op, D, a, b, false);
-        return;
-      }
-      case Op::sllw: case Op::srlw: case Op::sraw: {
-        const Xbyak::Reg32 D32 = D.cvt32();
-        if (b.k == Kind::konst) {
-          mov_to32(D32, a);
-          const int sh = static_cast<int>(b.c & 31);
-          if (sh) {
-            if (v.op == Op::sllw) g_.shl(D32, sh);
-            else if (v.op == Op::srlw) g_.shr(D32, sh);
-            else g_.sar(D32, sh);
-          }
-        } else {
-          shiftx(v.op, D, a, b, true);
-        }
-        // (a logical right shift by 1..31 leaves bit 31 clear: zero-extended = sign-extended)
-        const bool nonneg = v.op == Op::srlw && b.k == Kind::konst && (b.c & 31) != 0;
-        if (!low32_result_ && !nonneg) g_.movsxd(D, D32);
-        return;
-      }
-      case Op::mul: {
-        if (b.k == Kind::konst && fits32(b.c) && a.k != Kind::konst) {
-          with64(a, [&](const auto& o) { g_.imul(D, o, static_cast<int>(b.c)); });
-          return;
-        }
-        if (same(a, D)) return mul_src(D, b);
-        if (same(b, D)) return mul_src(D, a);
-        mov_to(D, a);
-        return mul_src(D, b);
-      }
-      case Op::ror: case Op::rorw: {  // (the amount is a constant, the operand a register)
-        const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
-        if (a.k == Kind::konst) {
-          mov_imm(D, fold(v.op, a.c, b.c));
-        } else if (v.op == Op::ror) {
-          with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
-        } else {
-          with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
-          if (!low32_result_) g_.movsxd(D, D.cvt32());
-        }
-        return;
-      }
-      case Op::andn: {  // BMI1 andn when a is in a register
-        if (is_reg(a) && b.k != Kind::konst) {
-          with64(b, [&](const auto& o) { g_.andn(D, hreg(reg_index(a)), o); });
-        } else if (!same(b, D)) {
-          mov_to(D, a);
-          g_.not_(D);
-          alu(Op::and_, D, b);
-        } else {
-          mov_to(g_.rdx, a);
-          g_.not_(g_.rdx);
-          g_.and_(D, g_.rdx);
-        }
-        return;
-      }
-      case Op::mulw: {
-        const Xbyak::Reg32 D32 = D.cvt32();
-        if (b.k == Kind::konst && a.k != Kind::konst) {
-          with32(a, [&](const auto& o) { g_.imul(D32, o, static_cast<std::int32_t>(b.c)); });
-        } else if (same(a, D)) {
-          mul32_src(D32, b);
-        } else if (same(b, D)) {
-          mul32_src(D32, a);
-        } else {
-          mov_to32(D32, a);
-          mul32_src(D32, b);
-        }
-        if (!low32_result_) g_.movsxd(D, D32);
-        return;
-      }
-    }
-  }
-  // v -> a memory slot (register file / reservation).
-  void put_mem(const value& v, const Xbyak::Address& m) {
-    if (v.op == Op::none) {
-      const Simple& s = v.a;
-      if (s.k == Kind::konst && fits32(s.c)) {
-        g_.mov(m, static_cast<std::uint64_t>(s.c));  // imm32 sign-extended
-      } else if (is_reg(s)) {
-        g_.mov(m, hreg(reg_index(s)));
-      } else {
-        mov_to(g_.rax, s);
-        g_.mov(m, g_.rax);
-      }
-      return;
-    }
-    put(v, g_.rax);
-    g_.mov(m, g_.rax);
-  }
-
-  void mov_to(const Xbyak::Reg64& D, const Simple& s) {
-    if (s.k == Kind::konst) mov_imm(D, s.c);
-    else if (!same(s, D)) with64(s, [&](const auto& o) { g_.mov(D, o); });
-  }
-  void mov_to32(const Xbyak::Reg32& D32, const Simple& s) {
-    if (s.k == Kind::konst) g_.mov(D32, static_cast<std::uint32_t>(s.c));
-    else if (!(is_reg(s) && reg_index(s) == D32.getIdx())) with32(s, [&](const auto& o) { g_.mov(D32, o); });
-  }
-  // D op= s (64-bit)
-  void alu(Op op, const Xbyak::Reg64& D, const Simple& s) {
-    auto emit = [&](const auto& src) {
-      switch (op) {
-        case Op::add: g_.add(D, src); break;
-        case Op::sub: g_.sub(D, src); break;
-        case Op::and_: g_.and_(D, src); break;
-        case Op::or_: g_.or_(D, src); break;
-        default: g_.xor_(D, src); break;
-      }
-    };
-    if (s.k == Kind::konst) {
-      if (fits32(s.c)) return emit(static_cast<std::uint32_t>(s.c));
-      mov_imm(g_.rdx, s.c);
-      return emit(g_.rdx);
-    }
-    with64(s, emit);
-  }
-  void alu32(Op op, const Xbyak::Reg32& D, const Simple& s) {
-    auto emit = [&](const auto& src) {
-      if (op == Op::add) g_.add(D, src);
-      else g_.sub(D, src);
-    };
-    if (s.k == Kind::konst) return emit(static_cast<std::uint32_t>(s.c));
-    with32(s, emit);
-  }
-  void mul_src(const Xbyak::Reg64& D, const Simple& s) {
-    if (s.k == Kind::konst) {
-      mov_imm(g_.rdx, s.c);
-      g_.imul(D, g_.rdx);
-    } else {
-      with64(s, [&](const auto& o) { g_.imul(D, o); });
-    }
-  }
-  void mul32_src(const Xbyak::Reg32& D, const Simple& s) {
-    if (s.k == Kind::konst) {
-      g_.mov(g_.edx, static_cast<std::uint32_t>(s.c));
-      g_.imul(D, g_.edx);
-    } else {
-      with32(s, [&](const auto& o) { g_.imul(D, o); });
-    }
-  }
-  // Variable shifts with BMI2 shlx/shrx/sarx (the count is masked mod 64 / mod 32 by the CPU).
-  void shiftx(Op op, const Xbyak::Reg64& D, const Simple& a, const Simple& b, bool w) {
-    Xbyak::Reg64 B = g_.rdx;
-    if (is_reg(b)) B = hreg(reg_index(b));
-    else if (b.k == Kind::konst) mov_imm(g_.rdx, b.c);
-    else g_.mov(g_.rdx, mem64(b));
-    auto emit = [&](const auto& src) {
-      if (w) {
-        switch (op) {
-          case Op::sllw: g_.shlx(D.cvt32(), src, B.cvt32()); break;
-          case Op::srlw: g_.shrx(D.cvt32(), src, B.cvt32()); break;
-          default: g_.sarx(D.cvt32(), src, B.cvt32()); break;
-        }
-      } else {
-        switch (op) {
-          case Op::sll: g_.shlx(D, src, B); break;
-          case Op::srl: g_.shrx(D, src, B); break;
-          default: g_.sarx(D, src, B); break;
-        }
-      }
-    };
-    if (a.k == Kind::konst) {
-      Xbyak::Reg64 S = D;
-      if (B.getIdx() == D.getIdx()) S = D.getIdx() == g_.rax.getIdx() ? g_.rdx : g_.rax;
-      mov_imm(S, a.c);
-      if (w) emit(S.cvt32());
-      else emit(S);
-      return;
-    }
-    if (w) with32(a, emit);
-    else with64(a, emit);
-  }
-
-  // kind: 0 mulh (signed x signed), 1 mulhu, 2 mulhsu (signed x unsigned)
-  value mul_high(value va, value vb, int kind) {
-    Simple a = simplify(va), b = simplify(vb);
-    if (a.k == Kind::konst && b.k == Kind::konst) {
-      using S = isa::ScalarOps;
-      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
-      const std::uint64_t r = kind == 0 ? S::mulh(ua, ub) : kind == 1 ? S::mulhu(ua, ub) : S::mulhsu(ua, ub);
-      return kv(static_cast<std::int64_t>(r));
-    }
-    if ((a.k == Kind::konst && a.c == 0) || (b.k == Kind::konst && b.c == 0)) return kv(0);
-    if (a.k == Kind::konst) a = copy_to_temp(a);
-    if (b.k == Kind::konst) b = copy_to_temp(b);
-    const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    mov_to(g_.rax, a);
-    if (kind == 0) with64(b, [&](const auto& o) { g_.imul(o); });
-    else with64(b, [&](const auto& o) { g_.mul(o); });
-    g_.mov(T, g_.rdx);
-    if (kind == 2) {  // a signed: hi(a*b) = hiu(a*b) - (a < 0 ? b : 0)
-      mov_to(g_.rax, a);
-      g_.sar(g_.rax, 63);
-      with64(b, [&](const auto& o) { g_.and_(g_.rax, o); });
-      g_.sub(T, g_.rax);
-    }
-    return val(t);
-  }
-
-  // RISC-V division results without x86 traps: x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0.
-  value divide(value va, value vb, bool is_rem, bool is_signed, bool w) {
-    Simple a = simplify(va), b = simplify(vb);
-    if (a.k == Kind::konst && b.k == Kind::konst) {
-      using S = isa::ScalarOps;
-      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
-      std::uint64_t r;
-      if (w) r = is_rem ? (is_signed ? S::remw(ua, ub) : S::remuw(ua, ub)) : (is_signed ? S::divw(ua, ub) : S::divuw(ua, ub));
-      else r = is_rem ? (is_signed ? S::rem(ua, ub) : S::remu(ua, ub)) : (is_signed ? S::div(ua, ub) : S::divu(ua, ub));
-      return kv(static_cast<std::int64_t>(r));
-    }
-    if (b.k == Kind::konst) b = copy_to_temp(b);
-    const Simple t = alloc_temp();
-    const Xbyak::Reg64 T = hreg(t.r);
-    const Ref lzero = new_ref(), ldo = new_ref(), ldone = new_ref();
-    if (w) {
-      mov_to32(g_.eax, a);
-      with32(b, [&](const auto& o) { g_.cmp(o, 0); });
-      jcc(CC::eq, lzero);
-      if (is_signed) {
-        with32(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        jcc(CC::ne, ldo);
-        if (is_rem) {
-          g_.xor_(T.cvt32(), T.cvt32());
-        } else {
-          g_.neg(g_.eax);
-          g_.movsxd(T, g_.eax);
-        }
-        jmp(ldone);
-        bind(ldo);
-        g_.cdq();
-        with32(b, [&](const auto& o) { g_.idiv(o); });
-      } else {
-        g_.xor_(g_.edx, g_.edx);
-        with32(b, [&](const auto& o) { g_.div(o); });
-      }
-      g_.movsxd(T, is_rem ? g_.edx : g_.eax);
-      jmp(ldone);
-      bind(lzero);
-      if (is_rem) g_.movsxd(T, g_.eax);
-      else g_.mov(T, static_cast<std::uint64_t>(-1));
-    } else {
-      mov_to(g_.rax, a);
-      with64(b, [&](const auto& o) { g_.cmp(o, 0); });
-      jcc(CC::eq, lzero);
-      if (is_signed) {
-        with64(b, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(-1)); });
-        jcc(CC::ne, ldo);
-        if (is_rem) {
-          g_.xor_(T.cvt32(), T.cvt32());
-        } else {
-          g_.mov(T, g_.rax);
-          g_.neg(T);
-        }
-        jmp(ldone);
-        bind(ldo);
-        g_.cqo();
-        with64(b, [&](const auto& o) { g_.idiv(o); });
-      } else {
-        g_.xor_(g_.edx, g_.edx);
-        with64(b, [&](const auto& o) { g_.div(o); });
-      }
-      g_.mov(T, is_rem ? g_.rdx : g_.rax);
-      jmp(ldone);
-      bind(lzero);
-      if (is_rem) g_.mov(T, g_.rax);
-      else g_.mov(T, static_cast<std::uint64_t>(-1));
-    }
-    bind(ldone);
-    return val(t);
-  }
-
-  // -- conditions --
-  cond mkcond(CC cc, value a, value b) {
-    const Simple sa = simplify(a);
-    const Simple sb = simplify(b);
-    return cond{cc, sa, sb};
-  }
-  static bool is_known(const cond& c) { return c.a.k == Kind::konst && c.b.k == Kind::konst; }
-  static bool known(const cond& c) {
-    using S = isa::ScalarOps;
-    const auto a = static_cast<std::uint64_t>(c.a.c), b = static_cast<std::uint64_t>(c.b.c);
-    switch (c.cc) {
-      case CC::eq: return S::eq(a, b);
-      case CC::ne: return S::ne(a, b);
-      case CC::lt: return S::lt(a, b);
-      case CC::ge: return S::ge(a, b);
-      case CC::ltu: return S::ltu(a, b);
-      case CC::geu: return S::geu(a, b);
-      case CC::gt: return S::lt(b, a);
-      case CC::le: return S::ge(b, a);
-      case CC::gtu: return S::ltu(b, a);
-      case CC::leu: return S::geu(b, a);
-    }
-    return false;
-  }
-  static CC swapped(CC cc) {
-    switch (cc) {
-      case CC::lt: return CC::gt;
-      case CC::ge: return CC::le;
-      case CC::ltu: return CC::gtu;
-      case CC::geu: return CC::leu;
-      case CC::gt: return CC::lt;
-      case CC::le: return CC::ge;
-      case CC::gtu: return CC::ltu;
-      case CC::leu: return CC::geu;
-      default: return cc;
-    }
-  }
-  static CC negate(CC cc) {
-    switch (cc) {
-      case CC::eq: return CC::ne;
-      case CC::ne: return CC::eq;
-      case CC::lt: return CC::ge;
-      case CC::ge: return CC::lt;
-      case CC::ltu: return CC::geu;
-      case CC::geu: return CC::ltu;
-      case CC::gt: return CC::le;
-      case CC::le: return CC::gt;
-      case CC::gtu: return CC::leu;
-      case CC::leu: return CC::gtu;
-    }
-    return cc;
-  }
-  // Emits the comparison; returns the condition code to test (operands may have been swapped).
-  CC emit_cmp(cond c) {
-    if (c.a.k == Kind::konst) {
-      std::swap(c.a, c.b);
-      c.cc = swapped(c.cc);
-    }
-    const Simple& a = c.a;
-    const Simple& b = c.b;
-    if (b.k == Kind::konst) {
-      if (b.c == 0 && is_reg(a)) {
-        const Xbyak::Reg64 A = hreg(reg_index(a));
-        g_.test(A, A);
-      } else if (fits32(b.c)) {
-        with64(a, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(b.c)); });
-      } else {
-        mov_imm(g_.rdx, b.c);
-        with64(a, [&](const auto& o) { g_.cmp(o, g_.rdx); });
-      }
-    } else if (is_mem(a) && is_mem(b)) {
-      g_.mov(g_.rax, mem64(a));
-      g_.cmp(g_.rax, mem64(b));
-    } else if (is_mem(a)) {
-      g_.cmp(mem64(a), hreg(reg_index(b)));
-    } else {
-      with64(b, [&](const auto& o) { g_.cmp(hreg(reg_index(a)), o); });
-    }
-    return c.cc;
-  }
-  // The x86 condition code (the low nibble of jcc rel32's 0F 8x opcode).
-  static int cc_code(CC cc) {
-    switch (cc) {
-      case CC::eq: return 0x4;   // e
-      case CC::ne: return 0x5;   // ne
-      case CC::lt: return 0xC;   // l
-      case CC::ge: return 0xD;   // ge
-      case CC::ltu: return 0x2;  // b
-      case CC::geu: return 0x3;  // ae
-      case CC::gt: return 0xF;   // g
-      case CC::le: return 0xE;   // le
-      case CC::gtu: return 0x7;  // a
-      case CC::leu: return 0x6;  // be
-    }
-    throw std::logic_error("aot emitter: bad condition");
-  }
-  static constexpr std::size_t kUnbound = ~std::size_t{0};
-  // The rel32 of a jump (its opcode just emitted) to r.
-  void rel32(Ref r) {
-    const std::size_t at = g_.getSize();
-    g_.dd(0);
-    if (ref_at_[r.id] != kUnbound) patch(at, ref_at_[r.id]);
-    else sites_.push_back(Site{at, r.id});
-  }
-  void patch(std::size_t at, std::size_t target) {
-    const auto d = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at + 4);
-    if (!fits32(d)) throw std::logic_error("aot emitter: jump out of rel32 range");
-    const auto v = static_cast<std::int32_t>(d);
-    std::memcpy(const_cast<std::uint8_t*>(g_.getCode()) + at, &v, 4);
-  }
-  void setcc(CC cc, const Xbyak::Reg8& r) {
-    switch (cc) {
-      case CC::eq: g_.sete(r); break;
-      case CC::ne: g_.setne(r); break;
-      case CC::lt: g_.setl(r); break;
-      case CC::ge: g_.setge(r); break;
-      case CC::ltu: g_.setb(r); break;
-      case CC::geu: g_.setae(r); break;
-      case CC::gt: g_.setg(r); break;
-      case CC::le: g_.setle(r); break;
-      case CC::gtu: g_.seta(r); break;
-      case CC::leu: g_.setbe(r); break;
-    }
-  }
-
-  // -- register writes --
-  void commit() {
-    std::size_t first = writes_.size();
-    while (first > 0 && writes_[first - 1].scope == scope_) --first;
-    if (first == writes_.size()) return;
-    if (writes_.size() - first == 1) {  // a load's value going straight to a mapped rd: load into rd
-      const Write& w = writes_[first];
-      const LastLoad& l = last_load_;
-      if (w.v.op == Op::none && w.v.a.k == Kind::temp && w.v.a.r == l.temp && g_.getSize() == l.end &&
-          map_[w.r] >= 0) {
-        forget_hulls(w.r);
-        g_.setSize(l.start);
-        emit_load(hreg(map_[w.r]), l.width, l.is_signed, l.at);
-        last_load_ = LastLoad{};
-        writes_.resize(first);
-        return;
-      }
-    }
-    if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
-      for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
-    for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
-    low32_result_ = low32_ && scope_ == 0 && writes_.size() - first == 1;
-    for (std::size_t i = first; i < writes_.size(); ++i) {
-      const Write& w = writes_[i];
-      if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
-      else put_home_mem(w.r, w.v);
-    }
-    low32_result_ = false;
-    writes_.resize(first);
-  }
-  // rd in the register file: read-modify-write forms when rd is also the first operand.
-  void put_home_mem(unsigned r, value v) {
-    const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
-    if (commutative(v.op) && v.b.k == Kind::greg && v.b.r == r) std::swap(v.a, v.b);  // rd = x op rd
-    const bool self = v.a.k == Kind::greg && v.a.r == r;
-    if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
-      const auto c = static_cast<std::uint32_t>(v.b.c);
-      switch (v.op) {
-        case Op::add: g_.add(m, c); return;
-        case Op::sub: g_.sub(m, c); return;
-        case Op::and_: g_.and_(m, c); return;
-        case Op::or_: g_.or_(m, c); return;
-        case Op::xor_: g_.xor_(m, c); return;
-        case Op::sll: g_.shl(m, static_cast<int>(v.b.c & 63)); return;
-        case Op::srl: g_.shr(m, static_cast<int>(v.b.c & 63)); return;
-        case Op::sra: g_.sar(m, static_cast<int>(v.b.c & 63)); return;
-        default: break;
-      }
-    }
-    if (self && is_reg(v.b)) {
-      const Xbyak::Reg64 B = hreg(reg_index(v.b));
-      switch (v.op) {
-        case Op::add: g_.add(m, B); return;
-        case Op::sub: g_.sub(m, B); return;
-        case Op::and_: g_.and_(m, B); return;
-        case Op::or_: g_.or_(m, B); return;
-        case Op::xor_: g_.xor_(m, B); return;
-        default: break;
-      }
-    }
-    put_mem(v, m);
-  }
-
-  // -- control --
-  // Borrowed guest host registers get their guest register back (mov leaves the flags alone).
-  void restore_borrowed() {
-    for (const Borrow& b : borrowed_) {
-      g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
-      map_[b.g] = b.h;
-    }
-    borrowed_.clear();
-  }
-  void emit_branch() {
-    const Simple t = ctl_.target.a;
-    if (ctl_.target.op != Op::none || t.k != Kind::konst)
-      throw std::logic_error("aot emitter: branch target must be a constant");
-    const auto target = static_cast<std::uint64_t>(t.c);
-    Ref l = label_of_(target);
-    if (!l) l = cold_interp(0, target);
-    if (is_known(ctl_.c)) {
-      restore_borrowed();
-      if (known(ctl_.c)) jmp(l);
-      return;
-    }
-    const CC cc = emit_cmp(ctl_.c);
-    restore_borrowed();
-    jcc(cc, l);
-  }
-  void emit_jump(const Simple& t) {
-    if (t.k != Kind::konst) mov_to(g_.rax, t);
-    restore_borrowed();
-    if (t.k == Kind::konst) {
-      const auto target = static_cast<std::uint64_t>(t.c);
-      if (const Ref l = label_of_(target)) {
-        jmp(l);
-      } else {
-        mov_imm(g_.rax, t.c);
-        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
-      }
-      return;
-    }
-    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
-  }
-
-  // -- memory --
-  // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
-  // (Only trace mode needs rax's low bits to be the address's: log_words.)
-  int mem_bias(std::uint64_t lo) const {
-    return lo <= 0x7fffffffULL && (lo % 8 == 0 || !traced_) ? static_cast<int>(lo) : 0;
-  }
-  // rax = addr - bias
-  void addr_to_rax(const value& addr, int bias) {
-    const Simple& a = addr.a;
-    const Simple& b = addr.b;
-    if (addr.op == Op::add && b.k == Kind::konst && a.k != Kind::konst && fits32(b.c) && fits32(b.c - bias)) {
-      const int c = static_cast<int>(b.c - bias);
-      if (is_reg(a)) {
-        g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) + c]);
-      } else {
-        g_.mov(g_.rax, mem64(a));
-        if (c) g_.add(g_.rax, c);
-      }
-      return;
-    }
-    if (addr.op == Op::none && a.k == Kind::konst) return mov_imm(g_.rax, static_cast<std::int64_t>(static_cast<std::uint64_t>(a.c) - static_cast<std::uint64_t>(bias)));
-    if (addr.op == Op::none && is_reg(a) && bias) {
-      g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) - bias]);
-      return;
-    }
-    if (addr.op == Op::none) mov_to(g_.rax, a);
-    else put(addr, g_.rax);
-    if (bias) g_.sub(g_.rax, bias);
-  }
-  // Faults unless [rax + bias, rax + bias + width) lies inside [lo, size).
-  void check_range(std::uint64_t lo, unsigned width, FaultKind kind, int bias) {
-    if (layout_.size < width || layout_.size - width < lo) {  // nothing fits: always faults
-      jmp(fault_stub(kind, bias));
-      return;
-    }
-    const std::uint64_t limit = layout_.size - width - lo;
-    Xbyak::Reg64 A = g_.rax;
-    if (static_cast<std::uint64_t>(bias) != lo) {  // bias is 0 here
-      A = g_.rdx;
-      if (lo <= 0x7fffffffULL) {
-        g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
-      } else {
-        g_.mov(g_.rdx, g_.rax);
-        g_.sub(g_.rdx, g_.qword[g_.rip + pool_[lo]]);
-      }
-    }
-    if (limit <= 0x7fffffffULL) g_.cmp(A, static_cast<std::uint32_t>(limit));
-    else g_.cmp(A, g_.qword[g_.rip + pool_[limit]]);
-    jcc(CC::gtu, fault_stub(kind, bias));
-  }
-  void emit_load(const Xbyak::Reg64& T, unsigned width, bool is_signed, const Xbyak::RegExp& at) {
-    switch (width) {
-      case 1:
-        if (is_signed) g_.movsx(T, g_.byte[at]);
-        else g_.movzx(T.cvt32(), g_.byte[at]);
-        break;
-      case 2:
-        if (is_signed) g_.movsx(T, g_.word[at]);
-        else g_.movzx(T.cvt32(), g_.word[at]);
-        break;
-      case 4:
-        if (is_signed) g_.movsxd(T, g_.dword[at]);
-        else g_.mov(T.cvt32(), g_.dword[at]);
-        break;
-      default: g_.mov(T, g_.qword[at]); break;
-    }
-  }
-  // Checks (or finds proven by a hull) the access, logs it in trace mode; returns its host address.
-  Xbyak::RegExp access(const value& addr, unsigned width, bool store) {
-    const std::uint64_t lo = store ? layout_.write_lo : layout_.read_lo;
-    const int bias = mem_bias(lo);
-    const Simple& base = addr.a;
-    const std::int64_t off = addr.op == Op::none ? 0 : addr.b.c;
-    const bool simple = base.k == Kind::greg && (addr.op == Op::none || (addr.op == Op::add && addr.b.k == Kind::konst));
-    // Trace mode, a warm block: the words of accesses through an unchanged base are marked already.
-    // (Only unconditional accesses: one in an if_/select arm may not have happened in that run.)
-    const bool log = traced_ && !(simple && arm_depth_ == 0 && (warm_mask_ >> base.r & 1));
-    if (simple && fits32(off) && covered(base.r, off, off + width, store)) {
-      if (!log) {
-        if (is_reg(base)) return g_.r15 + hreg(reg_index(base)) + static_cast<int>(off);
-        g_.mov(g_.rax, mem64(base));
-        return g_.r15 + g_.rax + static_cast<int>(off);
-      }
-      addr_to_rax(addr, bias);
-    } else {
-      addr_to_rax(addr, bias);
-      check_range(lo, width, store ? FaultKind::store_out_of_range : FaultKind::load_out_of_range, bias);
-    }
-    if (log) log_words(width, store, bias);
-    return g_.r15 + g_.rax + bias;
-  }
-  bool covered(unsigned g, std::int64_t lo, std::int64_t hi, bool store) const {
-    for (const Hull& h : hulls_)
-      if (h.g == g && h.lo <= lo && hi <= h.hi && (h.store == store || (h.store && layout_.write_lo >= layout_.read_lo)))
-        return true;
-    return false;
-  }
-  void forget_hulls(unsigned g) {
-    std::erase_if(hulls_, [g](const Hull& h) { return h.g == g; });
-    warm_mask_ &= ~(std::uint32_t{1} << g);
-  }
-  void check_hull(const Hull& h, std::uint64_t pc, unsigned uncharged) {
-    const Ref fail = cold_interp(uncharged, pc);
-    const std::uint64_t lo = h.store ? layout_.write_lo : layout_.read_lo;
-    const auto span = static_cast<std::uint64_t>(h.hi - h.lo);
-    if (layout_.size < span || layout_.size - span < lo) {
-      jmp(fail);
-      return;
-    }
-    const std::uint64_t limit = layout_.size - span - lo;
-    const value first{Op::add, Simple{Kind::greg, h.g, 0}, Simple{Kind::konst, 0, h.lo}};
-    if (lo <= 0x7fffffffULL) {
-      addr_to_rax(first, static_cast<int>(lo));
-    } else {
-      addr_to_rax(first, 0);
-      g_.sub(g_.rax, g_.qword[g_.rip + pool_[lo]]);
-    }
-    if (limit <= 0x7fffffffULL) g_.cmp(g_.rax, static_cast<std::uint32_t>(limit));
-    else g_.cmp(g_.rax, g_.qword[g_.rip + pool_[limit]]);
-    jcc(CC::gtu, fail);
-  }
-  // rax + bias = the faulting address.
-  Ref fault_stub(FaultKind kind, int bias = 0) {
-    const unsigned unch = n_ - k_;
-    const std::uint64_t pc = pc_;
-    Cold& c = new_cold(ColdKind::fault);  // emitted in emit_cold
-    c.unch = unch, c.pc = pc, c.fault = kind, c.bias = bias;
-    c.first = static_cast<std::uint32_t>(borrow_pool_.size()), c.count = static_cast<std::uint32_t>(borrowed_.size());
-    borrow_pool_.insert(borrow_pool_.end(), borrowed_.begin(), borrowed_.end());
-    return c.at;
-  }
-  // Trace mode: the first-touch log rules of interp/logging_memory.hpp for the access
-  // [rax + bias, + width) (bias is a multiple of 8, so rax's low bits are the address's).
-  // Hot path, a naturally aligned access to a word the chunk already touched: one test of the low
-  // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
-  // First touches and misaligned accesses go out of line.
-  void log_words(unsigned width, bool is_store, int bias) {
-    const Ref done = new_ref();
-    const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
-    if (width > 1) {
-      const Ref misaligned = cold([this, width, bias, marks, done] {
-        const Ref second = new_ref();
-        g_.mov(g_.rdx, g_.rax);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, second);
-        first_touch(bias, marks, true);
-        bind(second);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.xor_(g_.edx, g_.eax);
-        g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
-        jcc(CC::eq, done);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, done);
-        first_touch(bias, marks, true);
-        jmp(done);
-      });
-      g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
-      jcc(CC::ne, misaligned);
-    }
-    g_.mov(g_.rdx, g_.rax);
-    g_.shr(g_.rdx, 3);
-    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-    const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
-    jcc(CC::eq, cold([this, bias, marks, needs_value, done] {
-      first_touch(bias, marks, needs_value);
-      jmp(done);
-    }));
-    bind(done);
-  }
-  // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
-  // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
-  // the Context (first touches are rare: no host register is reserved for them). Clobbers rdx, flags.
-  void first_touch(int bias, int marks, bool needs_value) {
-    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
-    if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
-    g_.push(g_.rcx);                     // below the Context: rsp moves by 8
-    g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::touched]);
-    g_.mov(g_.dword[g_.rcx], g_.edx);
-    g_.add(g_.rcx, 4);
-    g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
-    if (needs_value) {
-      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
-      g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::cursor]);
-      g_.mov(g_.qword[g_.rcx], g_.rdx);
-      g_.add(g_.rcx, 8);
-      g_.mov(g_.qword[g_.rsp + 8 + ctx_off::cursor], g_.rcx);
-    }
-    g_.pop(g_.rcx);
-  }
-
-  Xbyak::CodeGenerator& g_;
-  RegMap base_map_;         // the mapping between instructions (of the current map id)
-  RegMap map_;              // the current one (borrowed guest host registers read as -1)
-  int map_id_ = 0;
-  std::vector<RegMap> maps_;                      // by map id; 0 = global
-  std::vector<std::array<bool, 32>> written_;     // by map id: registers its region may write
-  std::deque<MapExits> map_exits_;                // by map id - 1
-  struct Borrow {
-    std::uint8_t g, h;  // guest register, its host register
-  };
-  std::vector<Borrow> borrowed_;
-  int arm_depth_ = 0;  // inside a select/if_ arm: code there runs conditionally
-  // The last load (re-emitted into rd's host register when its value goes straight there).
-  struct LastLoad {
-    std::size_t start = ~std::size_t{0}, end = 0;
-    unsigned width = 8;
-    bool is_signed = false;
-    Xbyak::RegExp at;
-    std::uint8_t temp = 0;
-  } last_load_;
-  Hulls hulls_;  // proven base registers
-  std::uint32_t warm_mask_ = 0;  // trace mode: base registers whose accesses' words are known marked
-  MemLayout layout_;
-  bool traced_;
-  LabelOf label_of_;
-
-  std::uint64_t pc_ = 0;
-  unsigned len_ = 4, k_ = 0, n_ = 1;
-  std::uint32_t temps_used_ = 0;  // bit per host register index
-  unsigned dropped_ = 0;          // drop_write
-  bool low32_ = false;            // low32_write
-  bool low32_result_ = false;     // put(): a W result may skip its sign extension
-  int scope_ = 0;
-  std::vector<Write> writes_;
-  Control ctl_;
-  // Out-of-line code, described (the common kinds without a std::function each).
-  enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
-  struct Cold {
-    Ref at;
-    int map = 0;  // the map id of the code that jumps here
-    ColdKind kind = ColdKind::fn;
-    FaultKind fault{};      // fault
-    int bias = 0;           // fault
-    unsigned unch = 0;      // interp, fault; entry: the rest of the block
-    std::uint64_t pc = 0;   // interp, fault, entry
-    std::size_t slot = 0;   // entry
-    std::uint32_t first = 0, count = 0;  // fault: borrow_pool_ range; entry: hull_pool_ range
-    std::function<void()> f;             // fn
-  };
-  Cold& new_cold(ColdKind k) {
-    const Ref r = new_ref();
-    Cold& c = cold_.emplace_back();
-    c.at = r, c.kind = k, c.map = map_id_;
-    return c;
-  }
-  std::vector<Cold> cold_;
-  std::vector<Borrow> borrow_pool_;
-  Hulls hull_pool_, entry_hulls_;
-  std::vector<std::size_t> ref_at_;  // code offset of each Ref, kUnbound until bound
-  struct Site {
-    std::size_t at;  // offset of a rel32 waiting for its target
-    std::uint32_t ref;
-  };
-  std::vector<Site> sites_;
-  std::map<std::uint64_t, Xbyak::Label> pool_;
-};
-
-}  // namespace rvtrace::aot
-
-// ---- rvtrace/aot/translator.hpp ----
-// Whole-program translation, before the run, of a DecodedProgram into x86_64 with the Emitter.
-//
-// Layout of the generated code:
-//  - enter(Context*, host_target): saves callee-saved registers, copies the Context into its stack frame
-//    (rsp addresses it), loads the fixed and mapped registers, jumps to the target; exit_common /
-//    exit_nostore write the state back, copy the Context back and return.
-//  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
-//    blocks. A block starts with `sub [rsp+budget], n; jb limit_exit`: steps are charged per block, and a
-//    block that would cross until_step exits to the runtime (which finishes with the interpreter).
-//    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
-//    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
-//  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
-//    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
-//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
-//    limit exits, constants.
-// Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
-// switched on the edges into and out of the loop), and their blocks may hold registers block-locally
-// (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
-// no sign extension.
-// A pc -> host address table (one entry per 2-byte slot) serves jalr and runtime entry; targets
-// outside the executable range (or in gaps) continue in the interpreter, which reports the fault
-// exactly as it always does.
-#include <xbyak/xbyak.h>
-#include <xbyak/xbyak_util.h>
-
-#include <algorithm>
-#include <array>
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <numeric>
-#include <stdexcept>
-#include <string>
-#include <vector>
-
-
-// ---- rvtrace/interp/program.hpp ----
-// A program decoded once, before it runs: one Decoded entry per 2-byte offset of the executable
-// range (so any jump target has an entry, as in the AOT translator's linear sweep). Both the
-// interpreter and the AOT translator start from this; replay uses it as the program ROM.
-#include <cstdint>
-#include <vector>
-
-
-// ---- rvtrace/guest/elf.hpp ----
-// ELF64 RISC-V static executable loader. Input is untrusted: every field is validated and any problem
-// is reported as one InputError line naming the file and what/where. Nothing here touches guest
-// memory; see loader.hpp for placing a Program into a GuestMemory.
+// ---- rvtrace/guest/files.hpp ----
+// Opening the files a user names as inputs (ELF, trace, guest input): only regular files. A FIFO
+// or a device would block `open` or never end, so the file is opened with O_NONBLOCK (which makes
+// open of a FIFO return at once), checked with fstat, and only then switched back to blocking.
+// FileId names a file by device and inode, so outputs can refuse to overwrite an input whatever
+// path (link, "./x", symlink) reaches it.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <span>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
+
+namespace rvtrace::guest {
+
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FileId&) const = default;
+};
+
+inline FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
+
+// Opens `path` read-only; InputError unless it is a regular file. `what` names the role in errors
+// ("input", "trace", ...). Returns the fd (close it yourself) and fills `st`.
+inline int open_regular_file(const std::string& path, const char* what, struct stat& st) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw InputError(path + ": cannot open " + what + ": " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw InputError(path + ": not a regular file (the " + std::string(what) + " must be one)");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+inline int open_regular_file(const std::string& path, const char* what) {
+  struct stat st;
+  return open_regular_file(path, what, st);
+}
+
+}  // namespace rvtrace::guest
 
 // ---- rvtrace/guest/layout.hpp ----
 // Guest address-space layout and the one overflow-safe range check every guest header uses.
@@ -1974,16 +249,29 @@ struct Segment {
   AddrRange range() const { return {vaddr, vaddr + memsz}; }  // validated not to overflow
 };
 
+// A named, defined .symtab entry (functions, objects and plain labels; not section/file symbols).
+struct Symbol {
+  enum Type : std::uint8_t { notype = 0, object = 1, function = 2 };  // STT_* values
+  std::string name;
+  std::uint64_t value = 0, size = 0;
+  Type type = notype;
+  friend bool operator==(const Symbol&, const Symbol&) = default;
+};
+
 struct Program {
   std::string name;
   std::uint64_t entry = 0;
   std::vector<Segment> segments;  // PT_LOAD segments with memsz > 0, in file order
   std::uint64_t hash = 0;         // FNV-1a 64 of the whole file: ties trace files to programs
-  std::vector<std::pair<std::string, std::uint64_t>> symbols;  // from .symtab when present
+  std::vector<Symbol> symbols;    // from .symtab when present, in table order
   // For the auxiliary vector (AT_PHDR/AT_PHENT/AT_PHNUM):
   std::uint64_t phdr_vaddr = 0;  // guest address of the program headers; 0 when not loaded
   std::uint16_t phentsize = 0, phnum = 0;
 };
+
+// The largest executable span (lowest to highest executable address, gaps included) a program may
+// have: every 2-byte slot of it is decoded (and translated by the AOT engine) before the run.
+inline constexpr std::uint64_t max_exec_span = std::uint64_t{16} << 20;
 
 // 64-bit FNV-1a.
 inline std::uint64_t fnv1a64(std::span<const std::uint8_t> data) {
@@ -2065,8 +353,8 @@ class Bytes {
 
 // Reads .symtab/.strtab when present and well-formed. Symbols are a debugging aid, so anything odd
 // here leaves the list empty instead of rejecting the program.
-inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Bytes& f) {
-  std::vector<std::pair<std::string, std::uint64_t>> out;
+inline std::vector<Symbol> read_symbols(const Bytes& f) {
+  std::vector<Symbol> out;
   auto shoff = f.get<std::uint64_t>(0x28);
   auto shentsize = f.get<std::uint16_t>(0x3a);
   auto shnum = f.get<std::uint16_t>(0x3c);
@@ -2092,7 +380,8 @@ inline std::vector<std::pair<std::string, std::uint64_t>> read_symbols(const Byt
       auto name = strtab.subspan(name_idx);
       auto nul = std::find(name.begin(), name.end(), std::uint8_t{0});
       if (nul == name.end()) continue;  // unterminated name
-      out.emplace_back(std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8));
+      out.push_back(Symbol{std::string(name.begin(), nul), f.get<std::uint64_t>(s + 8),
+                           f.get<std::uint64_t>(s + 16), static_cast<Symbol::Type>(type)});
     }
     return out;  // only one .symtab per file
   }
@@ -2210,6 +499,15 @@ inline Program load_elf(std::span<const std::uint8_t> file, std::string_view nam
     f.fail(fmt("entry 0x%llx is not inside an executable segment", (ull)p.entry));
   if (p.entry % 2 != 0) f.fail(fmt("entry 0x%llx is not 2-byte aligned", (ull)p.entry));
 
+  // Decoding and translation cost memory and time per 2-byte slot of the executable span (from the
+  // lowest executable byte to the highest, gaps included), before the first step: bound it.
+  std::uint64_t exec_lo = ~std::uint64_t{0}, exec_hi = 0;
+  for (const Segment& s : p.segments)
+    if (s.exec) exec_lo = std::min(exec_lo, s.vaddr), exec_hi = std::max(exec_hi, s.vaddr + s.memsz);
+  if (exec_hi - exec_lo > max_exec_span)
+    f.fail(fmt("executable span [0x%llx, 0x%llx) is %llu KiB, more than the limit of %llu KiB (max_exec_span)",
+               (ull)exec_lo, (ull)exec_hi, (ull)((exec_hi - exec_lo) >> 10), (ull)(max_exec_span >> 10)));
+
   // AT_PHDR: where the program headers appear in guest memory, if a segment maps them.
   const std::uint64_t phdr_bytes = std::uint64_t{p.phnum} * phdr_size;
   for (std::size_t i = 0; i < p.segments.size(); ++i)
@@ -2225,16 +523,11 @@ inline Program load_elf(std::span<const std::uint8_t> file, std::string_view nam
 inline Program load_elf_file(const std::string& path,
                              std::uint64_t guest_size = default_guest_size) {
   auto fail = [&](const std::string& what) { throw InputError(path + ": " + what); };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  const int fd = open_regular_file(path, "program", st);
   std::vector<std::uint8_t> bytes;
   std::string error;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    error = std::string("cannot stat: ") + std::strerror(errno);
-  } else if (!S_ISREG(st.st_mode)) {
-    error = "not a regular file";
-  } else {
+  {
     bytes.resize(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -2252,6 +545,822 @@ inline Program load_elf_file(const std::string& path,
 }
 
 }  // namespace rvtrace::guest
+
+// ---- rvtrace/guest/loader.hpp ----
+// Places a validated Program into a GuestMemory and sets the memory's read/write windows.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+
+// ---- rvtrace/guest/memory.hpp ----
+// The guest memory image: one reserved host range holding guest addresses [0, size). Guest address a
+// lives at host_base() + a (no offset), so the AOT backend needs a single base register, and bounds
+// are two windows whose limits it can bake into code as immediates:
+//   readable [read_lo, size)   -- below read_lo (the null page and below the program) faults
+//   writable [write_lo, size)  -- below write_lo is the read-only text/rodata
+// The range is mapped MAP_NORESERVE, so untouched pages cost nothing.
+//
+// Just below the base lie the word marks: one byte per aligned 8-byte guest word (size/8 bytes,
+// also MAP_NORESERVE), used by tracing to know which words the current chunk already logged
+// (interp/word_marks.hpp). They sit at a fixed offset from the base so that trace-mode native code
+// reaches the mark of address a as [base + (a >> 3) - size/8] with no extra register.
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+
+namespace rvtrace::guest {
+
+class GuestMemory {
+ public:
+  // size: a multiple of the page size, large enough for the stack region (see layout.hpp).
+  explicit GuestMemory(std::uint64_t size = default_guest_size) : size_(size) {
+    if (size % page_size != 0 || size < stack_guard + stack_reserve + page_size)
+      throw std::invalid_argument("guest memory size 0x" + hex(size) +
+                                  " must be a multiple of 4096 and at least 0x" +
+                                  hex(stack_guard + stack_reserve + page_size));
+    void* p = ::mmap(nullptr, size + marks_span(), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+      throw std::runtime_error("cannot reserve 0x" + hex(size + marks_span()) +
+                               " bytes for guest memory: " + std::strerror(errno));
+    base_ = static_cast<std::uint8_t*>(p) + marks_span();
+  }
+  ~GuestMemory() { release(); }
+
+  GuestMemory(const GuestMemory&) = delete;
+  GuestMemory& operator=(const GuestMemory&) = delete;
+  GuestMemory(GuestMemory&& o) noexcept { steal(o); }
+  GuestMemory& operator=(GuestMemory&& o) noexcept {
+    if (this != &o) {
+      release();
+      steal(o);
+    }
+    return *this;
+  }
+
+  // --- layout, for code generators ---
+  std::uint8_t* host_base() const { return base_; }
+  std::uint64_t size() const { return size_; }
+  std::uint64_t read_lo() const { return read_lo_; }
+  std::uint64_t write_lo() const { return write_lo_; }
+  // One byte per aligned guest word, zero-initialized: the mark of address a is word_marks()[a >> 3].
+  std::uint8_t* word_marks() const { return base_ - marks_size(); }
+  std::uint64_t marks_size() const { return size_ / 8; }
+  // Set by map_program (loader.hpp). Requires read_lo <= write_lo <= size.
+  void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) {
+    if (!(read_lo <= write_lo && write_lo <= size_))
+      throw std::invalid_argument("bad guest memory windows read_lo 0x" + hex(read_lo) +
+                                  ", write_lo 0x" + hex(write_lo));
+    read_lo_ = read_lo;
+    write_lo_ = write_lo;
+  }
+
+  // --- checks (overflow-safe, any length; misaligned is fine) ---
+  bool readable(std::uint64_t addr, std::uint64_t len) const {
+    return range_within(addr, len, read_lo_, size_);
+  }
+  bool writable(std::uint64_t addr, std::uint64_t len) const {
+    return range_within(addr, len, write_lo_, size_);
+  }
+
+  // --- unchecked access: the caller has checked readable()/writable() ---
+  template <class T>
+  T read(std::uint64_t addr) const {
+    T v;
+    std::memcpy(&v, base_ + addr, sizeof v);
+    return v;
+  }
+  template <class T>
+  void write(std::uint64_t addr, T v) {
+    std::memcpy(base_ + addr, &v, sizeof v);
+  }
+  std::uint8_t* host(std::uint64_t addr) { return base_ + addr; }
+  const std::uint8_t* host(std::uint64_t addr) const { return base_ + addr; }
+
+  // --- checked bulk copies for syscalls and setup; false (nothing copied) when out of range ---
+  // Guest -> host: fills `dst` from guest [addr, addr+dst.size()) (readable window).
+  bool copy_out(std::uint64_t addr, std::span<std::uint8_t> dst) const {
+    if (!readable(addr, dst.size())) return false;
+    if (!dst.empty()) std::memcpy(dst.data(), base_ + addr, dst.size());
+    return true;
+  }
+  // Host -> guest: writes `src` to guest [addr, addr+src.size()) (writable window).
+  bool copy_in(std::uint64_t addr, std::span<const std::uint8_t> src) {
+    if (!writable(addr, src.size())) return false;
+    if (!src.empty()) std::memcpy(base_ + addr, src.data(), src.size());
+    return true;
+  }
+
+  // Zero guest [addr, addr+len), unchecked against the windows (the loader zeroes bss inside text
+  // too) but within [0, size). Whole pages are dropped with MADV_DONTNEED (they read back as zero
+  // and stop using host RAM), so zeroing a large heap or bss is cheap.
+  void zero(std::uint64_t addr, std::uint64_t len) {
+    if (!range_within(addr, len, 0, size_)) throw std::out_of_range("GuestMemory::zero out of range");
+    const std::uint64_t end = addr + len, lo = page_up(addr), hi = page_down(end);
+    if (lo < hi && ::madvise(base_ + lo, hi - lo, MADV_DONTNEED) == 0) {
+      std::memset(base_ + addr, 0, lo - addr);
+      std::memset(base_ + hi, 0, end - hi);
+    } else {
+      std::memset(base_ + addr, 0, len);
+    }
+  }
+
+ private:
+  static std::string hex(std::uint64_t v) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
+    return buf;
+  }
+  std::uint64_t marks_span() const { return page_up(marks_size()); }  // keeps the base page-aligned
+  void release() {
+    if (base_) ::munmap(base_ - marks_span(), size_ + marks_span());
+    base_ = nullptr;
+  }
+  void steal(GuestMemory& o) {
+    base_ = std::exchange(o.base_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    read_lo_ = std::exchange(o.read_lo_, 0);
+    write_lo_ = std::exchange(o.write_lo_, 0);
+  }
+
+  std::uint8_t* base_ = nullptr;
+  std::uint64_t size_ = 0;
+  std::uint64_t read_lo_ = 0;   // until a program is mapped, all of memory is readable
+  std::uint64_t write_lo_ = 0;  // and writable
+};
+
+}  // namespace rvtrace::guest
+
+namespace rvtrace::guest {
+
+// What the engines need to know about the mapped image.
+struct LoadedImage {
+  std::vector<AddrRange> text;  // executable segments [vaddr, vaddr+memsz), ascending
+  std::uint64_t brk_start = 0;  // initial program break: end of the highest segment, page-aligned up
+  std::uint64_t read_lo = 0;    // = mem.read_lo(): lowest segment start
+  std::uint64_t write_lo = 0;   // = mem.write_lo(): end of the highest read-only segment
+};
+
+// Copies the segments into `mem` (expected fresh: not used since construction), zero-fills each
+// segment's bss part, and sets the windows: reads from the lowest segment up, writes only above the
+// read-only segments. Because writability is one window, a writable segment below a read-only one
+// cannot be represented and is rejected (InputError).
+inline LoadedImage map_program(const Program& prog, GuestMemory& mem) {
+  if (prog.segments.empty()) throw InputError(prog.name + ": no loadable segments");
+  LoadedImage img;
+  img.read_lo = ~std::uint64_t{0};
+  std::uint64_t top = 0;
+  for (const Segment& s : prog.segments) {
+    // load_elf checked this against the guest size it was given; `mem` may be smaller.
+    if (!range_within(s.vaddr, s.memsz, 0, stack_bottom(mem.size()))) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    ": segment [0x%llx, 0x%llx) lies outside guest memory (programs must fit in "
+                    "[0x0, 0x%llx))",
+                    (unsigned long long)s.vaddr, (unsigned long long)(s.vaddr + s.memsz),
+                    (unsigned long long)stack_bottom(mem.size()));
+      throw InputError(prog.name + buf);
+    }
+    img.read_lo = std::min(img.read_lo, s.vaddr);
+    top = std::max(top, s.vaddr + s.memsz);
+    if (!s.write) img.write_lo = std::max(img.write_lo, s.vaddr + s.memsz);
+    if (s.exec) img.text.push_back(s.range());
+  }
+  for (const Segment& s : prog.segments)
+    if (s.write && s.vaddr < img.write_lo) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    ": unsupported layout: writable segment below read-only segment at 0x%llx "
+                    "(read-only memory must end at 0x%llx)",
+                    (unsigned long long)s.vaddr, (unsigned long long)img.write_lo);
+      throw InputError(prog.name + buf);
+    }
+  // A program with no read-only segment still gets its own start as the writable floor.
+  img.write_lo = std::max(img.write_lo, img.read_lo);
+
+  for (const Segment& s : prog.segments) {
+    if (!s.bytes.empty()) std::memcpy(mem.host(s.vaddr), s.bytes.data(), s.bytes.size());
+    mem.zero(s.vaddr + s.bytes.size(), s.memsz - s.bytes.size());
+  }
+  std::sort(img.text.begin(), img.text.end(), [](auto a, auto b) { return a.lo < b.lo; });
+  img.brk_start = page_up(top);
+  mem.set_windows(img.read_lo, img.write_lo);
+  return img;
+}
+
+}  // namespace rvtrace::guest
+
+// ---- rvtrace/guest/stack.hpp ----
+// The Linux initial process stack (what the kernel leaves for _start), built deterministically so
+// every run of the same program with the same arguments is identical.
+//
+// From sp upward:  argc | argv[0..argc) | NULL | envp[...] | NULL | auxv pairs ... AT_NULL 0 |
+//                  padding | 16 AT_RANDOM bytes | argv/envp strings | ... stack_top(size)
+//
+// Initial registers: every register is zero except sp (x2) = the value setup_stack returns, and
+// pc = Program::entry. (Linux also leaves a0 = 0 for "no rtld_fini"; zero matches that.)
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+
+namespace rvtrace::guest {
+
+namespace auxv {
+inline constexpr std::uint64_t at_null = 0, at_phdr = 3, at_phent = 4, at_phnum = 5, at_pagesz = 6,
+                               at_entry = 9, at_uid = 11, at_euid = 12, at_gid = 13, at_egid = 14,
+                               at_secure = 23, at_random = 25;
+// Fixed, so runs are reproducible (guests use these bytes to seed stack canaries and the like).
+inline constexpr std::array<std::uint8_t, 16> random_bytes = {
+    0x72, 0x76, 0x74, 0x72, 0x61, 0x63, 0x65, 0x2d, 0x41, 0x54, 0x5f, 0x52, 0x41, 0x4e, 0x44, 0x4d};
+}  // namespace auxv
+
+// Writes argc/argv/envp/auxv below stack_top(mem.size()) and returns the initial sp (16-byte
+// aligned). Throws InputError when the arguments and environment do not fit in the stack region.
+inline std::uint64_t setup_stack(GuestMemory& mem, const Program& prog,
+                                 std::span<const std::string> argv,
+                                 std::span<const std::string> envp) {
+  std::uint64_t sp = stack_top(mem.size());
+  // Strings and pointers may use at most a quarter of the stack region; the rest is for the program.
+  const std::uint64_t floor = stack_top(mem.size()) - stack_reserve / 4;
+  auto push = [&](std::span<const std::uint8_t> bytes) {
+    if (sp < floor || sp - floor < bytes.size() || !mem.copy_in(sp - bytes.size(), bytes))
+      throw InputError(prog.name + ": arguments and environment do not fit on the guest stack (" +
+                       std::to_string(stack_reserve / 4) + " bytes)");
+    sp -= bytes.size();
+    return sp;
+  };
+  auto push_string = [&](const std::string& s) {
+    return push({reinterpret_cast<const std::uint8_t*>(s.c_str()), s.size() + 1});  // with NUL
+  };
+
+  std::vector<std::uint64_t> words;  // everything from argc up to AT_NULL, in address order
+  words.push_back(argv.size());
+  std::vector<std::uint64_t> argv_ptrs, envp_ptrs;
+  for (const auto& s : argv) argv_ptrs.push_back(push_string(s));
+  for (const auto& s : envp) envp_ptrs.push_back(push_string(s));
+  const std::uint64_t random_addr = push(auxv::random_bytes);
+
+  words.insert(words.end(), argv_ptrs.begin(), argv_ptrs.end());
+  words.push_back(0);
+  words.insert(words.end(), envp_ptrs.begin(), envp_ptrs.end());
+  words.push_back(0);
+  auto aux = [&](std::uint64_t key, std::uint64_t value) {
+    words.push_back(key);
+    words.push_back(value);
+  };
+  if (prog.phdr_vaddr != 0) aux(auxv::at_phdr, prog.phdr_vaddr);
+  aux(auxv::at_phent, prog.phentsize);
+  aux(auxv::at_phnum, prog.phnum);
+  aux(auxv::at_pagesz, page_size);
+  aux(auxv::at_entry, prog.entry);
+  aux(auxv::at_random, random_addr);
+  aux(auxv::at_uid, 0);
+  aux(auxv::at_euid, 0);
+  aux(auxv::at_gid, 0);
+  aux(auxv::at_egid, 0);
+  aux(auxv::at_secure, 0);
+  aux(auxv::at_null, 0);
+
+  // Align so that sp (pointing at argc) ends up 16-byte aligned, as the psABI requires at entry.
+  const std::uint64_t block = words.size() * 8;
+  const std::uint64_t pad = (sp - block) % 16;
+  sp -= pad;
+  push({reinterpret_cast<const std::uint8_t*>(words.data()), block});
+  return sp;
+}
+
+}  // namespace rvtrace::guest
+
+// ---- rvtrace/guest/syscalls.hpp ----
+// The Linux-user syscall subset rvtrace guests may use (the same calls run under qemu-riscv64):
+//   read 63 (fd 0), write 64 (fds 1, 2), close 57 (fds 0-2), exit 93, exit_group 94, brk 214,
+//   munmap 215 (no-op), mmap 222 (anonymous, private).  Everything else returns -ENOSYS.
+// Profile region markers: region_begin / region_end (a7) with a0 = the address of the region's label,
+// a NUL-terminated string in read-only data. They do nothing and return -ENOSYS like any unknown
+// syscall (as under Linux and qemu-riscv64, so a marked guest runs the same everywhere); the profile
+// policy (trace/profile_policy.hpp) sees them in the trace. C guests: tests/guests/runtime/rvtrace_region.h.
+// A syscall writes at most one register, a0 (x[10]), and, for read, guest memory at the buffer.
+// Bad guest pointers return -EFAULT; they never touch host memory outside the guest range.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+
+namespace rvtrace::guest {
+
+// RISC-V Linux syscall numbers (the generic table) and errno values.
+namespace sys {
+inline constexpr std::uint64_t close = 57, read = 63, write = 64, exit = 93, exit_group = 94,
+                               brk = 214, munmap = 215, mmap = 222;
+inline constexpr std::uint64_t region_begin = 0x7276'0000, region_end = 0x7276'0001;  // profile markers
+inline constexpr std::int64_t eio = 5, ebadf = 9, enomem = 12, efault = 14, enodev = 19,
+                              einval = 22, enosys = 38;
+inline constexpr std::uint64_t map_shared = 0x01, map_private = 0x02, map_fixed = 0x10,
+                               map_anonymous = 0x20;
+}  // namespace sys
+
+struct SyscallResult {
+  bool exited = false;
+  int exit_code = 0;  // valid when exited: a0 & 0xff, as a process's exit status
+};
+
+class LinuxSyscalls {
+ public:
+  // brk_start: LoadedImage::brk_start. Anonymous mmaps are carved downward from the bottom of the
+  // stack region of `mem` until they would meet the program break.
+  LinuxSyscalls(const GuestMemory& mem, std::uint64_t brk_start)
+      : brk_start_(brk_start), brk_(brk_start), mmap_cursor_(stack_bottom(mem.size())) {}
+  ~LinuxSyscalls() { close_input(); }
+  LinuxSyscalls(const LinuxSyscalls&) = delete;
+  LinuxSyscalls& operator=(const LinuxSyscalls&) = delete;
+  LinuxSyscalls(LinuxSyscalls&& o) noexcept { *this = std::move(o); }
+  LinuxSyscalls& operator=(LinuxSyscalls&& o) noexcept {
+    if (this != &o) {
+      close_input();
+      brk_start_ = o.brk_start_;
+      brk_ = o.brk_;
+      mmap_cursor_ = o.mmap_cursor_;
+      in_fd_ = std::exchange(o.in_fd_, -1);
+      own_in_fd_ = std::exchange(o.own_in_fd_, false);
+      in_buf_ = std::move(o.in_buf_);
+      in_pos_ = o.in_pos_;
+      use_in_buf_ = o.use_in_buf_;
+      on_input_ = std::move(o.on_input_);
+      capture_ = o.capture_;
+      stdout_fd_ = o.stdout_fd_;
+      out_ = std::move(o.out_);
+      err_ = std::move(o.err_);
+    }
+    return *this;
+  }
+
+  // --- input (guest fd 0): host stdin by default ---
+  // A regular file only (a FIFO would block; feed pipes through stdin instead).
+  void set_input_file(const std::string& path) {
+    const int fd = open_regular_file(path, "input");
+    close_input();
+    in_fd_ = fd;
+    own_in_fd_ = true;
+  }
+  void set_input_buffer(std::string data) {
+    close_input();
+    in_buf_ = std::move(data);
+    in_pos_ = 0;
+    use_in_buf_ = true;
+  }
+
+  // Called with the bytes of every successful read (the recorder hashes the input the guest consumed).
+  void observe_input(std::function<void(const std::uint8_t*, std::size_t)> f) { on_input_ = std::move(f); }
+
+  // --- output (guest fds 1, 2): host fds 1, 2 by default, or captured into strings ---
+  void capture_output(bool on = true) { capture_ = on; }
+  // Host fd that receives the guest's stdout (e.g. 2 when our own stdout carries a witness).
+  void set_stdout_fd(int host_fd) { stdout_fd_ = host_fd; }
+  const std::string& captured_stdout() const { return out_; }
+  const std::string& captured_stderr() const { return err_; }
+
+  std::uint64_t brk() const { return brk_; }
+  std::uint64_t mmap_cursor() const { return mmap_cursor_; }  // lowest mmap'd address so far
+
+  // Performs the syscall x[17] with arguments x[10..15]; writes the result to x[10] unless the
+  // guest exited (then no register changes).
+  // What read/write return without doing any I/O (bad fd, empty, bad buffer), or nullopt when they
+  // do I/O. The one statement of these rules; `verify` checks recorded results against it.
+  static std::optional<std::int64_t> read_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                  std::uint64_t len) {
+    if (fd != 0) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.writable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+  static std::optional<std::int64_t> write_refusal(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                                                   std::uint64_t len) {
+    if (fd != 1 && fd != 2) return -sys::ebadf;
+    if (len == 0) return 0;
+    if (!mem.readable(buf, len)) return -sys::efault;
+    return std::nullopt;
+  }
+
+  SyscallResult handle(std::array<std::uint64_t, 32>& x, GuestMemory& mem) {
+    const std::uint64_t a0 = x[10], a1 = x[11], a2 = x[12], a3 = x[13];
+    std::int64_t ret;
+    switch (x[17]) {
+      case sys::exit:
+      case sys::exit_group: return {true, static_cast<int>(a0 & 0xff)};
+      case sys::read: ret = do_read(mem, a0, a1, a2); break;
+      case sys::write: ret = do_write(mem, a0, a1, a2); break;
+      case sys::close: ret = a0 <= 2 ? 0 : -sys::ebadf; break;
+      case sys::brk: ret = static_cast<std::int64_t>(do_brk(mem, a0)); break;
+      case sys::mmap: ret = do_mmap(mem, a1, a3); break;
+      case sys::munmap: ret = 0; break;  // memory is never reused, so nothing to do
+      default: ret = -sys::enosys; break;
+    }
+    x[10] = static_cast<std::uint64_t>(ret);
+    return {};
+  }
+
+ private:
+  std::int64_t do_read(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
+    const std::int64_t n = read_input(mem, fd, buf, len);
+    if (n > 0 && on_input_) on_input_(mem.host(buf), static_cast<std::size_t>(n));
+    return n;
+  }
+  std::int64_t read_input(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
+    if (const auto refused = read_refusal(mem, fd, buf, len)) return *refused;
+    if (use_in_buf_) {
+      const std::size_t n = std::min<std::uint64_t>(len, in_buf_.size() - in_pos_);
+      std::memcpy(mem.host(buf), in_buf_.data() + in_pos_, n);
+      in_pos_ += n;
+      return static_cast<std::int64_t>(n);
+    }
+    for (;;) {  // like a process's read: may return fewer bytes than asked
+      ssize_t n = ::read(in_fd_, mem.host(buf), len);
+      if (n >= 0) return n;
+      if (errno != EINTR) return -errno;
+    }
+  }
+
+  std::int64_t do_write(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
+                        std::uint64_t len) {
+    if (const auto refused = write_refusal(mem, fd, buf, len)) return *refused;
+    const char* p = reinterpret_cast<const char*>(mem.host(buf));
+    if (capture_) {
+      (fd == 1 ? out_ : err_).append(p, len);
+      return static_cast<std::int64_t>(len);
+    }
+    std::uint64_t done = 0;
+    while (done < len) {  // host writes may be partial; the guest sees the whole write or an error
+      ssize_t n = ::write(fd == 1 ? stdout_fd_ : 2, p + done, len - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return done ? static_cast<std::int64_t>(done) : -(n < 0 ? errno : sys::eio);
+      done += static_cast<std::uint64_t>(n);
+    }
+    return static_cast<std::int64_t>(done);
+  }
+
+  // Linux brk: returns the new break, or the unchanged one when the request is refused.
+  std::uint64_t do_brk(GuestMemory& mem, std::uint64_t want) {
+    if (want < brk_start_ || want > mmap_cursor_) return brk_;
+    // Memory handed out by growing the break reads as zero, even if an earlier, larger break left
+    // data there (or the guest wrote past the break).
+    if (want > brk_) mem.zero(brk_, want - brk_);
+    brk_ = want;
+    return brk_;
+  }
+
+  std::int64_t do_mmap(GuestMemory& mem, std::uint64_t len, std::uint64_t flags) {
+    // Only fresh anonymous private memory: no files, no shared or fixed placement. The address
+    // hint is ignored and so is fd (as Linux does for MAP_ANONYMOUS).
+    if (!(flags & sys::map_anonymous)) return -sys::enodev;
+    if ((flags & (sys::map_shared | sys::map_private)) != sys::map_private ||
+        (flags & sys::map_fixed) || len == 0)
+      return -sys::einval;
+    const std::uint64_t size = page_up(len);
+    const std::uint64_t floor = page_up(brk_);
+    if (size < len || mmap_cursor_ < floor || mmap_cursor_ - floor < size) return -sys::enomem;
+    mmap_cursor_ -= size;
+    mem.zero(mmap_cursor_, size);
+    return static_cast<std::int64_t>(mmap_cursor_);
+  }
+
+  void close_input() {
+    if (own_in_fd_) ::close(in_fd_);
+    in_fd_ = 0;
+    own_in_fd_ = false;
+    use_in_buf_ = false;
+    in_buf_.clear();
+    in_pos_ = 0;
+  }
+
+  std::uint64_t brk_start_ = 0, brk_ = 0;
+  std::uint64_t mmap_cursor_ = 0;
+  int in_fd_ = 0;  // host fd read for guest fd 0
+  bool own_in_fd_ = false;
+  std::string in_buf_;
+  std::size_t in_pos_ = 0;
+  bool use_in_buf_ = false;
+  std::function<void(const std::uint8_t*, std::size_t)> on_input_;
+  bool capture_ = false;
+  int stdout_fd_ = 1;
+  std::string out_, err_;
+};
+
+}  // namespace rvtrace::guest
+
+namespace rvtrace::guest {
+
+struct Process {
+  Program program;
+  GuestMemory memory;
+  LoadedImage image;
+  LinuxSyscalls syscalls;
+  std::uint64_t initial_sp;
+  std::vector<std::string> argv, envp;  // as given (a trace is bound to them)
+
+  // argv[0] is the program name the guest sees; envp is passed as given (nothing is inherited).
+  Process(Program prog, std::span<const std::string> argv, std::span<const std::string> envp = {},
+          std::uint64_t guest_size = default_guest_size)
+      : program(std::move(prog)),
+        memory(guest_size),
+        image(map_program(program, memory)),
+        syscalls(memory, image.brk_start),
+        initial_sp(setup_stack(memory, program, argv, envp)),
+        argv(argv.begin(), argv.end()),
+        envp(envp.begin(), envp.end()) {}
+};
+
+}  // namespace rvtrace::guest
+
+// ---- rvtrace/interp/logging_memory.hpp ----
+// The memory policy of a traced run: flat memory that also appends the memory-read log of the
+// minimal trace. This is the reference for the log; the AOT engine's logging code must produce the
+// same words in the same order.
+//
+// Log rules ("first touch": the log holds each word at most once per chunk; one uint64_t per entry,
+// in execution order; an access that faults logs and marks nothing):
+//  - an access touches the aligned 8-byte word(s) word(addr & ~7) and, if different,
+//    word((addr+width-1) & ~7), in that order;
+//  - the first time a chunk touches a word, the word's value BEFORE the access is logged -- unless
+//    that access is an aligned 8-byte store, which defines the whole word (nothing is logged);
+//  - later touches of the word in the same chunk log nothing: replay knows its value (it keeps the
+//    chunk's words, seeded from the log and updated by the chunk's stores);
+//  - an AMO is a load then a store, an SC that succeeds is a store;
+//  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
+//    Every ecall forgets the chunk's words (a syscall may write memory), as does a new chunk
+//    (new_chunk()).
+// So one step logs at most 2 words: a misaligned access crossing a word boundary (LR/SC/AMOs must
+// be naturally aligned, so they never cross one).
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+
+// ---- rvtrace/interp/flat_memory.hpp ----
+// The reference memory policy: a flat guest memory image with every access bounds-checked, and
+// the Linux-user syscall subset. (Trace logging and memoryless replay are other policies.)
+#include <cstdint>
+#include <cstring>
+
+
+namespace rvtrace {
+
+class FlatMemory {
+ public:
+  FlatMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys) : mem_(mem), sys_(sys) {}
+
+  // Raw little-endian value of `width` bytes, zero-extended.
+  std::uint64_t load(std::uint64_t addr, unsigned width) {
+    if (!mem_.readable(addr, width)) [[unlikely]]
+      throw AccessFault{FaultKind::load_out_of_range, addr};
+    std::uint64_t v = 0;
+    std::memcpy(&v, mem_.host(addr), width);
+    return v;
+  }
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    if (!mem_.writable(addr, width)) [[unlikely]]
+      throw AccessFault{store_fault_kind(mem_, addr), addr};
+    std::memcpy(mem_.host(addr), &v, width);
+  }
+  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) { return sys_.handle(x, mem_); }
+
+  guest::GuestMemory& memory() { return mem_; }
+
+  // A store below the writable window but inside the readable one hits text/rodata.
+  static FaultKind store_fault_kind(const guest::GuestMemory& mem, std::uint64_t addr) {
+    return addr >= mem.read_lo() && addr < mem.write_lo() ? FaultKind::store_to_text : FaultKind::store_out_of_range;
+  }
+
+ private:
+  guest::GuestMemory& mem_;
+  guest::LinuxSyscalls& sys_;
+};
+
+}  // namespace rvtrace
+
+// ---- rvtrace/interp/step_words.hpp ----
+// StepWords: the memory words one step used, as trace policies that declare reads_log see them
+// (TraceStep::words): for each access in order, the aligned 8-byte word(s) it touches with their
+// values BEFORE the step -- a load's words, then a narrow or misaligned store's words (an aligned
+// 8-byte store needs none) -- or an ecall's a0. At most 2 per step (an AMO: its load's word, then
+// its store's word). The memory policies fill it whether or not the log had to record the words.
+#include <algorithm>
+#include <cstdint>
+#include <span>
+
+namespace rvtrace {
+
+class StepWords {
+ public:
+  void add(std::uint64_t v) { w_[n_++ & 3] = v; }  // masked: nobody may clear it between steps
+  std::span<const std::uint64_t> view() const { return {w_, std::min(n_, 4u)}; }
+  void clear() { n_ = 0; }
+
+ private:
+  std::uint64_t w_[4] = {};
+  unsigned n_ = 0;
+};
+
+}  // namespace rvtrace
+
+// ---- rvtrace/interp/word_marks.hpp ----
+// WordMarks: the set of aligned guest words the current chunk of a trace already knows, so the
+// memory-read log holds each word once per chunk (its first touch) instead of once per access.
+//
+// The marks are GuestMemory::word_marks() (one byte per word, at a fixed offset below the guest
+// base, where trace-mode native code tests them too). Setting a mark also appends the word's index
+// to the touched list; clear() resets exactly those marks, so starting a new chunk costs as much as
+// the chunk touched, not the size of memory. The list is reserved MAP_NORESERVE for one entry per
+// guest word (a word is listed at most once between clears), so it can never overflow and native
+// code appends to it without a bound check; only the part in use costs memory.
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+
+namespace rvtrace {
+
+class WordMarks {
+ public:
+  explicit WordMarks(guest::GuestMemory& mem) : marks_(mem.word_marks()), words_(mem.marks_size()) {
+    bytes_ = static_cast<std::size_t>(words_ * sizeof(std::uint32_t));
+    if (words_ > (std::uint64_t{1} << 32))
+      throw std::invalid_argument("WordMarks: guest memory larger than 32 GiB is not supported");
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
+    list_ = cursor_ = static_cast<std::uint32_t*>(p);
+    generation_ = next_generation();
+  }
+  ~WordMarks() {
+    if (!list_) return;
+    clear();  // the marks belong to the guest memory, which may be traced again
+    ::munmap(list_, bytes_);
+  }
+  WordMarks(const WordMarks&) = delete;
+  WordMarks& operator=(const WordMarks&) = delete;
+
+  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
+  // (the log rules' order; index = address >> 3).
+  template <class F>
+  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    f(first);
+    if (last != first) f(last);
+  }
+  // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
+  bool mark(std::uint64_t index) {
+    if (marks_[index]) return false;
+    marks_[index] = 1;
+    *cursor_++ = static_cast<std::uint32_t>(index);
+    return true;
+  }
+  // A second flag on a word already marked since the last clear(): "written" (replay's memory-effect
+  // collection for verify). True when it was not set yet. clear() resets it with the mark.
+  bool mark_written(std::uint64_t index) {
+    if (marks_[index] & written_bit) return false;
+    marks_[index] |= written_bit;
+    return true;
+  }
+  // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
+  void clear() {
+    for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
+    cursor_ = list_;
+    generation_ = next_generation();
+  }
+  // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
+  // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
+  std::uint64_t generation() const { return generation_; }
+
+  // For native code, which appends to the list itself.
+  std::uint32_t* cursor() const { return cursor_; }
+  void set_cursor(std::uint32_t* c) { cursor_ = c; }
+
+ private:
+  static std::uint64_t next_generation() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
+  }
+  static constexpr std::uint8_t written_bit = 2;  // a mark is any nonzero byte; bit 1 is "written"
+  std::uint8_t* marks_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t words_;
+  std::size_t bytes_ = 0;
+  std::uint32_t* list_ = nullptr;
+  std::uint32_t* cursor_ = nullptr;
+};
+
+}  // namespace rvtrace
+
+namespace rvtrace {
+
+inline constexpr std::uint64_t max_log_words_per_step = 2;
+
+class LoggingMemory : public FlatMemory {
+ public:
+  // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
+  LoggingMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys, std::uint64_t* cursor)
+      : FlatMemory(mem, sys), marks_(mem), cursor_(cursor) {}
+
+  std::uint64_t load(std::uint64_t addr, unsigned width) {
+    const std::uint64_t v = FlatMemory::load(addr, width);
+    touch(addr, width, true);
+    return v;
+  }
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    if (!memory().writable(addr, width)) [[unlikely]]
+      throw AccessFault{store_fault_kind(memory(), addr), addr};
+    touch(addr, width, width < 8 || (addr & 7) != 0);
+    std::memcpy(memory().host(addr), &v, width);
+  }
+  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
+    const guest::SyscallResult r = FlatMemory::ecall(x);
+    marks_.clear();
+    if (!r.exited) {
+      *cursor_++ = x[10];
+      words_.add(x[10]);
+    }
+    return r;
+  }
+  // The next steps belong to a new chunk: every word will be logged again at its first touch.
+  void new_chunk() { marks_.clear(); }
+
+  std::uint64_t* cursor() const { return cursor_; }
+  void set_cursor(std::uint64_t* c) { cursor_ = c; }
+  WordMarks& marks() { return marks_; }
+  StepWords& step_words() { return words_; }
+
+ private:
+  // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
+  void touch(std::uint64_t addr, unsigned width, bool needs_value) {
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
+  }
+  void touch_word(std::uint64_t index, bool needs_value) {
+    const bool first_touch = marks_.mark(index);
+    if (!needs_value) return;
+    std::uint64_t v;
+    std::memcpy(&v, memory().host(index * 8), 8);
+    if (first_touch) *cursor_++ = v;
+    words_.add(v);
+  }
+  WordMarks marks_;
+  std::uint64_t* cursor_;
+  StepWords words_;
+};
+
+}  // namespace rvtrace
+
+// ---- rvtrace/interp/run.hpp ----
+// Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
+#include <cstdint>
+#include <type_traits>
+
+
+// ---- rvtrace/interp/machine.hpp ----
+// The interpreter: runs a pre-decoded program with the same exec() templates as every other
+// backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
+// is a policy too. The loop does no decoding: one indirect call per step.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+
+// ---- rvtrace/interp/program.hpp ----
+// A program decoded once, before it runs: one Decoded entry per 2-byte offset of the executable
+// range (so any jump target has an entry, as in the AOT translator's linear sweep). Both the
+// interpreter and the AOT translator start from this; replay uses it as the program ROM.
+#include <cstdint>
+#include <vector>
+
 
 // ---- rvtrace/isa/decoder.hpp ----
 // Everything derived from the instruction lists at compile time: the list of all instructions,
@@ -2289,6 +1398,31 @@ inline Program load_elf_file(const std::string& path,
 #include <cstdint>
 #include <stdexcept>
 
+
+// ---- rvtrace/isa/operands.hpp ----
+// What an instruction's exec() sees: the decoded fields of one instruction, plus its length.
+#include <array>
+#include <cstdint>
+
+namespace rvtrace::isa {
+
+struct Operands {
+  std::uint8_t rd = 0, rs1 = 0, rs2 = 0;
+  std::uint8_t len = 4;   // 2 for a compressed instruction (expanded at decode time), else 4
+  std::int32_t imm = 0;   // sign-extended immediate; shift amount; U-type: the value already << 12
+  friend constexpr bool operator==(const Operands&, const Operands&) = default;
+};
+
+// Architectural state shared by every backend (the AOT register file has exactly this layout).
+inline constexpr std::uint64_t no_reservation = ~std::uint64_t{0};
+struct CpuState {
+  std::array<std::uint64_t, 32> x{};
+  std::uint64_t pc = 0;
+  std::uint64_t reservation = no_reservation;  // LR/SC reserved address, or no_reservation
+  friend constexpr bool operator==(const CpuState&, const CpuState&) = default;
+};
+
+}  // namespace rvtrace::isa
 
 namespace rvtrace::isa {
 
@@ -2389,6 +1523,18 @@ struct ShiftType {
 };
 template <std::uint32_t Match> using Shift64Type = ShiftType<Match, 6>;
 template <std::uint32_t Match> using Shift32Type = ShiftType<Match, 5>;
+
+// One source register, the rs2 field part of the opcode (Zbb clz, rev8, sext.b, ...).
+template <std::uint32_t Match>
+struct UnaryType {
+  static constexpr std::uint32_t match = Match, mask = 0xfff0707f;
+  static constexpr Operands decode(std::uint32_t w) {
+    return {std::uint8_t(field::rd(w)), std::uint8_t(field::rs1(w)), 0, 4, 0};
+  }
+  static constexpr std::uint32_t encode(unsigned rd, unsigned rs1) {
+    return match | field::reg(rd) << 7 | field::reg(rs1) << 15;
+  }
+};
 
 template <std::uint32_t Match>
 struct SType {
@@ -2743,28 +1889,77 @@ inline constexpr auto rv64i = hana::tuple_t<
 }  // namespace rvtrace::isa
 
 // ---- rvtrace/isa/rv64m.hpp ----
-// RV64M: multiplication and division (the backends give /0 and overflow their RISC-V results).
+// RV64M: multiplication and division.
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
 
 namespace rvtrace::isa {
 namespace hana = boost::hana;
+
+// The one statement of RISC-V's division edge cases (division never traps): x/0 = all ones, x%0 = x,
+// MIN/-1 = MIN (= -MIN, wrapped), MIN%-1 = 0; the W forms decide on the low 32 bits and sign-extend.
+// Only the remaining cases reach the backends' unchecked division.
+namespace sem {
+template <class M, class V>
+constexpr auto div_s(M& m, V a, V b) {
+  return m.select(m.eq(b, m.imm(0)), [&] { return m.imm(-1); }, [&] {
+    return m.select(m.eq(b, m.imm(-1)), [&] { return m.sub(m.imm(0), a); }, [&] { return m.div_unchecked(a, b); });
+  });
+}
+template <class M, class V>
+constexpr auto rem_s(M& m, V a, V b) {
+  return m.select(m.eq(b, m.imm(0)), [&] { return a; }, [&] {
+    return m.select(m.eq(b, m.imm(-1)), [&] { return m.imm(0); }, [&] { return m.rem_unchecked(a, b); });
+  });
+}
+template <class M, class V>
+constexpr auto div_u(M& m, V a, V b) {
+  return m.select(m.eq(b, m.imm(0)), [&] { return m.imm(-1); }, [&] { return m.divu_unchecked(a, b); });
+}
+template <class M, class V>
+constexpr auto rem_u(M& m, V a, V b) {
+  return m.select(m.eq(b, m.imm(0)), [&] { return a; }, [&] { return m.remu_unchecked(a, b); });
+}
+template <class M, class V>
+constexpr auto divw_s(M& m, V a, V b) {
+  const auto b32 = m.addw(b, m.imm(0));
+  return m.select(m.eq(b32, m.imm(0)), [&] { return m.imm(-1); }, [&] {
+    return m.select(m.eq(b32, m.imm(-1)), [&] { return m.subw(m.imm(0), a); }, [&] { return m.divw_unchecked(a, b); });
+  });
+}
+template <class M, class V>
+constexpr auto remw_s(M& m, V a, V b) {
+  const auto b32 = m.addw(b, m.imm(0));
+  return m.select(m.eq(b32, m.imm(0)), [&] { return m.addw(a, m.imm(0)); }, [&] {
+    return m.select(m.eq(b32, m.imm(-1)), [&] { return m.imm(0); }, [&] { return m.remw_unchecked(a, b); });
+  });
+}
+template <class M, class V>
+constexpr auto divw_u(M& m, V a, V b) {
+  return m.select(m.eq(m.addw(b, m.imm(0)), m.imm(0)), [&] { return m.imm(-1); }, [&] { return m.divuw_unchecked(a, b); });
+}
+template <class M, class V>
+constexpr auto remw_u(M& m, V a, V b) {
+  return m.select(m.eq(m.addw(b, m.imm(0)), m.imm(0)), [&] { return m.addw(a, m.imm(0)); },
+                  [&] { return m.remuw_unchecked(a, b); });
+}
+}  // namespace sem
 using namespace sem;
 
 RVTRACE_INSN(Mul, RType, 0x02000033, "mul",    m.set_x(o.rd, m.mul(rs1(m, o), rs2(m, o))));
 RVTRACE_INSN(Mulh, RType, 0x02001033, "mulh",   m.set_x(o.rd, m.mulh(rs1(m, o), rs2(m, o))));
 RVTRACE_INSN(Mulhsu, RType, 0x02002033, "mulhsu", m.set_x(o.rd, m.mulhsu(rs1(m, o), rs2(m, o))));
 RVTRACE_INSN(Mulhu, RType, 0x02003033, "mulhu",  m.set_x(o.rd, m.mulhu(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Div, RType, 0x02004033, "div",    m.set_x(o.rd, m.div(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Divu, RType, 0x02005033, "divu",   m.set_x(o.rd, m.divu(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Rem, RType, 0x02006033, "rem",    m.set_x(o.rd, m.rem(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Remu, RType, 0x02007033, "remu",   m.set_x(o.rd, m.remu(rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Div, RType, 0x02004033, "div",    m.set_x(o.rd, div_s(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Divu, RType, 0x02005033, "divu",   m.set_x(o.rd, div_u(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Rem, RType, 0x02006033, "rem",    m.set_x(o.rd, rem_s(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Remu, RType, 0x02007033, "remu",   m.set_x(o.rd, rem_u(m, rs1(m, o), rs2(m, o))));
 RVTRACE_INSN(Mulw, RType, 0x0200003b, "mulw",   m.set_x(o.rd, m.mulw(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Divw, RType, 0x0200403b, "divw",   m.set_x(o.rd, m.divw(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Divuw, RType, 0x0200503b, "divuw",  m.set_x(o.rd, m.divuw(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Remw, RType, 0x0200603b, "remw",   m.set_x(o.rd, m.remw(rs1(m, o), rs2(m, o))));
-RVTRACE_INSN(Remuw, RType, 0x0200703b, "remuw",  m.set_x(o.rd, m.remuw(rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Divw, RType, 0x0200403b, "divw",   m.set_x(o.rd, divw_s(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Divuw, RType, 0x0200503b, "divuw",  m.set_x(o.rd, divw_u(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Remw, RType, 0x0200603b, "remw",   m.set_x(o.rd, remw_s(m, rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Remuw, RType, 0x0200703b, "remuw",  m.set_x(o.rd, remw_u(m, rs1(m, o), rs2(m, o))));
 
 inline constexpr auto rv64m =
     hana::tuple_t<Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu, Mulw, Divw, Divuw, Remw, Remuw>;
@@ -2836,7 +2031,6 @@ constexpr bool encodings_overlap() {
   return false;
 }
 static_assert(!encodings_overlap(), "two instruction encodings overlap");
-static_assert(instruction_count == 91, "RV64IMAC + fences/ecall/ebreak + 3 counter reads = 91");
 
 struct Decoded {
   std::uint16_t id = illegal_id;
@@ -2954,1369 +2148,6 @@ inline DecodedProgram decode_program(const guest::Program& prog) {
 
 }  // namespace rvtrace
 
-namespace rvtrace::aot {
-
-// The product of translate(): code (read+execute), the per-slot entry table and the register map.
-struct Translation {
-  using EnterFn = void (*)(Context*, const void* target);
-  std::unique_ptr<Xbyak::CodeGenerator> code;
-  std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
-  EnterFn enter = nullptr;
-  RegMap map{};
-  std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
-  std::size_t blocks = 0;
-  std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
-  std::size_t code_bytes() const { return code ? code->getSize() : 0; }
-};
-
-namespace detail {
-
-// An instruction's id as a compile-time constant (isa::id_of compares names when called at run time).
-template <class Insn>
-inline constexpr std::uint16_t id_v = isa::id_of<Insn>();
-
-// Instructions that end a basic block (they may transfer control or stop the run).
-inline bool ends_block(std::uint16_t id) {
-  using namespace isa;
-  static const std::array<std::uint16_t, 9> ids{id_v<isa::Jal>,  id_v<isa::Jalr>, id_v<isa::Beq>,  id_v<isa::Bne>,   id_v<isa::Blt>,
-                                                id_v<isa::Bge>,  id_v<isa::Bltu>, id_v<isa::Bgeu>, id_v<isa::Ebreak>};
-  return id == illegal_id || std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-// Direct control targets (branches, jal): the pc-relative immediate.
-inline bool direct_target(std::uint16_t id) {
-  using namespace isa;
-  return id == id_v<isa::Jal> || id == id_v<isa::Beq> || id == id_v<isa::Bne> || id == id_v<isa::Blt> ||
-         id == id_v<isa::Bge> || id == id_v<isa::Bltu> || id == id_v<isa::Bgeu>;
-}
-
-// Plain loads/stores (base rs1 + imm): their width, 0 for anything else.
-inline unsigned access_width(std::uint16_t id, bool& store) {
-  using namespace isa;
-  store = false;
-  if (id == id_v<isa::Lb> || id == id_v<isa::Lbu>) return 1;
-  if (id == id_v<isa::Lh> || id == id_v<isa::Lhu>) return 2;
-  if (id == id_v<isa::Lw> || id == id_v<isa::Lwu>) return 4;
-  if (id == id_v<isa::Ld>) return 8;
-  store = true;
-  if (id == id_v<isa::Sb>) return 1;
-  if (id == id_v<isa::Sh>) return 2;
-  if (id == id_v<isa::Sw>) return 4;
-  if (id == id_v<isa::Sd>) return 8;
-  store = false;
-  return 0;
-}
-
-// Bounds-check hoisting for a block: accesses with the same base register, unchanged in between (and no
-// ecall in between), share one hull check at the first of them, per window (loads, stores) that has at
-// least two. Returns the hulls to prove before each instruction of the block.
-inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
-  std::vector<Emitter::Hulls> plan(block.size());
-  struct Group {
-    bool open = false;
-    std::size_t k0 = 0;
-    unsigned n[2] = {0, 0};
-    std::int64_t lo[2] = {0, 0}, hi[2] = {0, 0};
-  };
-  std::array<Group, 32> groups{};
-  auto close = [&](unsigned g) {
-    Group& gr = groups[g];
-    if (gr.open)
-      for (int st = 0; st < 2; ++st)
-        if (gr.n[st] >= 2) plan[gr.k0].push_back({static_cast<std::uint8_t>(g), st == 1, gr.lo[st], gr.hi[st]});
-    gr = Group{};
-  };
-  for (std::size_t k = 0; k < block.size(); ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id == id_v<isa::Ecall>)
-      for (unsigned g = 1; g < 32; ++g) close(g);
-    bool store = false;
-    if (const unsigned w = access_width(d.id, store); w && d.ops.rs1 != 0) {
-      Group& gr = groups[d.ops.rs1];
-      if (!gr.open) gr.open = true, gr.k0 = k;
-      const int st = store ? 1 : 0;
-      const std::int64_t lo = d.ops.imm, hi = lo + w;
-      if (gr.n[st]++ == 0) gr.lo[st] = lo, gr.hi[st] = hi;
-      gr.lo[st] = std::min(gr.lo[st], lo), gr.hi[st] = std::max(gr.hi[st], hi);
-    }
-    if (d.ops.rd != 0) close(d.ops.rd);  // (conservative: any instruction with an rd field)
-  }
-  for (unsigned g = 1; g < 32; ++g) close(g);
-  return plan;
-}
-
-// Warm blocks (trace mode, Emitter::warm_check): the base registers (at most 4) through which the
-// block's plain loads and stores access memory and which the block does not write (a register the
-// block writes, a moving pointer, would rarely match its record), most used first; empty when fewer
-// than 2 accesses would skip their mark test, or when the block has an ecall (it clears the marks).
-inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
-  std::array<unsigned, 32> uses{};
-  std::uint32_t written = 0;
-  for (const std::size_t i : block) {
-    const isa::Decoded& d = prog.slots[i];
-    if (d.id == id_v<isa::Ecall>) return {};
-    bool store = false;
-    if (access_width(d.id, store) && d.ops.rs1 != 0) ++uses[d.ops.rs1];
-    if (d.ops.rd != 0) written |= std::uint32_t{1} << d.ops.rd;  // (conservative, as in plan_hulls)
-  }
-  for (unsigned r = 0; r < 32; ++r)
-    if (written >> r & 1) uses[r] = 0;
-  std::vector<std::uint8_t> bases;
-  unsigned covered = 0;
-  for (int pick = 0; pick < 4; ++pick) {
-    const auto best = std::max_element(uses.begin(), uses.end());
-    if (*best == 0) break;
-    bases.push_back(static_cast<std::uint8_t>(best - uses.begin()));
-    covered += *best;
-    *best = 0;
-  }
-  if (covered < 2) bases.clear();
-  return bases;
-}
-
-// Cross-instruction planning of a block, on the decoded instructions:
-//  - rotates: `or rd, a, b` where a and b were last written in this block by srli/slli (srliw/slliw) of
-//    one register x by complementary amounts, x unchanged since: rd = x rotated. The code from the
-//    first shift to the `or` relies on that, so entering the block in between (only through the pc
-//    table: an indirect jump or a resumed run) continues in the interpreter up to a safe entry.
-//  - dead writes: a plain ALU instruction whose rd is overwritten later in the block before being read
-//    (a rotate reads x, not its shifts), with no possible exit from the block (unproven access, hull
-//    check, ecall, AMO) up to and including the overwriting instruction, needs no code. Mid-block
-//    entries stay exact: they never read the register before it is written again.
-//  - demanded bits: a 32-bit result (W instructions) whose readers, up to the next write of its register
-//    and with no possible exit in between, use only its low 32 bits (W instructions, sb/sh/sw data,
-//    add/and/or/xor/sll/mul whose own result is only needed in its low 32 bits) needs no sign extension.
-//    Entries stay exact: a sign-extended value is as good to those readers.
-struct BlockPlan {
-  struct Rot {
-    bool on = false, w = false;
-    std::uint8_t src = 0, amount = 0;
-  };
-  std::vector<Rot> rot;
-  struct Andn {  // `and rd, t, y` where t = xori x, -1 (x unchanged since): rd = ~x & y
-    bool on = false;
-    std::uint8_t x = 0, y = 0;
-  };
-  std::vector<Andn> andn;
-  std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
-  std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
-  std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
-  std::vector<std::uint8_t> writes;                // the register it writes (0: none, or dropped)
-};
-inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
-                            const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
-  const std::size_t n = block.size();
-  BlockPlan p;
-  p.rot.assign(n, {});
-  p.andn.assign(n, {});
-  p.dead.assign(n, false);
-  p.no_entry.assign(n, false);
-  p.low32.assign(n, false);
-  p.need.resize(n);
-  p.reads.assign(n, {0, 0, 0});
-  p.writes.assign(n, 0);
-  static const std::vector<std::uint16_t> amo_ids = [] {
-    std::vector<std::uint16_t> v;
-    boost::hana::for_each(isa::rv64a, [&](auto t) { v.push_back(isa::id_of<typename decltype(t)::type>()); });
-    return v;
-  }();
-  std::vector<bool> exits(n, false), pure(n, false);
-  Emitter::Hulls active;
-  for (std::size_t k = 0; k < n; ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (!hulls[k].empty()) exits[k] = true;  // the hull check itself
-    active.insert(active.end(), hulls[k].begin(), hulls[k].end());
-    bool store = false;
-    const unsigned w = access_width(d.id, store);
-    const bool amo = std::find(amo_ids.begin(), amo_ids.end(), d.id) != amo_ids.end();
-    if (!d.legal() || amo || d.id == id_v<isa::Ecall> || d.id == id_v<isa::Ebreak>) {
-      exits[k] = true;
-      if (d.id == id_v<isa::Ecall>) active.clear();
-    } else if (w) {
-      const std::int64_t lo = d.ops.imm, hi = lo + w;
-      bool covered = false;
-      for (const Emitter::Hull& h : active)
-        covered = covered || (d.ops.rs1 != 0 && h.g == d.ops.rs1 && h.lo <= lo && hi <= h.hi &&
-                              (h.store == store || (h.store && layout.write_lo >= layout.read_lo)));
-      if (!covered) exits[k] = true;
-    } else if (!ends_block(d.id)) {
-      pure[k] = true;
-    }
-    if (d.ops.rd != 0) std::erase_if(active, [&](const Emitter::Hull& h) { return h.g == d.ops.rd; });
-  }
-  p.exits = exits;
-  // Rotates.
-  auto shift = [&](std::size_t k, bool& left, bool& w, unsigned& amount) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    left = d.id == id_v<isa::Slli> || d.id == id_v<isa::Slliw>;
-    w = d.id == id_v<isa::Slliw> || d.id == id_v<isa::Srliw>;
-    amount = static_cast<unsigned>(d.ops.imm);
-    return left || d.id == id_v<isa::Srli> || d.id == id_v<isa::Srliw>;
-  };
-  for (std::size_t k = 0; k < n; ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id != id_v<isa::Or> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
-    std::size_t i = n, j = n;  // the last writes of rs1, rs2 before k
-    for (std::size_t q = k; q-- > 0;) {
-      const unsigned rd = prog.slots[block[q]].ops.rd;
-      if (i == n && rd == d.ops.rs1) i = q;
-      if (j == n && rd == d.ops.rs2) j = q;
-    }
-    if (i == n || j == n) continue;
-    bool li, wi, lj, wj;
-    unsigned ni, nj;
-    if (!shift(i, li, wi, ni) || !shift(j, lj, wj, nj) || li == lj || wi != wj) continue;
-    const unsigned x = prog.slots[block[i]].ops.rs1;
-    if (x == 0 || prog.slots[block[j]].ops.rs1 != x || ni == 0 || nj == 0 || ni + nj != (wi ? 32u : 64u)) continue;
-    const std::size_t first = std::min(i, j);
-    bool changed = false;
-    for (std::size_t q = first; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
-    if (changed) continue;
-    p.rot[k] = {true, wi, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(li ? nj : ni)};
-    for (std::size_t q = first + 1; q <= k; ++q) p.no_entry[q] = true;
-  }
-  // And-nots.
-  for (std::size_t k = 0; k < n; ++k) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    if (d.id != id_v<isa::And> || d.ops.rs1 == 0 || d.ops.rs2 == 0 || d.ops.rs1 == d.ops.rs2) continue;
-    for (int side = 0; side < 2 && !p.andn[k].on; ++side) {
-      const unsigned t = side ? d.ops.rs2 : d.ops.rs1, y = side ? d.ops.rs1 : d.ops.rs2;
-      std::size_t i = n;  // the last write of t before k
-      for (std::size_t q = k; q-- > 0;)
-        if (prog.slots[block[q]].ops.rd == t) {
-          i = q;
-          break;
-        }
-      if (i == n) continue;
-      const isa::Decoded& di = prog.slots[block[i]];
-      if (di.id != id_v<isa::Xori> || di.ops.imm != -1 || di.ops.rs1 == 0) continue;
-      const unsigned x = di.ops.rs1;
-      bool changed = false;
-      for (std::size_t q = i; q < k; ++q) changed = changed || prog.slots[block[q]].ops.rd == x;
-      if (changed) continue;
-      p.andn[k] = {true, static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(y)};
-      for (std::size_t q = i + 1; q <= k; ++q) p.no_entry[q] = true;
-    }
-  }
-  // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
-  enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
-  std::array<Need, 32> need;
-  need.fill(full);  // the end of the block: everything
-  auto is = [&](std::uint16_t id, auto... types) { return ((id == id_v<typename decltype(types)::type>) || ...); };
-  namespace h = boost::hana;
-  for (std::size_t k = n; k-- > 0;) {
-    const isa::Decoded& d = prog.slots[block[k]];
-    const std::uint16_t id = d.id;
-    const unsigned rd = d.ops.rd;
-    const Need out = rd != 0 ? need[rd] : full;
-    if (rd != 0 && pure[k] && out == none) p.dead[k] = true;
-    const bool w_result = p.rot[k].on ? p.rot[k].w
-                                      : is(id, h::type_c<isa::Addw>, h::type_c<isa::Subw>, h::type_c<isa::Sllw>,
-                                           h::type_c<isa::Srlw>, h::type_c<isa::Sraw>, h::type_c<isa::Mulw>,
-                                           h::type_c<isa::Addiw>, h::type_c<isa::Slliw>, h::type_c<isa::Srliw>,
-                                           h::type_c<isa::Sraiw>);
-    if (rd != 0 && pure[k] && out == low && w_result) p.low32[k] = true;
-    if (!p.dead[k]) {
-      p.writes[k] = static_cast<std::uint8_t>(rd);
-      if (p.rot[k].on) p.reads[k] = {p.rot[k].src, 0, 0};
-      else if (p.andn[k].on) p.reads[k] = {p.andn[k].x, p.andn[k].y, 0};
-      else p.reads[k] = {d.ops.rs1, d.ops.rs2, 0};
-    }
-    if (exits[k]) {
-      need.fill(full);
-      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
-      continue;
-    }
-    if (p.dead[k]) {  // no code, reads nothing
-      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
-      continue;
-    }
-    if (rd != 0) need[rd] = none;
-    auto use = [&](unsigned r, Need q) {
-      if (r != 0 && q > need[r]) need[r] = q;
-    };
-    if (p.rot[k].on) {
-      use(p.rot[k].src, p.rot[k].w ? low : full);
-    } else if (p.andn[k].on) {
-      const Need q = out == full ? full : low;
-      use(p.andn[k].x, q), use(p.andn[k].y, q);
-    } else if (w_result || is(id, h::type_c<isa::Divw>, h::type_c<isa::Divuw>, h::type_c<isa::Remw>,
-                              h::type_c<isa::Remuw>)) {
-      use(d.ops.rs1, low), use(d.ops.rs2, low);
-    } else if (is(id, h::type_c<isa::Add>, h::type_c<isa::Sub>, h::type_c<isa::And>, h::type_c<isa::Or>,
-                  h::type_c<isa::Xor>, h::type_c<isa::Mul>, h::type_c<isa::Addi>, h::type_c<isa::Andi>,
-                  h::type_c<isa::Ori>, h::type_c<isa::Xori>, h::type_c<isa::Slli>)) {
-      const Need q = out == full || !pure[k] ? full : low;
-      use(d.ops.rs1, q), use(d.ops.rs2, q);
-    } else if (is(id, h::type_c<isa::Sll>)) {
-      use(d.ops.rs1, out == full || !pure[k] ? full : low), use(d.ops.rs2, low);
-    } else if (is(id, h::type_c<isa::Sb>, h::type_c<isa::Sh>, h::type_c<isa::Sw>)) {
-      use(d.ops.rs1, full), use(d.ops.rs2, low);
-    } else {
-      use(d.ops.rs1, full), use(d.ops.rs2, full);
-    }
-    for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
-  }
-  return p;
-}
-
-// Block-local register allocation (for blocks of loops with their own map m0): during each instruction
-// the host registers hold the guest registers it reads and writes, the others are kept by farthest next
-// read (Belady); a register whose value is dead (BlockPlan::need) is dropped without a store, one that
-// is not written since it was loaded (clean) too. The block starts in m0 and its last instruction runs
-// in m0 again. moves[k]: stores and loads before instruction k, in order.
-struct LocalAlloc {
-  struct Move {
-    bool store;
-    std::uint8_t host, r;
-  };
-  std::vector<RegMap> map;  // the map each instruction runs in
-  std::vector<std::vector<Move>> moves;
-  // Is it worth it? Estimated register file accesses: the moves, against the block in m0 alone (a read
-  // of a register m0 does not map costs one, a write two: x86 code computes in rax and stores).
-  bool better = false;
-};
-inline LocalAlloc allocate_block(const BlockPlan& p, const RegMap& m0) {
-  const std::size_t n = p.reads.size(), nh = HostRegs::guest_count();
-  constexpr std::uint32_t kFar = ~std::uint32_t{0} >> 1;
-  constexpr std::size_t kReuse = 12;  // (instructions)
-  LocalAlloc a;
-  a.map.resize(n);
-  a.moves.resize(n);
-  std::array<std::uint8_t, 16> host{};  // host register -> guest register (0: free)
-  std::array<bool, 16> dirty{};         // the register file's copy may be stale
-  for (int r = 1; r < 32; ++r)
-    if (m0[r] >= 0) host[m0[r]] = static_cast<std::uint8_t>(r), dirty[m0[r]] = true;
-  std::vector<std::array<std::uint32_t, 32>> next(n + 1);  // next read at or after k
-  next[n].fill(kFar);
-  for (std::size_t k = n; k-- > 0;) {
-    next[k] = next[k + 1];
-    for (std::uint8_t r : p.reads[k])
-      if (r) next[k][r] = static_cast<std::uint32_t>(k);
-  }
-  auto where = [&](unsigned r) {
-    for (std::size_t j = 0; j < nh; ++j)
-      if (host[HostRegs::guest[j]] == r) return HostRegs::guest[j];
-    return -1;
-  };
-  std::size_t mem_reads = 0;  // reads left in the register file (x86 memory operands)
-  for (std::size_t k = 0; k + 1 < n; ++k) {
-    std::array<std::uint8_t, 4> use{p.reads[k][0], p.reads[k][1], p.reads[k][2], p.writes[k]};
-    for (std::size_t q = 0; q < 3; ++q) {  // a read not repeated soon stays a memory operand
-      const std::uint8_t r = use[q];
-      if (r == 0 || r == p.writes[k] || where(r) >= 0 || next[k + 1][r] <= k + kReuse) continue;
-      bool dup = false;
-      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
-      if (!dup) ++mem_reads;
-      use[q] = 0;
-    }
-    auto used = [&](unsigned r) {
-      return r != 0 && (r == p.reads[k][0] || r == p.reads[k][1] || r == p.reads[k][2] || r == p.writes[k]);
-    };
-    for (std::uint8_t r : use) {
-      if (r == 0 || where(r) >= 0) continue;
-      int best = -1;
-      std::uint64_t best_score = 0;
-      for (std::size_t j = 0; j < nh; ++j) {
-        const int h = HostRegs::guest[j];
-        const unsigned g = host[h];
-        std::uint64_t score;
-        if (g == 0) score = ~std::uint64_t{0};
-        else if (used(g)) continue;
-        else if (p.need[k][g] == 0) score = ~std::uint64_t{0} - 1;  // dead
-        else score = (std::uint64_t{next[k][g]} << 1) | (dirty[h] ? 0 : 1);
-        if (best < 0 || score > best_score) best = h, best_score = score;
-      }
-      const unsigned g = host[best];
-      if (g != 0 && dirty[best] && p.need[k][g] != 0)
-        a.moves[k].push_back({true, static_cast<std::uint8_t>(best), static_cast<std::uint8_t>(g)});
-      host[best] = r, dirty[best] = false;
-      // (an instruction that may exit before its write needs the register file's value there too)
-      if (r == use[0] || r == use[1] || r == use[2] || p.exits[k])
-        a.moves[k].push_back({false, static_cast<std::uint8_t>(best), r});
-    }
-    a.map[k].fill(-1);
-    for (std::size_t j = 0; j < nh; ++j)
-      if (const int h = HostRegs::guest[j]; host[h] != 0) a.map[k][host[h]] = h;
-    if (const int h = p.writes[k] != 0 ? where(p.writes[k]) : -1; h >= 0) dirty[h] = true;
-  }
-  if (n > 0) {
-    const std::size_t k = n - 1;
-    for (std::size_t j = 0; j < nh; ++j) {
-      const int h = HostRegs::guest[j];
-      const unsigned g = host[h];
-      if (g != 0 && m0[g] != h && dirty[h] && p.need[k][g] != 0)
-        a.moves[k].push_back({true, static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(g)});
-    }
-    for (int r = 1; r < 32; ++r)
-      if (m0[r] >= 0 && host[m0[r]] != r)
-        a.moves[k].push_back({false, static_cast<std::uint8_t>(m0[r]), static_cast<std::uint8_t>(r)});
-    a.map[k] = m0;
-  }
-  std::size_t moves = mem_reads, plain = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    moves += a.moves[k].size();
-    for (std::size_t q = 0; q < 3; ++q) {
-      const std::uint8_t r = p.reads[k][q];
-      bool dup = false;
-      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
-      if (r != 0 && !dup && m0[r] < 0) plain += 1;
-    }
-    if (p.writes[k] != 0 && m0[p.writes[k]] < 0) plain += 2;
-  }
-  a.better = moves < plain;
-  return a;
-}
-
-// The most used guest registers get host registers: a static count over the primary stream in which
-// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal, not
-// a call, of at most kMaxLoopSlots) around it, at most 4: inner loops decide. (Call-free innermost
-// loops get their own map on top of this one: loop_map.)
-// Longer backward branches are not counted as loops (junk decoded from data spans the whole text).
-inline constexpr std::size_t kMaxLoopSlots = 256;
-inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary) {
-  const std::size_t slots = prog.slots.size();
-  std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
-    if (prog.slots[i].id == id_v<isa::Jal> && prog.slots[i].ops.rd != 0) continue;  // a call
-    const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
-    if (back > kMaxLoopSlots) continue;  // (junk decoded from data, or a whole function)
-    const std::size_t head = i >= back ? i - back : 0;
-    loop_end[head] = std::max(loop_end[head], i + 1);
-  }
-  std::vector<std::uint8_t> depth(slots, 0);
-  for (std::size_t h = 0; h < slots; ++h)
-    for (std::size_t j = h; j < loop_end[h]; ++j) depth[j] = static_cast<std::uint8_t>(std::min(depth[j] + 1, 4));
-  std::vector<std::uint64_t> weight(slots);
-  for (std::size_t i = 0; i < slots; ++i) weight[i] = std::uint64_t{1} << (4 * depth[i]);
-  std::array<std::uint64_t, 32> count{};
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!primary[i] || !prog.slots[i].legal()) continue;
-    const auto& o = prog.slots[i].ops;
-    count[o.rd] += weight[i], count[o.rs1] += weight[i], count[o.rs2] += weight[i];
-  }
-  std::array<int, 32> order;
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
-  RegMap map;
-  map.fill(-1);
-  const std::size_t n = HostRegs::guest_count();
-  for (std::size_t j = 0; j < n && j + 1 < order.size(); ++j)
-    if (count[order[j + 1]] > 0) map[order[j + 1]] = HostRegs::guest[j];
-  return map;
-}
-
-// Innermost loops of the block graph (direct edges; a call's edge goes to its return point too):
-// strongly connected components, decomposed recursively by removing the edges into a header, the
-// components without a cycle inside are the innermost loops. Returns each block's loop (-1: none).
-class LoopFinder {
- public:
-  using Graph = std::vector<std::vector<std::uint32_t>>;
-  LoopFinder(const Graph& succ, const Graph& pred)
-      : succ_(succ), pred_(pred), tag_(succ.size(), 0), index_(succ.size(), -1), low_(succ.size(), 0),
-        on_(succ.size(), 0), loop_(succ.size(), -1) {}
-  std::vector<int> run() {
-    std::vector<std::uint32_t> all(succ_.size());
-    std::iota(all.begin(), all.end(), 0u);
-    solve(all, 0, kNone, 0);
-    return loop_;
-  }
-  int loops() const { return loops_; }
-
- private:
-  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
-  // Returns whether S (the blocks tagged t, edges into `header` removed) contains a cycle.
-  bool solve(const std::vector<std::uint32_t>& S, int t, std::uint32_t header, int depth) {
-    if (depth > 8) return true;  // deeper nests (or junk decoded from data): no loop region
-    bool found = false;
-    for (std::vector<std::uint32_t>& c : sccs(S, t, header)) {
-      if (c.size() == 1) {
-        bool self = false;
-        for (std::uint32_t w : succ_[c[0]]) self = self || (w == c[0] && w != header);
-        if (!self) continue;
-      }
-      found = true;
-      const int ct = ++tags_;
-      for (std::uint32_t v : c) tag_[v] = ct;
-      std::uint32_t h = kNone;  // the first block entered from outside (else the first one)
-      for (std::uint32_t v : c)
-        for (std::uint32_t p : pred_[v])
-          if (tag_[p] != ct && (h == kNone || v < h)) h = v;
-      if (h == kNone) h = *std::min_element(c.begin(), c.end());
-      if (!solve(c, ct, h, depth + 1)) {
-        for (std::uint32_t v : c) loop_[v] = loops_;
-        ++loops_;
-      }
-    }
-    return found;
-  }
-  // Tarjan's algorithm, iterative.
-  std::vector<std::vector<std::uint32_t>> sccs(const std::vector<std::uint32_t>& S, int t, std::uint32_t header) {
-    for (std::uint32_t v : S) index_[v] = -1, on_[v] = 0;
-    std::vector<std::vector<std::uint32_t>> out;
-    std::vector<std::uint32_t> stack;
-    std::vector<std::pair<std::uint32_t, std::size_t>> call;
-    int counter = 0;
-    auto visit = [&](std::uint32_t v) {
-      index_[v] = low_[v] = counter++;
-      stack.push_back(v);
-      on_[v] = 1;
-      call.push_back({v, 0});
-    };
-    for (std::uint32_t root : S) {
-      if (index_[root] != -1) continue;
-      visit(root);
-      while (!call.empty()) {
-        const std::uint32_t v = call.back().first;
-        if (call.back().second < succ_[v].size()) {
-          const std::uint32_t w = succ_[v][call.back().second++];
-          if (tag_[w] != t || w == header) continue;
-          if (index_[w] == -1) visit(w);
-          else if (on_[w]) low_[v] = std::min(low_[v], index_[w]);
-          continue;
-        }
-        call.pop_back();
-        if (!call.empty()) low_[call.back().first] = std::min(low_[call.back().first], low_[v]);
-        if (low_[v] == index_[v]) {
-          std::vector<std::uint32_t>& c = out.emplace_back();
-          std::uint32_t w;
-          do {
-            w = stack.back();
-            stack.pop_back();
-            on_[w] = 0;
-            c.push_back(w);
-          } while (w != v);
-        }
-      }
-    }
-    return out;
-  }
-  const Graph& succ_;
-  const Graph& pred_;
-  std::vector<int> tag_, index_, low_;
-  std::vector<char> on_;
-  std::vector<int> loop_;
-  int tags_ = 0, loops_ = 0;
-};
-
-// A loop's own register map: its most used registers (static count over its instructions), keeping
-// the global map's host register for those the global map has too. `written`: what the loop writes.
-inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t>& insns, const RegMap& global,
-                       std::array<bool, 32>& written) {
-  std::array<std::uint64_t, 32> count{};
-  written.fill(false);
-  for (std::size_t i : insns) {
-    const isa::Decoded& d = prog.slots[i];
-    if (!d.legal()) continue;
-    count[d.ops.rd]++, count[d.ops.rs1]++, count[d.ops.rs2]++;
-    written[d.ops.rd] = true;
-    if (d.id == id_v<isa::Ecall>) written.fill(true);
-  }
-  std::array<int, 32> order;
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
-  const std::size_t n = HostRegs::guest_count();
-  RegMap m;
-  m.fill(-1);
-  std::array<bool, 16> used{};
-  for (std::size_t j = 1; j <= n && j < order.size(); ++j)
-    if (count[order[j]] > 0 && global[order[j]] >= 0) m[order[j]] = global[order[j]], used[global[order[j]]] = true;
-  for (std::size_t j = 1; j <= n && j < order.size(); ++j) {
-    const int r = order[j];
-    if (count[r] == 0 || m[r] >= 0) continue;
-    for (std::size_t k = 0; k < n; ++k)
-      if (!used[HostRegs::guest[k]]) {
-        m[r] = HostRegs::guest[k], used[HostRegs::guest[k]] = true;
-        break;
-      }
-  }
-  return m;
-}
-
-template <class F>
-void exec_instruction(std::uint16_t id, F&& f) {
-  isa::visit_instruction(id, std::forward<F>(f));
-}
-
-}  // namespace detail
-
-inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
-                                  std::size_t code_size) {
-  using Xbyak::CodeGenerator;
-  constexpr auto N = CodeGenerator::T_NEAR;
-  const std::size_t slots = prog.slots.size();
-  const std::uint64_t lo = prog.lo;
-  auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
-
-  // ---- analysis: primary stream, leaders, register map ----
-  std::vector<bool> primary(slots, false), leader(slots, false);
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!prog.executable[i] || (i > 0 && prog.executable[i - 1])) continue;
-    leader[i] = true;  // start of an executable range
-    for (std::size_t s = i; s < slots && prog.executable[s]; s += prog.slots[s].ops.len / 2) primary[s] = true;
-  }
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!primary[i]) continue;
-    const isa::Decoded& d = prog.slots[i];
-    if (detail::direct_target(d.id)) {
-      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
-      if (prog.fetchable(t) && primary[prog.index(t)]) leader[prog.index(t)] = true;
-    }
-    if (detail::ends_block(d.id)) {
-      const std::size_t nx = i + d.ops.len / 2;
-      if (nx < slots && primary[nx]) leader[nx] = true;
-    }
-  }
-
-  // Only slots that a direct jump or a fallthrough names get a bound entry Ref; every other slot just
-  // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
-  std::vector<bool> referenced(slots, false);
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!prog.executable[i]) continue;
-    const isa::Decoded& d = prog.slots[i];
-    if (leader[i]) referenced[i] = true;
-    if (detail::direct_target(d.id)) {
-      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
-      if (prog.fetchable(t)) referenced[prog.index(t)] = true;
-    }
-    if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
-  }
-
-  Translation tr;
-  tr.map = detail::allocate_registers(prog, primary);
-
-  // ---- blocks, innermost loops and their register maps ----
-  std::vector<std::vector<std::size_t>> blocks;
-  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
-  for (std::size_t b = 0; b < slots; ++b) {
-    if (!primary[b] || !leader[b]) continue;
-    block_at[b] = static_cast<std::uint32_t>(blocks.size());
-    std::vector<std::size_t>& block = blocks.emplace_back();
-    for (std::size_t s = b;;) {
-      block.push_back(s);
-      if (detail::ends_block(prog.slots[s].id)) break;
-      s += prog.slots[s].ops.len / 2;
-      if (s >= slots || !primary[s] || leader[s]) break;
-    }
-  }
-  std::vector<int> block_map(blocks.size(), 0);  // map id per block (1, 2, ...: extra_maps[id - 1])
-  std::vector<std::pair<RegMap, std::array<bool, 32>>> extra_maps;
-  {
-    detail::LoopFinder::Graph succ(blocks.size()), pred(blocks.size());
-    std::vector<bool> calls(blocks.size(), false);
-    for (std::size_t k = 0; k < blocks.size(); ++k) {
-      const std::size_t last = blocks[k].back();
-      const isa::Decoded& d = prog.slots[last];
-      auto edge = [&](std::size_t slot) {
-        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
-      };
-      const std::size_t next = last + d.ops.len / 2;
-      const bool is_jal = d.id == detail::id_v<isa::Jal>, is_jalr = d.id == detail::id_v<isa::Jalr>;
-      if (detail::direct_target(d.id)) {
-        const std::uint64_t t = pc_of(last) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
-        if (prog.fetchable(t)) edge(prog.index(t));
-      }
-      if (!detail::ends_block(d.id) || (!is_jal && !is_jalr && detail::direct_target(d.id))) edge(next);
-      if ((is_jal || is_jalr) && d.ops.rd != 0) {  // a call: its return point
-        calls[k] = true;
-        edge(next);
-      }
-    }
-    for (std::size_t k = 0; k < blocks.size(); ++k)
-      for (std::uint32_t w : succ[k]) pred[w].push_back(static_cast<std::uint32_t>(k));
-    detail::LoopFinder finder(succ, pred);
-    const std::vector<int> loop = finder.run();
-    std::vector<std::vector<std::size_t>> loop_insns(finder.loops());
-    std::vector<bool> loop_calls(finder.loops(), false);
-    for (std::size_t k = 0; k < blocks.size(); ++k)
-      if (loop[k] >= 0) {
-        auto& v = loop_insns[loop[k]];
-        v.insert(v.end(), blocks[k].begin(), blocks[k].end());
-        if (calls[k]) loop_calls[loop[k]] = true;
-      }
-    std::vector<int> loop_map_id(finder.loops(), 0);
-    for (int l = 0; l < finder.loops(); ++l) {
-      if (loop_calls[l]) continue;  // calls would switch maps on every iteration
-      std::array<bool, 32> written;
-      const RegMap m = detail::loop_map(prog, loop_insns[l], tr.map, written);
-      if (m == tr.map) continue;
-      extra_maps.emplace_back(m, written);
-      loop_map_id[l] = static_cast<int>(extra_maps.size());
-    }
-    for (std::size_t k = 0; k < blocks.size(); ++k) block_map[k] = loop[k] >= 0 ? loop_map_id[loop[k]] : 0;
-  }
-  // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
-  auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
-  tr.table.assign(slots, nullptr);
-  tr.interp_entry.assign(slots, false);
-  tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
-  CodeGenerator& g = *tr.code;
-
-  std::uint32_t entry0 = 0;  // entry Ref of slot i: entry0 + i (bound only where referenced)
-  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i)}; };
-  std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
-  std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
-  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
-    if (!prog.fetchable(pc)) return Emitter::Ref{};
-    Emitter& e = *emitter;
-    const std::size_t i = prog.index(pc);
-    if (referenced[i]) {
-      const int from = e.map_id(), to = entry_map(i);
-      if (from == to) return entry(i);
-      return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
-        e.transition(from, to);
-        e.jmp(r);
-      });
-    }
-    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
-    return e.cold([&e, &g, pc] {
-      e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
-      g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
-    });
-  });
-  Emitter& em = *emitter;
-  for (const auto& [m, w] : extra_maps) em.add_map(m, w);
-  constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
-  std::map<RegMap, int> local_maps;
-  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
-  std::array<bool, 32> all_written;
-  all_written.fill(true);
-  entry0 = em.new_refs(slots);
-  auto define_entry = [&](std::size_t i) {
-    if (referenced[i]) em.bind(entry(i));
-    slot_addr[i] = g.getCurr();
-  };
-
-  // ---- runtime glue ----
-  const void* enter = g.getCurr();
-  // The Context is copied into this frame: rsp addresses it (16-byte aligned for the ecall thunk).
-  static_assert(sizeof(Context) % 8 == 0);
-  constexpr int ctx_words = static_cast<int>(sizeof(Context) / 8);
-  constexpr int frame = (static_cast<int>(sizeof(Context)) + 15) & ~15;
-  for (const auto& r : {g.rbx, g.rbp, g.r12, g.r13, g.r14, g.r15}) g.push(r);
-  g.push(g.rdi);  // the caller's Context
-  g.sub(g.rsp, frame);
-  for (int i = 0; i < ctx_words; ++i) {
-    g.mov(g.rdx, g.qword[g.rdi + 8 * i]);
-    g.mov(g.qword[g.rsp + 8 * i], g.rdx);
-  }
-  g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
-  g.mov(g.rax, g.rsi);  // rsi may hold a guest register
-  em.load_mapped();
-  g.jmp(g.rax);
-
-  g.L(em.exit_common);
-  em.store_mapped();
-  g.L(em.exit_nostore);
-  g.mov(g.rdi, g.qword[g.rsp + frame]);
-  for (int i = 0; i < ctx_words; ++i) {
-    g.mov(g.rdx, g.qword[g.rsp + 8 * i]);
-    g.mov(g.qword[g.rdi + 8 * i], g.rdx);
-  }
-  g.add(g.rsp, frame + 8);
-  for (const auto& r : {g.r15, g.r14, g.r13, g.r12, g.rbp, g.rbx}) g.pop(r);
-  g.ret();
-
-  g.L(em.to_interp_rax);
-  g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
-  g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
-  g.jmp(em.exit_common, N);
-
-  g.L(em.dispatch_rax);  // rax = guest target pc
-  if (lo <= 0x7fffffffULL) {
-    g.lea(g.rdx, g.ptr[g.rax - static_cast<int>(lo)]);
-  } else {
-    g.mov(g.rdx, static_cast<std::uint64_t>(0) - lo);
-    g.add(g.rdx, g.rax);
-  }
-  const std::uint64_t span = prog.hi - prog.lo;
-  if (span <= 0x7fffffffULL) {
-    g.cmp(g.rdx, static_cast<std::uint32_t>(span));
-  } else {
-    g.mov(g.rcx, span);
-    g.cmp(g.rdx, g.rcx);
-  }
-  g.jae(em.to_interp_rax, N);
-  g.shr(g.rdx, 1);
-  g.jc(em.to_interp_rax, N);
-  g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
-  g.jmp(g.qword[g.rcx + g.rdx * 8]);
-
-
-  // ---- instructions ----
-  auto charge = [&](unsigned n, std::uint64_t pc) {
-    g.sub(g.qword[g.rsp + ctx_off::budget], n);
-    em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
-  };
-  em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
-    define_entry(i);  // (global map) charge the rest of the block
-    if (local_slot[i]) em.enter_map(em.map_id());
-    else em.transition(0, em.map_id());
-    charge(rest, pc);
-    em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
-    g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
-  };
-  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls,
-                       const detail::BlockPlan* bp) -> bool {
-    const isa::Decoded& d = prog.slots[i];
-    em.begin(pc_of(i), d.ops.len, k, n);
-    if (hulls)
-      for (const Emitter::Hull& h : *hulls) em.prove(h);
-    if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
-    if (bp && bp->low32[k]) em.low32_write();
-    if (bp && bp->rot[k].on) em.set_x(d.ops.rd, em.ror(em.x(bp->rot[k].src), bp->rot[k].amount, bp->rot[k].w));
-    else if (bp && bp->andn[k].on) em.set_x(d.ops.rd, em.andn(em.x(bp->andn[k].x), em.x(bp->andn[k].y)));
-    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
-    const bool stops = em.end();
-    if (em.transfers_control() && k + 1 != n)
-      throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
-    return stops;
-  };
-  auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
-    if (next < slots && prog.executable[next]) {
-      em.transition(em.map_id(), entry_map(next));
-      if (!next_is_emitted_here) em.jmp(entry(next));
-    } else {
-      em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
-      g.jmp(em.to_interp_label(), N);
-    }
-  };
-
-  // Primary stream, block by block, in address order.
-  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
-    const std::vector<std::size_t>& block = blocks[bi];
-    const std::size_t b = block[0];
-    const auto n = static_cast<unsigned>(block.size());
-    ++tr.blocks;
-    const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
-    const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
-    const int m = block_map[bi];
-    em.use_map(m);
-    const detail::LocalAlloc la =
-        m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m)) : detail::LocalAlloc{};
-    const bool local = la.better;
-    if (local)
-      for (std::size_t i : block) local_slot[i] = true;
-    if (m == 0) {
-      define_entry(b);
-    } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
-      em.bind(entry(b));
-      em.cold([&, b, m] {
-        slot_addr[b] = g.getCurr();
-        em.transition(0, m);
-        em.jmp(entry(b));
-      });
-    }
-    charge(n, pc_of(b));
-    auto local_moves = [&](unsigned k) {  // block-local allocation: moves and map before instruction k
-      if (!local) return;
-      for (const detail::LocalAlloc::Move& mv : la.moves[k])
-        if (mv.store) em.spill(mv.host, mv.r);
-        else em.fill(mv.host, mv.r);
-      if (la.map[k] == em.map_of(m)) {
-        em.use_map(m);
-      } else {
-        auto [it, fresh] = local_maps.try_emplace(la.map[k], 0);
-        if (fresh) it->second = em.add_map(la.map[k], all_written);
-        em.use_map(it->second);
-      }
-    };
-    const std::size_t last = block.back();
-    const std::size_t next = last + prog.slots[last].ops.len / 2;
-    if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
-      // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
-      const int rec = static_cast<int>(tr.warm_words);
-      tr.warm_words += 1 + warm.size();
-      const Emitter::Ref checked = em.new_ref();
-      em.warm_check(rec, warm, checked);
-      std::uint32_t mask = 0;
-      for (const std::uint8_t r : warm) mask |= std::uint32_t{1} << r;
-      em.set_warm(mask);
-      bool fast_stops = false;
-      for (unsigned k = 0; k < n; ++k) {
-        local_moves(k);
-        fast_stops = emit_insn(block[k], k, n, &plan[k], &bp);
-      }
-      em.set_warm(0);
-      if (!fast_stops) fallthrough(next, false);
-      em.use_map(m);
-      em.bind(checked);
-      em.warm_record(rec, warm);
-    }
-    bool stops = false;
-    for (unsigned k = 0; k < n; ++k) {
-      const std::size_t i = block[k];
-      local_moves(k);
-      if (k > 0) {
-        body_addr[i] = g.getCurr();
-        const unsigned rest = n - k;
-        const std::uint64_t pc = pc_of(i);
-        if (bp.no_entry[k]) {  // (see plan_block)
-          tr.interp_entry[i] = true;
-          em.cold([&, i, pc] {
-            define_entry(i);
-            em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
-            g.jmp(em.to_interp_rax, N);  // entered in the global map's state
-          });
-        } else {
-          em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
-        }
-      }
-      stops = emit_insn(i, k, n, &plan[k], &bp);
-    }
-    if (!stops) {
-      // The next primary leader is emitted right after this block (address order).
-      fallthrough(next, next < slots && primary[next] && leader[next]);
-    }
-  }
-  // Other slots (the middle of 4-byte instructions): one-instruction blocks.
-  em.use_map(0);
-  for (std::size_t i = 0; i < slots; ++i) {
-    if (!prog.executable[i] || primary[i]) continue;
-    define_entry(i);
-    charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
-  }
-  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
-    Emitter::MapExits& x = em.map_exits(id);
-    em.use_map(id);
-    g.L(x.exit_common);
-    em.store_mapped();
-    g.jmp(em.exit_nostore, N);
-    g.L(x.to_interp_rax);
-    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
-    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
-    g.jmp(x.exit_common, N);
-    g.L(x.dispatch_rax);
-    em.transition(id, 0);
-    g.jmp(em.dispatch_rax, N);
-  }
-  em.use_map(0);
-  em.emit_cold();
-
-  // ---- the pc -> host table, then W^X ----
-  const void* interp_stub = em.to_interp_rax.getAddress();
-  for (std::size_t i = 0; i < slots; ++i) {
-    tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
-    if (!prog.executable[i]) tr.interp_entry[i] = true;
-    if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
-  }
-  g.setProtectModeRE();
-  tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
-  return tr;
-}
-
-// Translates the whole program (growing the code buffer until it fits).
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
-  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
-  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
-  std::size_t size = 64 * 1024 + prog.slots.size() * 160;
-  for (;;) {
-    try {
-      return translate_once(prog, layout, traced, size);
-    } catch (const Xbyak::Error& e) {
-      if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
-      size *= 2;
-    }
-  }
-}
-
-}  // namespace rvtrace::aot
-
-// ---- rvtrace/guest/memory.hpp ----
-// The guest memory image: one reserved host range holding guest addresses [0, size). Guest address a
-// lives at host_base() + a (no offset), so the AOT backend needs a single base register, and bounds
-// are two windows whose limits it can bake into code as immediates:
-//   readable [read_lo, size)   -- below read_lo (the null page and below the program) faults
-//   writable [write_lo, size)  -- below write_lo is the read-only text/rodata
-// The range is mapped MAP_NORESERVE, so untouched pages cost nothing.
-//
-// Just below the base lie the word marks: one byte per aligned 8-byte guest word (size/8 bytes,
-// also MAP_NORESERVE), used by tracing to know which words the current chunk already logged
-// (interp/word_marks.hpp). They sit at a fixed offset from the base so that trace-mode native code
-// reaches the mark of address a as [base + (a >> 3) - size/8] with no extra register.
-#include <sys/mman.h>
-
-#include <cerrno>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <span>
-#include <stdexcept>
-#include <string>
-#include <utility>
-
-
-namespace rvtrace::guest {
-
-class GuestMemory {
- public:
-  // size: a multiple of the page size, large enough for the stack region (see layout.hpp).
-  explicit GuestMemory(std::uint64_t size = default_guest_size) : size_(size) {
-    if (size % page_size != 0 || size < stack_guard + stack_reserve + page_size)
-      throw std::invalid_argument("guest memory size 0x" + hex(size) +
-                                  " must be a multiple of 4096 and at least 0x" +
-                                  hex(stack_guard + stack_reserve + page_size));
-    void* p = ::mmap(nullptr, size + marks_span(), PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-      throw std::runtime_error("cannot reserve 0x" + hex(size + marks_span()) +
-                               " bytes for guest memory: " + std::strerror(errno));
-    base_ = static_cast<std::uint8_t*>(p) + marks_span();
-  }
-  ~GuestMemory() { release(); }
-
-  GuestMemory(const GuestMemory&) = delete;
-  GuestMemory& operator=(const GuestMemory&) = delete;
-  GuestMemory(GuestMemory&& o) noexcept { steal(o); }
-  GuestMemory& operator=(GuestMemory&& o) noexcept {
-    if (this != &o) {
-      release();
-      steal(o);
-    }
-    return *this;
-  }
-
-  // --- layout, for code generators ---
-  std::uint8_t* host_base() const { return base_; }
-  std::uint64_t size() const { return size_; }
-  std::uint64_t read_lo() const { return read_lo_; }
-  std::uint64_t write_lo() const { return write_lo_; }
-  // One byte per aligned guest word, zero-initialized: the mark of address a is word_marks()[a >> 3].
-  std::uint8_t* word_marks() const { return base_ - marks_size(); }
-  std::uint64_t marks_size() const { return size_ / 8; }
-  // Set by map_program (loader.hpp). Requires read_lo <= write_lo <= size.
-  void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) {
-    if (!(read_lo <= write_lo && write_lo <= size_))
-      throw std::invalid_argument("bad guest memory windows read_lo 0x" + hex(read_lo) +
-                                  ", write_lo 0x" + hex(write_lo));
-    read_lo_ = read_lo;
-    write_lo_ = write_lo;
-  }
-
-  // --- checks (overflow-safe, any length; misaligned is fine) ---
-  bool readable(std::uint64_t addr, std::uint64_t len) const {
-    return range_within(addr, len, read_lo_, size_);
-  }
-  bool writable(std::uint64_t addr, std::uint64_t len) const {
-    return range_within(addr, len, write_lo_, size_);
-  }
-
-  // --- unchecked access: the caller has checked readable()/writable() ---
-  template <class T>
-  T read(std::uint64_t addr) const {
-    T v;
-    std::memcpy(&v, base_ + addr, sizeof v);
-    return v;
-  }
-  template <class T>
-  void write(std::uint64_t addr, T v) {
-    std::memcpy(base_ + addr, &v, sizeof v);
-  }
-  std::uint8_t* host(std::uint64_t addr) { return base_ + addr; }
-  const std::uint8_t* host(std::uint64_t addr) const { return base_ + addr; }
-
-  // --- checked bulk copies for syscalls and setup; false (nothing copied) when out of range ---
-  // Guest -> host: fills `dst` from guest [addr, addr+dst.size()) (readable window).
-  bool copy_out(std::uint64_t addr, std::span<std::uint8_t> dst) const {
-    if (!readable(addr, dst.size())) return false;
-    if (!dst.empty()) std::memcpy(dst.data(), base_ + addr, dst.size());
-    return true;
-  }
-  // Host -> guest: writes `src` to guest [addr, addr+src.size()) (writable window).
-  bool copy_in(std::uint64_t addr, std::span<const std::uint8_t> src) {
-    if (!writable(addr, src.size())) return false;
-    if (!src.empty()) std::memcpy(base_ + addr, src.data(), src.size());
-    return true;
-  }
-
-  // Zero guest [addr, addr+len), unchecked against the windows (the loader zeroes bss inside text
-  // too) but within [0, size). Whole pages are dropped with MADV_DONTNEED (they read back as zero
-  // and stop using host RAM), so zeroing a large heap or bss is cheap.
-  void zero(std::uint64_t addr, std::uint64_t len) {
-    if (!range_within(addr, len, 0, size_)) throw std::out_of_range("GuestMemory::zero out of range");
-    const std::uint64_t end = addr + len, lo = page_up(addr), hi = page_down(end);
-    if (lo < hi && ::madvise(base_ + lo, hi - lo, MADV_DONTNEED) == 0) {
-      std::memset(base_ + addr, 0, lo - addr);
-      std::memset(base_ + hi, 0, end - hi);
-    } else {
-      std::memset(base_ + addr, 0, len);
-    }
-  }
-
- private:
-  static std::string hex(std::uint64_t v) {
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
-    return buf;
-  }
-  std::uint64_t marks_span() const { return page_up(marks_size()); }  // keeps the base page-aligned
-  void release() {
-    if (base_) ::munmap(base_ - marks_span(), size_ + marks_span());
-    base_ = nullptr;
-  }
-  void steal(GuestMemory& o) {
-    base_ = std::exchange(o.base_, nullptr);
-    size_ = std::exchange(o.size_, 0);
-    read_lo_ = std::exchange(o.read_lo_, 0);
-    write_lo_ = std::exchange(o.write_lo_, 0);
-  }
-
-  std::uint8_t* base_ = nullptr;
-  std::uint64_t size_ = 0;
-  std::uint64_t read_lo_ = 0;   // until a program is mapped, all of memory is readable
-  std::uint64_t write_lo_ = 0;  // and writable
-};
-
-}  // namespace rvtrace::guest
-
-// ---- rvtrace/interp/flat_memory.hpp ----
-// The reference memory policy: a flat guest memory image with every access bounds-checked, and
-// the Linux-user syscall subset. (Trace logging and memoryless replay are other policies.)
-#include <cstdint>
-#include <cstring>
-
-
-// ---- rvtrace/guest/syscalls.hpp ----
-// The Linux-user syscall subset rvtrace guests may use (the same calls run under qemu-riscv64):
-//   read 63 (fd 0), write 64 (fds 1, 2), close 57 (fds 0-2), exit 93, exit_group 94, brk 214,
-//   munmap 215 (no-op), mmap 222 (anonymous, private).  Everything else returns -ENOSYS.
-// A syscall writes at most one register, a0 (x[10]), and, for read, guest memory at the buffer.
-// Bad guest pointers return -EFAULT; they never touch host memory outside the guest range.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstdint>
-#include <cstring>
-#include <string>
-#include <utility>
-
-
-namespace rvtrace::guest {
-
-// RISC-V Linux syscall numbers (the generic table) and errno values.
-namespace sys {
-inline constexpr std::uint64_t close = 57, read = 63, write = 64, exit = 93, exit_group = 94,
-                               brk = 214, munmap = 215, mmap = 222;
-inline constexpr std::int64_t eio = 5, ebadf = 9, enomem = 12, efault = 14, enodev = 19,
-                              einval = 22, enosys = 38;
-inline constexpr std::uint64_t map_shared = 0x01, map_private = 0x02, map_fixed = 0x10,
-                               map_anonymous = 0x20;
-}  // namespace sys
-
-struct SyscallResult {
-  bool exited = false;
-  int exit_code = 0;  // valid when exited: a0 & 0xff, as a process's exit status
-};
-
-class LinuxSyscalls {
- public:
-  // brk_start: LoadedImage::brk_start. Anonymous mmaps are carved downward from the bottom of the
-  // stack region of `mem` until they would meet the program break.
-  LinuxSyscalls(const GuestMemory& mem, std::uint64_t brk_start)
-      : brk_start_(brk_start), brk_(brk_start), mmap_cursor_(stack_bottom(mem.size())) {}
-  ~LinuxSyscalls() { close_input(); }
-  LinuxSyscalls(const LinuxSyscalls&) = delete;
-  LinuxSyscalls& operator=(const LinuxSyscalls&) = delete;
-  LinuxSyscalls(LinuxSyscalls&& o) noexcept { *this = std::move(o); }
-  LinuxSyscalls& operator=(LinuxSyscalls&& o) noexcept {
-    if (this != &o) {
-      close_input();
-      brk_start_ = o.brk_start_;
-      brk_ = o.brk_;
-      mmap_cursor_ = o.mmap_cursor_;
-      in_fd_ = std::exchange(o.in_fd_, -1);
-      own_in_fd_ = std::exchange(o.own_in_fd_, false);
-      in_buf_ = std::move(o.in_buf_);
-      in_pos_ = o.in_pos_;
-      use_in_buf_ = o.use_in_buf_;
-      capture_ = o.capture_;
-      stdout_fd_ = o.stdout_fd_;
-      out_ = std::move(o.out_);
-      err_ = std::move(o.err_);
-    }
-    return *this;
-  }
-
-  // --- input (guest fd 0): host stdin by default ---
-  void set_input_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path + ": cannot open input: " + std::strerror(errno));
-    close_input();
-    in_fd_ = fd;
-    own_in_fd_ = true;
-  }
-  void set_input_buffer(std::string data) {
-    close_input();
-    in_buf_ = std::move(data);
-    in_pos_ = 0;
-    use_in_buf_ = true;
-  }
-
-  // --- output (guest fds 1, 2): host fds 1, 2 by default, or captured into strings ---
-  void capture_output(bool on = true) { capture_ = on; }
-  // Host fd that receives the guest's stdout (e.g. 2 when our own stdout carries a witness).
-  void set_stdout_fd(int host_fd) { stdout_fd_ = host_fd; }
-  const std::string& captured_stdout() const { return out_; }
-  const std::string& captured_stderr() const { return err_; }
-
-  std::uint64_t brk() const { return brk_; }
-  std::uint64_t mmap_cursor() const { return mmap_cursor_; }  // lowest mmap'd address so far
-
-  // Performs the syscall x[17] with arguments x[10..15]; writes the result to x[10] unless the
-  // guest exited (then no register changes).
-  SyscallResult handle(std::array<std::uint64_t, 32>& x, GuestMemory& mem) {
-    const std::uint64_t a0 = x[10], a1 = x[11], a2 = x[12], a3 = x[13];
-    std::int64_t ret;
-    switch (x[17]) {
-      case sys::exit:
-      case sys::exit_group: return {true, static_cast<int>(a0 & 0xff)};
-      case sys::read: ret = do_read(mem, a0, a1, a2); break;
-      case sys::write: ret = do_write(mem, a0, a1, a2); break;
-      case sys::close: ret = a0 <= 2 ? 0 : -sys::ebadf; break;
-      case sys::brk: ret = static_cast<std::int64_t>(do_brk(mem, a0)); break;
-      case sys::mmap: ret = do_mmap(mem, a1, a3); break;
-      case sys::munmap: ret = 0; break;  // memory is never reused, so nothing to do
-      default: ret = -sys::enosys; break;
-    }
-    x[10] = static_cast<std::uint64_t>(ret);
-    return {};
-  }
-
- private:
-  std::int64_t do_read(GuestMemory& mem, std::uint64_t fd, std::uint64_t buf, std::uint64_t len) {
-    if (fd != 0) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.writable(buf, len)) return -sys::efault;
-    if (use_in_buf_) {
-      const std::size_t n = std::min<std::uint64_t>(len, in_buf_.size() - in_pos_);
-      std::memcpy(mem.host(buf), in_buf_.data() + in_pos_, n);
-      in_pos_ += n;
-      return static_cast<std::int64_t>(n);
-    }
-    for (;;) {  // like a process's read: may return fewer bytes than asked
-      ssize_t n = ::read(in_fd_, mem.host(buf), len);
-      if (n >= 0) return n;
-      if (errno != EINTR) return -errno;
-    }
-  }
-
-  std::int64_t do_write(const GuestMemory& mem, std::uint64_t fd, std::uint64_t buf,
-                        std::uint64_t len) {
-    if (fd != 1 && fd != 2) return -sys::ebadf;
-    if (len == 0) return 0;
-    if (!mem.readable(buf, len)) return -sys::efault;
-    const char* p = reinterpret_cast<const char*>(mem.host(buf));
-    if (capture_) {
-      (fd == 1 ? out_ : err_).append(p, len);
-      return static_cast<std::int64_t>(len);
-    }
-    std::uint64_t done = 0;
-    while (done < len) {  // host writes may be partial; the guest sees the whole write or an error
-      ssize_t n = ::write(fd == 1 ? stdout_fd_ : 2, p + done, len - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return done ? static_cast<std::int64_t>(done) : -(n < 0 ? errno : sys::eio);
-      done += static_cast<std::uint64_t>(n);
-    }
-    return static_cast<std::int64_t>(done);
-  }
-
-  // Linux brk: returns the new break, or the unchanged one when the request is refused.
-  std::uint64_t do_brk(GuestMemory& mem, std::uint64_t want) {
-    if (want < brk_start_ || want > mmap_cursor_) return brk_;
-    // Memory handed out by growing the break reads as zero, even if an earlier, larger break left
-    // data there (or the guest wrote past the break).
-    if (want > brk_) mem.zero(brk_, want - brk_);
-    brk_ = want;
-    return brk_;
-  }
-
-  std::int64_t do_mmap(GuestMemory& mem, std::uint64_t len, std::uint64_t flags) {
-    // Only fresh anonymous private memory: no files, no shared or fixed placement. The address
-    // hint is ignored and so is fd (as Linux does for MAP_ANONYMOUS).
-    if (!(flags & sys::map_anonymous)) return -sys::enodev;
-    if ((flags & (sys::map_shared | sys::map_private)) != sys::map_private ||
-        (flags & sys::map_fixed) || len == 0)
-      return -sys::einval;
-    const std::uint64_t size = page_up(len);
-    const std::uint64_t floor = page_up(brk_);
-    if (size < len || mmap_cursor_ < floor || mmap_cursor_ - floor < size) return -sys::enomem;
-    mmap_cursor_ -= size;
-    mem.zero(mmap_cursor_, size);
-    return static_cast<std::int64_t>(mmap_cursor_);
-  }
-
-  void close_input() {
-    if (own_in_fd_) ::close(in_fd_);
-    in_fd_ = 0;
-    own_in_fd_ = false;
-    use_in_buf_ = false;
-    in_buf_.clear();
-    in_pos_ = 0;
-  }
-
-  std::uint64_t brk_start_ = 0, brk_ = 0;
-  std::uint64_t mmap_cursor_ = 0;
-  int in_fd_ = 0;  // host fd read for guest fd 0
-  bool own_in_fd_ = false;
-  std::string in_buf_;
-  std::size_t in_pos_ = 0;
-  bool use_in_buf_ = false;
-  bool capture_ = false;
-  int stdout_fd_ = 1;
-  std::string out_, err_;
-};
-
-}  // namespace rvtrace::guest
-
-namespace rvtrace {
-
-class FlatMemory {
- public:
-  FlatMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys) : mem_(mem), sys_(sys) {}
-
-  // Raw little-endian value of `width` bytes, zero-extended.
-  std::uint64_t load(std::uint64_t addr, unsigned width) {
-    if (!mem_.readable(addr, width)) [[unlikely]]
-      throw AccessFault{FaultKind::load_out_of_range, addr};
-    std::uint64_t v = 0;
-    std::memcpy(&v, mem_.host(addr), width);
-    return v;
-  }
-  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!mem_.writable(addr, width)) [[unlikely]]
-      throw AccessFault{store_fault_kind(mem_, addr), addr};
-    std::memcpy(mem_.host(addr), &v, width);
-  }
-  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) { return sys_.handle(x, mem_); }
-
-  guest::GuestMemory& memory() { return mem_; }
-
-  // A store below the writable window but inside the readable one hits text/rodata.
-  static FaultKind store_fault_kind(const guest::GuestMemory& mem, std::uint64_t addr) {
-    return addr >= mem.read_lo() && addr < mem.write_lo() ? FaultKind::store_to_text : FaultKind::store_out_of_range;
-  }
-
- private:
-  guest::GuestMemory& mem_;
-  guest::LinuxSyscalls& sys_;
-};
-
-}  // namespace rvtrace
-
-// ---- rvtrace/interp/machine.hpp ----
-// The interpreter: runs a pre-decoded program with the same exec() templates as every other
-// backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
-// is a policy too. The loop does no decoding: one indirect call per step.
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <vector>
-
-
 // ---- rvtrace/interp/step.hpp ----
 // What a trace policy sees for every retired step, and how the interpreter detects what a policy
 // wants: a policy without on_step costs nothing per step.
@@ -4358,6 +2189,114 @@ struct NoTrace {};
 
 }  // namespace rvtrace
 
+// ---- rvtrace/isa/scalar_ops.hpp ----
+// The op vocabulary on plain 64-bit numbers: shared by the constexpr evaluator and the interpreter,
+// so the two cannot disagree. (The emitter backend implements the same ops as x86 code.)
+#include <cstdint>
+
+namespace rvtrace::isa {
+
+struct ScalarOps {
+  using value = std::uint64_t;
+  using cond = bool;
+  using i64 = std::int64_t;
+  using i32 = std::int32_t;
+  using u32 = std::uint32_t;
+
+  static constexpr value sext32(u32 v) { return static_cast<value>(static_cast<i64>(static_cast<i32>(v))); }
+
+  // A loaded value of `width` bytes (in the low bits of v), zero- or sign-extended to 64 bits.
+  static constexpr value extend(value v, unsigned width, bool is_signed) {
+    const unsigned shift = 64 - 8 * width;
+    return is_signed ? static_cast<value>(static_cast<i64>(v << shift) >> shift) : (v << shift) >> shift;
+  }
+
+  static constexpr value imm(i64 i) { return static_cast<value>(i); }
+  static constexpr value add(value a, value b) { return a + b; }
+  static constexpr value sub(value a, value b) { return a - b; }
+  static constexpr value and_(value a, value b) { return a & b; }
+  static constexpr value or_(value a, value b) { return a | b; }
+  static constexpr value xor_(value a, value b) { return a ^ b; }
+  static constexpr value sll(value a, value b) { return a << (b & 63); }
+  static constexpr value srl(value a, value b) { return a >> (b & 63); }
+  static constexpr value sra(value a, value b) { return static_cast<value>(static_cast<i64>(a) >> (b & 63)); }
+  static constexpr value addw(value a, value b) { return sext32(static_cast<u32>(a + b)); }
+  static constexpr value subw(value a, value b) { return sext32(static_cast<u32>(a - b)); }
+  static constexpr value sllw(value a, value b) { return sext32(static_cast<u32>(a) << (b & 31)); }
+  static constexpr value srlw(value a, value b) { return sext32(static_cast<u32>(a) >> (b & 31)); }
+  static constexpr value sraw(value a, value b) {
+    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) >> (b & 31)));
+  }
+
+  static constexpr value mul(value a, value b) { return a * b; }
+  static constexpr value mulw(value a, value b) { return sext32(static_cast<u32>(a * b)); }
+  static constexpr value mulh(value a, value b) {
+    return static_cast<value>((static_cast<__int128>(static_cast<i64>(a)) * static_cast<i64>(b)) >> 64);
+  }
+  static constexpr value mulhsu(value a, value b) {
+    return static_cast<value>((static_cast<__int128>(static_cast<i64>(a)) * static_cast<__int128>(b)) >> 64);
+  }
+  static constexpr value mulhu(value a, value b) {
+    return static_cast<value>((static_cast<unsigned __int128>(a) * b) >> 64);
+  }
+
+  // Division as the hardware does it when neither x/0 nor overflow (MIN/-1) can happen: the caller
+  // (isa/rv64m.hpp) gives those cases their RISC-V results first. Violating that is UB (and a compile
+  // error in constant evaluation).
+  static constexpr value div_unchecked(value a, value b) { return static_cast<value>(static_cast<i64>(a) / static_cast<i64>(b)); }
+  static constexpr value divu_unchecked(value a, value b) { return a / b; }
+  static constexpr value rem_unchecked(value a, value b) { return static_cast<value>(static_cast<i64>(a) % static_cast<i64>(b)); }
+  static constexpr value remu_unchecked(value a, value b) { return a % b; }
+  static constexpr value divw_unchecked(value a, value b) {
+    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) / static_cast<i32>(static_cast<u32>(b))));
+  }
+  static constexpr value divuw_unchecked(value a, value b) { return sext32(static_cast<u32>(a) / static_cast<u32>(b)); }
+  static constexpr value remw_unchecked(value a, value b) {
+    return sext32(static_cast<u32>(static_cast<i32>(static_cast<u32>(a)) % static_cast<i32>(static_cast<u32>(b))));
+  }
+  static constexpr value remuw_unchecked(value a, value b) { return sext32(static_cast<u32>(a) % static_cast<u32>(b)); }
+
+  // Bit manipulation (Zbb). Rotates take the amount mod 64 (mod 32 for rorw, whose result is sign-extended).
+  static constexpr value ror(value a, value b) {
+    const unsigned n = b & 63;
+    return n == 0 ? a : (a >> n) | (a << (64 - n));
+  }
+  static constexpr value rorw(value a, value b) {
+    const unsigned n = b & 31;
+    const auto x = static_cast<u32>(a);
+    return sext32(n == 0 ? x : (x >> n) | (x << (32 - n)));
+  }
+  static constexpr value clz(value a) { return a == 0 ? 64 : static_cast<value>(__builtin_clzll(a)); }
+  static constexpr value ctz(value a) { return a == 0 ? 64 : static_cast<value>(__builtin_ctzll(a)); }
+  static constexpr value cpop(value a) { return static_cast<value>(__builtin_popcountll(a)); }
+  static constexpr value rev8(value a) { return __builtin_bswap64(a); }
+  static constexpr value orc_b(value a) {  // each byte: all ones if it is nonzero
+    value r = 0;
+    for (unsigned i = 0; i < 64; i += 8)
+      if ((a >> i) & 0xff) r |= value{0xff} << i;
+    return r;
+  }
+
+  static constexpr cond eq(value a, value b) { return a == b; }
+  static constexpr cond ne(value a, value b) { return a != b; }
+  static constexpr cond lt(value a, value b) { return static_cast<i64>(a) < static_cast<i64>(b); }
+  static constexpr cond ge(value a, value b) { return static_cast<i64>(a) >= static_cast<i64>(b); }
+  static constexpr cond ltu(value a, value b) { return a < b; }
+  static constexpr cond geu(value a, value b) { return a >= b; }
+  static constexpr value from_cond(cond c) { return c ? 1 : 0; }
+
+  template <class A, class B>
+  static constexpr value select(cond c, A&& a, B&& b) {
+    return c ? a() : b();
+  }
+  template <class A, class B>
+  static constexpr void if_(cond c, A&& a, B&& b) {
+    if (c) a(); else b();
+  }
+};
+
+}  // namespace rvtrace::isa
+
 // ---- rvtrace/isa/vocabulary.hpp ----
 // The op vocabulary: everything an instruction's exec() may do. exec() is written once per
 // instruction and instantiated for every backend, so it must not use C++ control flow or arithmetic
@@ -4370,7 +2309,12 @@ struct NoTrace {};
 //             sll srl sra                 shift amount taken mod 64
 //             addw subw sllw srlw sraw    32-bit ops, result sign-extended (shift amount mod 32)
 //             mul mulh mulhsu mulhu mulw
-//             div divu rem remu divw divuw remw remuw   (RISC-V results for /0 and overflow)
+//             div_unchecked divu_unchecked rem_unchecked remu_unchecked   (b != 0, not MIN/-1: the
+//             divw_unchecked divuw_unchecked remw_unchecked remuw_unchecked   RISC-V edge results are
+//                                         given by isa/rv64m.hpp with select, before these are reached)
+//             ror rorw                    rotate right (amount mod 64 / mod 32, rorw sign-extends)
+//             clz ctz cpop rev8 orc_b     count leading/trailing zeros (64 for 0), popcount, byte swap,
+//                                         each byte to all ones if nonzero
 //   cond      eq ne lt ge ltu geu         comparisons (lt/ge signed)
 //   value     from_cond(c)                0 or 1
 //   value     select(c, fa, fb)           fa() if c else fb(); arms are callables, evaluated lazily
@@ -4399,7 +2343,14 @@ concept Backend = requires(M& m, typename M::value v, typename M::cond c, unsign
   { m.pc_plus(i) } -> std::convertible_to<typename M::value>;
   { m.add(v, v) } -> std::convertible_to<typename M::value>;
   { m.sraw(v, v) } -> std::convertible_to<typename M::value>;
-  { m.remuw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.remuw_unchecked(v, v) } -> std::convertible_to<typename M::value>;
+  { m.ror(v, v) } -> std::convertible_to<typename M::value>;
+  { m.rorw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.clz(v) } -> std::convertible_to<typename M::value>;
+  { m.ctz(v) } -> std::convertible_to<typename M::value>;
+  { m.cpop(v) } -> std::convertible_to<typename M::value>;
+  { m.rev8(v) } -> std::convertible_to<typename M::value>;
+  { m.orc_b(v) } -> std::convertible_to<typename M::value>;
   { m.mulhsu(v, v) } -> std::convertible_to<typename M::value>;
   { m.ltu(v, v) } -> std::convertible_to<typename M::cond>;
   { m.from_cond(c) } -> std::convertible_to<typename M::value>;
@@ -4582,549 +2533,6 @@ class Machine : public isa::ScalarOps {
 
 }  // namespace rvtrace
 
-// ---- rvtrace/interp/word_marks.hpp ----
-// WordMarks: the set of aligned guest words the current chunk of a trace already knows, so the
-// memory-read log holds each word once per chunk (its first touch) instead of once per access.
-//
-// The marks are GuestMemory::word_marks() (one byte per word, at a fixed offset below the guest
-// base, where trace-mode native code tests them too). Setting a mark also appends the word's index
-// to the touched list; clear() resets exactly those marks, so starting a new chunk costs as much as
-// the chunk touched, not the size of memory. The list is reserved MAP_NORESERVE for one entry per
-// guest word (a word is listed at most once between clears), so it can never overflow and native
-// code appends to it without a bound check; only the part in use costs memory.
-#include <sys/mman.h>
-
-#include <atomic>
-#include <cerrno>
-#include <cstdint>
-#include <cstring>
-#include <stdexcept>
-#include <string>
-#include <utility>
-
-
-namespace rvtrace {
-
-class WordMarks {
- public:
-  explicit WordMarks(guest::GuestMemory& mem) : marks_(mem.word_marks()), words_(mem.marks_size()) {
-    bytes_ = static_cast<std::size_t>(words_ * sizeof(std::uint32_t));
-    if (words_ > (std::uint64_t{1} << 32))
-      throw std::invalid_argument("WordMarks: guest memory larger than 32 GiB is not supported");
-    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
-    list_ = cursor_ = static_cast<std::uint32_t*>(p);
-    generation_ = next_generation();
-  }
-  ~WordMarks() {
-    if (!list_) return;
-    clear();  // the marks belong to the guest memory, which may be traced again
-    ::munmap(list_, bytes_);
-  }
-  WordMarks(const WordMarks&) = delete;
-  WordMarks& operator=(const WordMarks&) = delete;
-
-  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
-  // (the log rules' order; index = address >> 3).
-  template <class F>
-  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    f(first);
-    if (last != first) f(last);
-  }
-  // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
-  bool mark(std::uint64_t index) {
-    if (marks_[index]) return false;
-    marks_[index] = 1;
-    *cursor_++ = static_cast<std::uint32_t>(index);
-    return true;
-  }
-  // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
-  void clear() {
-    for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
-    cursor_ = list_;
-    generation_ = next_generation();
-  }
-  // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
-  // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
-  std::uint64_t generation() const { return generation_; }
-
-  // For native code, which appends to the list itself.
-  std::uint32_t* cursor() const { return cursor_; }
-  void set_cursor(std::uint32_t* c) { cursor_ = c; }
-
- private:
-  static std::uint64_t next_generation() {
-    static std::atomic<std::uint64_t> counter{0};
-    return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
-  }
-  std::uint8_t* marks_;
-  std::uint64_t generation_ = 0;
-  std::uint64_t words_;
-  std::size_t bytes_ = 0;
-  std::uint32_t* list_ = nullptr;
-  std::uint32_t* cursor_ = nullptr;
-};
-
-}  // namespace rvtrace
-
-namespace rvtrace::aot {
-
-inline MemLayout layout_of(const guest::GuestMemory& mem) { return {mem.read_lo(), mem.write_lo(), mem.size()}; }
-
-// A memory policy that keeps a log cursor (LoggingMemory) needs trace-mode code.
-template <class Memory>
-concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
-  { m.cursor() } -> std::convertible_to<std::uint64_t*>;
-  m.set_cursor(c);
-  { m.marks() } -> std::same_as<WordMarks&>;
-};
-
-class CompiledProgram {
- public:
-  // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
-      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
-    const auto t0 = std::chrono::steady_clock::now();
-    tr_ = translate(*prog_, layout_, trace_);
-    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
-      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
-
-  const DecodedProgram& program() const { return *prog_; }
-  const MemLayout& layout() const { return layout_; }
-  bool traced() const { return trace_; }
-  double translate_seconds() const { return seconds_; }
-  std::size_t code_bytes() const { return tr_.code_bytes(); }
-  std::size_t blocks() const { return tr_.blocks; }
-  std::size_t warm_words() const { return tr_.warm_words; }
-  const RegMap& register_map() const { return tr_.map; }
-
-  // Host entry of guest pc, or nullptr when pc cannot be fetched.
-  const void* entry_for(std::uint64_t pc) const {
-    return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
-  }
-  // Does native code run from pc (rather than leave for the interpreter right away)?
-  bool enters_natively(std::uint64_t pc) const {
-    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
-  }
-  void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
-
- private:
-  std::shared_ptr<const DecodedProgram> prog_;
-  MemLayout layout_;
-  bool trace_;
-  Translation tr_;
-  double seconds_ = 0;
-};
-
-template <class Memory>
-class AotRunner {
-  static constexpr bool traced = LoggingPolicy<Memory>;
-
- public:
-  AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
-    if (code.traced() != traced)
-      throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
-                                         : "aot: a program compiled in trace mode needs a logging memory");
-    if (!(layout_of(mem.memory()) == code.layout()))
-      throw std::invalid_argument("aot: guest memory windows differ from the ones the program was compiled for");
-  }
-
-  // Runs until the program stops or `until_step` steps have retired in total (like Machine::run).
-  RunResult run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
-    if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
-    for (;;) {
-      const RunResult r = run_native(cpu, steps, until_step);
-      if (r.reason != StopReason::paused || steps >= until_step) return r;
-    }
-  }
-
- private:
-  // Native code from cpu.pc; when it leaves for the interpreter, the interpreter steps until the run
-  // stops or native code can take over again (paused then).
-  RunResult run_native(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
-    Context ctx;
-    ctx.cpu = cpu;
-    ctx.budget = until_step - steps;
-    ctx.until = until_step;
-    ctx.mem_base = mem_.memory().host_base();
-    ctx.ecall = &ecall_thunk;
-    ctx.runner = this;
-    if constexpr (traced) {
-      ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
-      ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
-    }
-    ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
-    if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
-    cpu = ctx.cpu;
-    steps = until_step - ctx.budget;
-    if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
-    switch (static_cast<ExitKind>(ctx.exit_kind)) {
-      case ExitKind::to_interp:
-        // Near until_step (a block that would cross it) the interpreter finishes the run: native
-        // code could not run a whole block before it anyway.
-        if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
-        for (;;) {  // one step at a time: native code continues at the first pc it can enter
-          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps};
-          const RunResult r = interpret(cpu, steps, steps + 1);
-          if (r.reason != StopReason::paused || code_.enters_natively(cpu.pc)) return r;
-        }
-      case ExitKind::fault: {
-        auto kind = static_cast<FaultKind>(ctx.exit_aux);
-        if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
-        return RunResult{StopReason::fault, 0, Fault{kind, cpu.pc, ctx.exit_addr, steps}, steps};
-      }
-      case ExitKind::ebreak: return RunResult{StopReason::ebreak, 0, std::nullopt, steps};
-      case ExitKind::exited: return RunResult{StopReason::exited, static_cast<int>(ctx.exit_aux), std::nullopt, steps};
-      case ExitKind::error: {
-        std::exception_ptr e = std::exchange(error_, nullptr);
-        std::rethrow_exception(e);
-      }
-    }
-    throw std::logic_error("aot: unknown exit kind");
-  }
-
-  static constexpr std::uint64_t interp_finish_steps = 4096;
-  RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
-    if (!interp_) interp_.emplace(code_.program(), mem_);
-    return interp_->run_from(cpu, steps, until_step);
-  }
-  // Called from native code for ecall; returns nonzero to leave native code (exit_kind set).
-  static std::uint64_t ecall_thunk(Context* c) noexcept {
-    auto* self = static_cast<AotRunner*>(c->runner);
-    try {
-      if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
-      const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
-      c->cpu.x[0] = 0;
-      if constexpr (traced) {
-        c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
-        c->generation = self->mem_.marks().generation();
-      }
-      if (!r.exited) return 0;
-      c->exit_kind = static_cast<std::uint64_t>(ExitKind::exited);
-      c->exit_aux = static_cast<std::uint64_t>(r.exit_code);
-      return 1;
-    } catch (...) {
-      self->error_ = std::current_exception();
-      c->exit_kind = static_cast<std::uint64_t>(ExitKind::error);
-      return 1;
-    }
-  }
-
-  const CompiledProgram& code_;
-  Memory& mem_;
-  std::optional<Machine<Memory>> interp_;
-  std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
-  std::exception_ptr error_;
-};
-
-// One-shot convenience: same semantics as Machine::run(until_step) on (cpu, steps).
-template <class Memory>
-RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step,
-              Memory& mem) {
-  AotRunner<Memory> runner(code, mem);
-  return runner.run(cpu, steps, until_step);
-}
-
-}  // namespace rvtrace::aot
-
-// ---- rvtrace/guest/process.hpp ----
-// A guest process ready to run: the validated program mapped into a fresh guest memory, its
-// Linux-style initial stack, and its syscall state. Engines take the initial sp and entry from here.
-#include <cstdint>
-#include <span>
-#include <string>
-#include <vector>
-
-
-// ---- rvtrace/guest/loader.hpp ----
-// Places a validated Program into a GuestMemory and sets the memory's read/write windows.
-#include <algorithm>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <vector>
-
-
-namespace rvtrace::guest {
-
-// What the engines need to know about the mapped image.
-struct LoadedImage {
-  std::vector<AddrRange> text;  // executable segments [vaddr, vaddr+memsz), ascending
-  std::uint64_t brk_start = 0;  // initial program break: end of the highest segment, page-aligned up
-  std::uint64_t read_lo = 0;    // = mem.read_lo(): lowest segment start
-  std::uint64_t write_lo = 0;   // = mem.write_lo(): end of the highest read-only segment
-};
-
-// Copies the segments into `mem` (expected fresh: not used since construction), zero-fills each
-// segment's bss part, and sets the windows: reads from the lowest segment up, writes only above the
-// read-only segments. Because writability is one window, a writable segment below a read-only one
-// cannot be represented and is rejected (InputError).
-inline LoadedImage map_program(const Program& prog, GuestMemory& mem) {
-  if (prog.segments.empty()) throw InputError(prog.name + ": no loadable segments");
-  LoadedImage img;
-  img.read_lo = ~std::uint64_t{0};
-  std::uint64_t top = 0;
-  for (const Segment& s : prog.segments) {
-    // load_elf checked this against the guest size it was given; `mem` may be smaller.
-    if (!range_within(s.vaddr, s.memsz, 0, stack_bottom(mem.size()))) {
-      char buf[200];
-      std::snprintf(buf, sizeof buf,
-                    ": segment [0x%llx, 0x%llx) lies outside guest memory (programs must fit in "
-                    "[0x0, 0x%llx))",
-                    (unsigned long long)s.vaddr, (unsigned long long)(s.vaddr + s.memsz),
-                    (unsigned long long)stack_bottom(mem.size()));
-      throw InputError(prog.name + buf);
-    }
-    img.read_lo = std::min(img.read_lo, s.vaddr);
-    top = std::max(top, s.vaddr + s.memsz);
-    if (!s.write) img.write_lo = std::max(img.write_lo, s.vaddr + s.memsz);
-    if (s.exec) img.text.push_back(s.range());
-  }
-  for (const Segment& s : prog.segments)
-    if (s.write && s.vaddr < img.write_lo) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf,
-                    ": unsupported layout: writable segment below read-only segment at 0x%llx "
-                    "(read-only memory must end at 0x%llx)",
-                    (unsigned long long)s.vaddr, (unsigned long long)img.write_lo);
-      throw InputError(prog.name + buf);
-    }
-  // A program with no read-only segment still gets its own start as the writable floor.
-  img.write_lo = std::max(img.write_lo, img.read_lo);
-
-  for (const Segment& s : prog.segments) {
-    if (!s.bytes.empty()) std::memcpy(mem.host(s.vaddr), s.bytes.data(), s.bytes.size());
-    mem.zero(s.vaddr + s.bytes.size(), s.memsz - s.bytes.size());
-  }
-  std::sort(img.text.begin(), img.text.end(), [](auto a, auto b) { return a.lo < b.lo; });
-  img.brk_start = page_up(top);
-  mem.set_windows(img.read_lo, img.write_lo);
-  return img;
-}
-
-}  // namespace rvtrace::guest
-
-// ---- rvtrace/guest/stack.hpp ----
-// The Linux initial process stack (what the kernel leaves for _start), built deterministically so
-// every run of the same program with the same arguments is identical.
-//
-// From sp upward:  argc | argv[0..argc) | NULL | envp[...] | NULL | auxv pairs ... AT_NULL 0 |
-//                  padding | 16 AT_RANDOM bytes | argv/envp strings | ... stack_top(size)
-//
-// Initial registers: every register is zero except sp (x2) = the value setup_stack returns, and
-// pc = Program::entry. (Linux also leaves a0 = 0 for "no rtld_fini"; zero matches that.)
-#include <array>
-#include <cstdint>
-#include <span>
-#include <string>
-#include <vector>
-
-
-namespace rvtrace::guest {
-
-namespace auxv {
-inline constexpr std::uint64_t at_null = 0, at_phdr = 3, at_phent = 4, at_phnum = 5, at_pagesz = 6,
-                               at_entry = 9, at_uid = 11, at_euid = 12, at_gid = 13, at_egid = 14,
-                               at_secure = 23, at_random = 25;
-// Fixed, so runs are reproducible (guests use these bytes to seed stack canaries and the like).
-inline constexpr std::array<std::uint8_t, 16> random_bytes = {
-    0x72, 0x76, 0x74, 0x72, 0x61, 0x63, 0x65, 0x2d, 0x41, 0x54, 0x5f, 0x52, 0x41, 0x4e, 0x44, 0x4d};
-}  // namespace auxv
-
-// Writes argc/argv/envp/auxv below stack_top(mem.size()) and returns the initial sp (16-byte
-// aligned). Throws InputError when the arguments and environment do not fit in the stack region.
-inline std::uint64_t setup_stack(GuestMemory& mem, const Program& prog,
-                                 std::span<const std::string> argv,
-                                 std::span<const std::string> envp) {
-  std::uint64_t sp = stack_top(mem.size());
-  // Strings and pointers may use at most a quarter of the stack region; the rest is for the program.
-  const std::uint64_t floor = stack_top(mem.size()) - stack_reserve / 4;
-  auto push = [&](std::span<const std::uint8_t> bytes) {
-    if (sp < floor || sp - floor < bytes.size() || !mem.copy_in(sp - bytes.size(), bytes))
-      throw InputError(prog.name + ": arguments and environment do not fit on the guest stack (" +
-                       std::to_string(stack_reserve / 4) + " bytes)");
-    sp -= bytes.size();
-    return sp;
-  };
-  auto push_string = [&](const std::string& s) {
-    return push({reinterpret_cast<const std::uint8_t*>(s.c_str()), s.size() + 1});  // with NUL
-  };
-
-  std::vector<std::uint64_t> words;  // everything from argc up to AT_NULL, in address order
-  words.push_back(argv.size());
-  std::vector<std::uint64_t> argv_ptrs, envp_ptrs;
-  for (const auto& s : argv) argv_ptrs.push_back(push_string(s));
-  for (const auto& s : envp) envp_ptrs.push_back(push_string(s));
-  const std::uint64_t random_addr = push(auxv::random_bytes);
-
-  words.insert(words.end(), argv_ptrs.begin(), argv_ptrs.end());
-  words.push_back(0);
-  words.insert(words.end(), envp_ptrs.begin(), envp_ptrs.end());
-  words.push_back(0);
-  auto aux = [&](std::uint64_t key, std::uint64_t value) {
-    words.push_back(key);
-    words.push_back(value);
-  };
-  if (prog.phdr_vaddr != 0) aux(auxv::at_phdr, prog.phdr_vaddr);
-  aux(auxv::at_phent, prog.phentsize);
-  aux(auxv::at_phnum, prog.phnum);
-  aux(auxv::at_pagesz, page_size);
-  aux(auxv::at_entry, prog.entry);
-  aux(auxv::at_random, random_addr);
-  aux(auxv::at_uid, 0);
-  aux(auxv::at_euid, 0);
-  aux(auxv::at_gid, 0);
-  aux(auxv::at_egid, 0);
-  aux(auxv::at_secure, 0);
-  aux(auxv::at_null, 0);
-
-  // Align so that sp (pointing at argc) ends up 16-byte aligned, as the psABI requires at entry.
-  const std::uint64_t block = words.size() * 8;
-  const std::uint64_t pad = (sp - block) % 16;
-  sp -= pad;
-  push({reinterpret_cast<const std::uint8_t*>(words.data()), block});
-  return sp;
-}
-
-}  // namespace rvtrace::guest
-
-namespace rvtrace::guest {
-
-struct Process {
-  Program program;
-  GuestMemory memory;
-  LoadedImage image;
-  LinuxSyscalls syscalls;
-  std::uint64_t initial_sp;
-
-  // argv[0] is the program name the guest sees; envp is passed as given (nothing is inherited).
-  Process(Program prog, std::span<const std::string> argv, std::span<const std::string> envp = {},
-          std::uint64_t guest_size = default_guest_size)
-      : program(std::move(prog)),
-        memory(guest_size),
-        image(map_program(program, memory)),
-        syscalls(memory, image.brk_start),
-        initial_sp(setup_stack(memory, program, argv, envp)) {}
-};
-
-}  // namespace rvtrace::guest
-
-// ---- rvtrace/interp/logging_memory.hpp ----
-// The memory policy of a traced run: flat memory that also appends the memory-read log of the
-// minimal trace. This is the reference for the log; the AOT engine's logging code must produce the
-// same words in the same order.
-//
-// Log rules ("first touch": the log holds each word at most once per chunk; one uint64_t per entry,
-// in execution order; an access that faults logs and marks nothing):
-//  - an access touches the aligned 8-byte word(s) word(addr & ~7) and, if different,
-//    word((addr+width-1) & ~7), in that order;
-//  - the first time a chunk touches a word, the word's value BEFORE the access is logged -- unless
-//    that access is an aligned 8-byte store, which defines the whole word (nothing is logged);
-//  - later touches of the word in the same chunk log nothing: replay knows its value (it keeps the
-//    chunk's words, seeded from the log and updated by the chunk's stores);
-//  - an AMO is a load then a store, an SC that succeeds is a store;
-//  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
-//    Every ecall forgets the chunk's words (a syscall may write memory), as does a new chunk
-//    (new_chunk()).
-// So one step logs at most 2 words: a misaligned access crossing a word boundary (LR/SC/AMOs must
-// be naturally aligned, so they never cross one).
-#include <array>
-#include <cstdint>
-#include <cstring>
-
-
-// ---- rvtrace/interp/step_words.hpp ----
-// StepWords: the memory words one step used, as trace policies that declare reads_log see them
-// (TraceStep::words): for each access in order, the aligned 8-byte word(s) it touches with their
-// values BEFORE the step -- a load's words, then a narrow or misaligned store's words (an aligned
-// 8-byte store needs none) -- or an ecall's a0. At most 2 per step (an AMO: its load's word, then
-// its store's word). The memory policies fill it whether or not the log had to record the words.
-#include <algorithm>
-#include <cstdint>
-#include <span>
-
-namespace rvtrace {
-
-class StepWords {
- public:
-  void add(std::uint64_t v) { w_[n_++ & 3] = v; }  // masked: nobody may clear it between steps
-  std::span<const std::uint64_t> view() const { return {w_, std::min(n_, 4u)}; }
-  void clear() { n_ = 0; }
-
- private:
-  std::uint64_t w_[4] = {};
-  unsigned n_ = 0;
-};
-
-}  // namespace rvtrace
-
-namespace rvtrace {
-
-inline constexpr std::uint64_t max_log_words_per_step = 2;
-
-class LoggingMemory : public FlatMemory {
- public:
-  // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
-  LoggingMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys, std::uint64_t* cursor)
-      : FlatMemory(mem, sys), marks_(mem), cursor_(cursor) {}
-
-  std::uint64_t load(std::uint64_t addr, unsigned width) {
-    const std::uint64_t v = FlatMemory::load(addr, width);
-    touch(addr, width, true);
-    return v;
-  }
-  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!memory().writable(addr, width)) [[unlikely]]
-      throw AccessFault{store_fault_kind(memory(), addr), addr};
-    touch(addr, width, width < 8 || (addr & 7) != 0);
-    std::memcpy(memory().host(addr), &v, width);
-  }
-  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
-    const guest::SyscallResult r = FlatMemory::ecall(x);
-    marks_.clear();
-    if (!r.exited) {
-      *cursor_++ = x[10];
-      words_.add(x[10]);
-    }
-    return r;
-  }
-  // The next steps belong to a new chunk: every word will be logged again at its first touch.
-  void new_chunk() { marks_.clear(); }
-
-  std::uint64_t* cursor() const { return cursor_; }
-  void set_cursor(std::uint64_t* c) { cursor_ = c; }
-  WordMarks& marks() { return marks_; }
-  StepWords& step_words() { return words_; }
-
- private:
-  // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
-  void touch(std::uint64_t addr, unsigned width, bool needs_value) {
-    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
-  }
-  void touch_word(std::uint64_t index, bool needs_value) {
-    const bool first_touch = marks_.mark(index);
-    if (!needs_value) return;
-    std::uint64_t v;
-    std::memcpy(&v, memory().host(index * 8), 8);
-    if (first_touch) *cursor_++ = v;
-    words_.add(v);
-  }
-  WordMarks marks_;
-  std::uint64_t* cursor_;
-  StepWords words_;
-};
-
-}  // namespace rvtrace
-
-// ---- rvtrace/interp/run.hpp ----
-// Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
-#include <cstdint>
-
-
 namespace rvtrace {
 
 // Registers at entry: all zero except sp (Linux leaves a0 = 0: no rtld_fini).
@@ -5138,6 +2546,10 @@ inline isa::CpuState initial_state(const guest::Process& p) {
 template <class Policy = NoTrace>
 RunResult interpret(guest::Process& proc, const DecodedProgram& code, std::uint64_t max_steps,
                     Policy& policy) {
+  static_assert(std::is_same_v<std::remove_cv_t<Policy>, NoTrace> || StepPolicy<Policy>,
+                "rvtrace::interpret: the policy has no usable on_step: it needs a public member "
+                "`void on_step(const rvtrace::StepRecord& s)` callable with a const step "
+                "(pass an rvtrace::NoTrace to record nothing; see rvtrace/interp/step.hpp)");
   FlatMemory mem(proc.memory, proc.syscalls);
   Machine<FlatMemory, Policy> m(code, mem, policy);
   m.state = initial_state(proc);
@@ -5241,38 +2653,6 @@ constexpr EvalState with_regs(std::initializer_list<std::pair<unsigned, std::uin
 
 }  // namespace rvtrace::isa
 
-// ---- rvtrace/trace/aot_engine.hpp ----
-// The AOT runtime as a recorder engine (see recorder.hpp): native code that appends the
-// memory-read log itself. The program must be compiled in trace mode:
-//
-//   aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true);
-//   trace::AotEngine engine(compiled);
-//   trace::record(proc, code, sink, engine, options);
-#include <cstdint>
-#include <optional>
-
-
-namespace rvtrace::trace {
-
-class AotEngine {
- public:
-  explicit AotEngine(const aot::CompiledProgram& code) : code_(code) {}
-  RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
-    if (!runner_ || mem_ != &mem) {
-      runner_.emplace(code_, mem);
-      mem_ = &mem;
-    }
-    return runner_->run(s, steps, until);
-  }
-
- private:
-  const aot::CompiledProgram& code_;
-  std::optional<aot::AotRunner<LoggingMemory>> runner_;
-  LoggingMemory* mem_ = nullptr;
-};
-
-}  // namespace rvtrace::trace
-
 // ---- rvtrace/trace/digest_policy.hpp ----
 // The digest policy: a 128-bit hash over every step record, to compare runs (sequential
 // interpreter vs replay, one engine vs another, a trace vs a re-recorded one).
@@ -5328,6 +2708,22 @@ class DigestPolicy {
   void write(std::FILE* out) const {
     std::fprintf(out, "digest %s steps %llu\n", hex().c_str(), (unsigned long long)steps_);
   }
+  // Partial results (partial.hpp): the sum and the step count.
+  static constexpr const char* partial_name = "digest";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(static_cast<std::uint64_t>(acc_));
+    w.put(static_cast<std::uint64_t>(acc_ >> 64));
+    w.put(steps_);
+  }
+  template <class R>
+  static DigestPolicy load_partial(R& r) {
+    DigestPolicy d;
+    const std::uint64_t lo = r.get(), hi = r.get();
+    d.acc_ = static_cast<unsigned __int128>(hi) << 64 | lo;
+    d.steps_ = r.get();
+    return d;
+  }
   friend bool operator==(const DigestPolicy& a, const DigestPolicy& b) {
     return a.acc_ == b.acc_ && a.steps_ == b.steps_;
   }
@@ -5351,8 +2747,8 @@ class DigestPolicy {
 // ---- rvtrace/trace/file.hpp ----
 // The .rvmt minimal-trace file (format: docs/trace-format.md). Little-endian throughout:
 //
-//   [0, 128)            header: 16 uint64_t words (below); word 15 = WordHash of words 0..14
-//   [128, 128 + 8*L)    the memory-read log: L uint64_t words, chunk after chunk
+//   [0, 256)            header: 32 uint64_t words (below); word 31 = WordHash of words 0..30
+//   [256, 256 + 8*L)    the memory-read log: L uint64_t words, chunk after chunk
 //   then                the chunk index: num_chunks + 1 checkpoints of 37 uint64_t words each
 //                       (checkpoint i locates chunk i's log; the last one is the final state);
 //                       header word 13 = WordHash of all its words
@@ -5363,14 +2759,16 @@ class DigestPolicy {
 // detected by opening the file or by `verify`.
 //
 // TraceFileWriter is a recorder sink: log words are written as they come (large sequential
-// writes through a 1 MiB buffer), the index and the header at the end, into NAME.tmp.PID, renamed
-// to NAME only when complete (never a half-written file under the final name).
-// TraceFile maps a file read-only and validates the header and the index without reading the log.
+// writes through a 1 MiB buffer), the index (kept in an unnamed temporary meanwhile) and the header
+// at the end, into an exclusive temporary given the final name only when complete (output_file.hpp).
+// TraceFile maps a file read-only and validates the header and the index without reading the log;
+// neither side holds per-chunk state in memory.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
@@ -5386,6 +2784,8 @@ class DigestPolicy {
 // A checkpoint of the minimal trace: the architectural state at the start of a chunk, where the
 // chunk's part of the memory-read log lies, and a checksum over both.
 #include <array>
+#include <cstddef>
+#include <type_traits>
 #include <cstdint>
 #include <span>
 
@@ -5399,6 +2799,7 @@ class DigestPolicy {
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 namespace rvtrace::trace {
 
@@ -5462,6 +2863,50 @@ inline std::uint64_t hash_words(std::span<const std::uint64_t> ws, std::uint64_t
   return h.digest();
 }
 
+// A byte stream hashed as little-endian words (the last one zero-padded), then its length in bytes:
+// how a trace binds the guest's input (docs/trace-format.md, "Input hash"). Bytes may come in
+// pieces of any size.
+class ByteStreamHash {
+ public:
+  explicit ByteStreamHash(std::uint64_t seed) : h_(seed) {}
+  void add(const std::uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      pending_ |= std::uint64_t{p[i]} << (8 * (bytes_ % 8));
+      if (++bytes_ % 8 == 0) h_.add(std::exchange(pending_, 0));
+    }
+  }
+  std::uint64_t bytes() const { return bytes_; }
+  std::uint64_t digest() const {
+    WordHash h = h_;
+    if (bytes_ % 8) h.add(pending_);
+    h.add(bytes_);
+    return h.digest();
+  }
+
+ private:
+  WordHash h_;
+  std::uint64_t pending_ = 0, bytes_ = 0;
+};
+
+inline constexpr std::uint64_t input_hash_seed = 0x52564d54'494e5031ull;  // "RVMTINP1"
+inline constexpr std::uint64_t args_hash_seed = 0x52564d54'41524731ull;   // "RVMTARG1"
+
+// The guest's arguments and environment: each list's length, then each string as a byte stream
+// (its digest).
+template <class Strings>
+std::uint64_t hash_arguments(const Strings& argv, const Strings& envp) {
+  WordHash h(args_hash_seed);
+  for (const auto* list : {&argv, &envp}) {
+    h.add(static_cast<std::uint64_t>(list->size()));
+    for (const auto& s : *list) {
+      ByteStreamHash b(args_hash_seed);
+      b.add(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+      h.add(b.digest());
+    }
+  }
+  return h.digest();
+}
+
 }  // namespace rvtrace::trace
 
 namespace rvtrace::trace {
@@ -5520,6 +2965,10 @@ struct Checkpoint {
   }
 };
 
+// A file's chunk index is read in place as Checkpoints (file.hpp): the struct is its 37 words.
+static_assert(sizeof(Checkpoint) == Checkpoint::words * 8 && std::is_standard_layout_v<Checkpoint> &&
+              std::is_trivially_copyable_v<Checkpoint> && offsetof(Checkpoint, checksum) == 36 * 8);
+
 // Checksum of a chunk: its checkpoint's fields (all but the checksum) then its log words.
 inline std::uint64_t chunk_checksum(const Checkpoint& c, std::span<const std::uint64_t> log) {
   WordHash h(0x52564d54'43484b31ull);  // "RVMTCHK1"
@@ -5531,11 +2980,162 @@ inline std::uint64_t chunk_checksum(const Checkpoint& c, std::span<const std::ui
 
 }  // namespace rvtrace::trace
 
+// ---- rvtrace/trace/output_file.hpp ----
+// The one rule for every file rvtrace writes (traces, replay and witness outputs, status files):
+//  - never write over an input of the command: the output is compared with each input by device
+//    and inode, so no path spelling ("./t.rvmt", a hard link, a symlink) gets around it;
+//  - never replace an existing file unless asked (--force), and never anything but a regular file;
+//  - write into a temporary next to it, created exclusively (mkostemp: O_CREAT|O_EXCL, which also
+//    refuses to follow a symlink planted at that name), and give it the final name only when
+//    complete (link: fails if the name appeared meanwhile; with --force, rename);
+//  - remove the temporary on error, and on SIGINT/SIGTERM/SIGHUP (a handler unlinks every
+//    temporary still open, then lets the signal end the process as it would have).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+
+namespace rvtrace::trace {
+
+namespace detail {
+// Temporaries to remove when a signal ends the process. Fixed storage: the handler may only use
+// async-signal-safe calls (unlink, signal, raise) on memory that is never reallocated.
+struct TempRegistry {
+  static constexpr int slots = 16;
+  static constexpr std::size_t path_max = 4096;
+  char paths[slots][path_max];
+  std::atomic<int> used[slots];
+};
+inline TempRegistry& temp_registry() {
+  static TempRegistry r{};
+  return r;
+}
+inline void remove_temps_on_signal(int sig) {
+  TempRegistry& r = temp_registry();
+  for (int i = 0; i < TempRegistry::slots; ++i)
+    if (r.used[i].load() == 1) ::unlink(r.paths[i]);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+inline void install_temp_cleanup() {
+  static const bool installed = [] {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction old {};
+      if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;  // keep nohup's choice
+      struct sigaction sa {};
+      sa.sa_handler = remove_temps_on_signal;
+      sigemptyset(&sa.sa_mask);
+      ::sigaction(sig, &sa, nullptr);
+    }
+    return true;
+  }();
+  (void)installed;
+}
+// Returns the slot, or -1 when every slot is taken (the file is then only removed on errors).
+inline int register_temp(const std::string& path) {
+  TempRegistry& r = temp_registry();
+  if (path.size() >= TempRegistry::path_max) return -1;
+  for (int i = 0; i < TempRegistry::slots; ++i) {
+    int expected = 0;
+    if (r.used[i].compare_exchange_strong(expected, 2)) {  // 2: being written
+      std::memcpy(r.paths[i], path.c_str(), path.size() + 1);
+      r.used[i].store(1);
+      return i;
+    }
+  }
+  return -1;
+}
+inline void unregister_temp(int slot) {
+  if (slot >= 0) temp_registry().used[slot].store(0);
+}
+}  // namespace detail
+
+// Refuses `path` as an output when it is one of `inputs` (same device and inode), when it exists and
+// `overwrite` is false, or when it exists and is not a regular file. InputError otherwise.
+inline void check_output_path(const std::string& path, bool overwrite, std::span<const std::string> inputs) {
+  struct stat out;
+  if (::stat(path.c_str(), &out) != 0) return;  // does not exist (yet): nothing to protect
+  for (const std::string& in : inputs) {
+    struct stat st;
+    if (!in.empty() && ::stat(in.c_str(), &st) == 0 && guest::file_id(st) == guest::file_id(out))
+      throw InputError(path + ": is the input " + in + " of this command; refusing to write over it");
+  }
+  if (!S_ISREG(out.st_mode)) throw InputError(path + ": exists and is not a regular file (write to stdout with -o -)");
+  if (!overwrite) throw InputError(path + ": file exists (use --force to overwrite)");
+}
+
+class OutputFile {
+ public:
+  OutputFile(std::string path, bool overwrite, std::span<const std::string> inputs = {})
+      : path_(std::move(path)), overwrite_(overwrite) {
+    check_output_path(path_, overwrite_, inputs);
+    detail::install_temp_cleanup();
+    std::string pattern = path_ + ".tmp.XXXXXX";
+    fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd_ < 0) throw InputError(path_ + ": cannot create a temporary file next to it: " + std::strerror(errno));
+    ::fchmod(fd_, 0644);
+    tmp_ = pattern;
+    slot_ = detail::register_temp(tmp_);
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() { discard(); }
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return tmp_; }
+
+  // The file is complete: gives it its final name. Throws (and removes the temporary) on failure.
+  void commit() {
+    if (fd_ >= 0 && ::close(std::exchange(fd_, -1)) != 0) fail("cannot close");
+    if (overwrite_) {
+      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename to " + path_);
+    } else {  // link fails if the name appeared meanwhile: never replaces a file
+      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create " + path_);
+      ::unlink(tmp_.c_str());
+    }
+    detail::unregister_temp(std::exchange(slot_, -1));
+    tmp_.clear();
+  }
+  // Drops the temporary (also what the destructor does when commit() was not reached).
+  void discard() noexcept {
+    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    detail::unregister_temp(std::exchange(slot_, -1));
+    tmp_.clear();
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) {
+    const std::string msg = tmp_ + ": " + what + ": " + std::strerror(errno);
+    discard();
+    throw std::runtime_error(msg);
+  }
+  std::string path_, tmp_;
+  bool overwrite_;
+  int fd_ = -1;
+  int slot_ = -1;
+};
+
+}  // namespace rvtrace::trace
+
 // ---- rvtrace/trace/trace_view.hpp ----
 // What replay needs from a minimal trace, wherever it is stored (a file mapping, or memory):
 // the summary of the run, num_chunks + 1 checkpoints (the last one is the final state) and the
 // memory-read log.
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -5546,6 +3146,16 @@ namespace rvtrace::trace {
 inline constexpr std::uint64_t default_chunk_steps = std::uint64_t{1} << 18;
 inline constexpr std::uint64_t min_chunk_steps = std::uint64_t{1} << 4;
 inline constexpr std::uint64_t max_chunk_steps = std::uint64_t{1} << 40;
+// The CLI's default budget for trace, replay and verify (--max-steps): ~69 G steps, about a minute
+// of AOT recording and several of replay; a trace claiming more is refused before any work.
+inline constexpr std::uint64_t default_step_budget = std::uint64_t{1} << 36;
+// The CLI's default --max-bytes for a trace file (16 GiB).
+inline constexpr std::uint64_t default_max_trace_bytes = std::uint64_t{16} << 30;
+
+// The identifiers of the platform and the ISA a trace was recorded on (at most 16 bytes each).
+inline constexpr const char* default_platform = "linux";
+inline constexpr const char* default_isa = "rv64imac";
+inline constexpr std::size_t max_identifier_bytes = 16;
 
 // How the traced run ended.
 enum class TraceStop : std::uint8_t { exited = 0, ebreak = 1, fault = 2, step_limit = 3 };
@@ -5570,6 +3180,11 @@ struct TraceInfo {
   FaultKind fault_kind{};           // when fault: kind, pc, address (step = total_steps)
   std::uint64_t fault_pc = 0, fault_addr = 0;
   std::uint64_t program_hash = 0;   // guest::Program::hash of the traced ELF
+  std::uint64_t args_hash = 0;      // hash_arguments(argv, envp) of the traced process
+  std::uint64_t input_hash = 0;     // InputHash of the input bytes the guest read
+  std::uint64_t input_bytes = 0;    // how many it read
+  std::string platform = default_platform;  // what ran the guest (its syscalls, its initial image)
+  std::string isa = default_isa;            // the instruction set it was decoded as
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -5579,15 +3194,39 @@ struct TraceInfo {
   }
 };
 
+// A whole trace, or a slice of one (distribution: a worker gets only the checkpoints and log of
+// the chunks it replays). A slice holds checkpoints base_chunk .. end_chunk() and the log words of
+// chunks base_chunk .. end_chunk() - 1, which start at word base_log of the whole trace's log;
+// chunk numbers, steps and log offsets stay those of the whole trace.
 struct TraceView {
   TraceInfo info;
-  std::span<const Checkpoint> checkpoints;  // num_chunks + 1
-  std::span<const std::uint64_t> log;       // log_words
+  std::span<const Checkpoint> checkpoints;  // num_chunks + 1 (a slice: its chunks + 1)
+  std::span<const std::uint64_t> log;       // log_words (a slice: its chunks' words)
+  std::uint64_t base_chunk = 0;             // checkpoints[0] is checkpoint base_chunk
+  std::uint64_t base_log = 0;               // log[0] is word base_log of the trace's log
+  bool slice = false;                       // a slice (trace_slice.hpp), checked as one
 
+  bool is_slice() const { return slice; }
+  // Chunks [base_chunk, end_chunk()) can be replayed from this view.
+  std::uint64_t end_chunk() const { return checkpoints.empty() ? base_chunk : base_chunk + checkpoints.size() - 1; }
+  const Checkpoint& checkpoint(std::uint64_t i) const { return checkpoints[i - base_chunk]; }
+  // Does chunk i's log range lie inside `log`? (checked before chunk_log, which trusts it)
+  bool log_in_view(std::uint64_t i) const {
+    const Checkpoint& c = checkpoint(i);
+    return c.log_offset >= base_log && c.log_offset - base_log <= log.size() &&
+           c.log_words <= log.size() - (c.log_offset - base_log);
+  }
   std::span<const std::uint64_t> chunk_log(std::uint64_t i) const {
-    return log.subspan(checkpoints[i].log_offset, checkpoints[i].log_words);
+    return log.subspan(checkpoint(i).log_offset - base_log, checkpoint(i).log_words);
   }
 };
+
+// 0x-prefixed hex, for messages.
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
 
 inline bool is_pow2(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -5640,6 +3279,30 @@ inline void validate_structure(const TraceView& t) {
     fail("the final pc differs from the recorded fault's pc");
 }
 
+// The checks of validate_structure that a slice (TraceView::is_slice) allows: its checkpoints are
+// consecutive chunks of the trace and its log holds exactly their words.
+inline void validate_slice(const TraceView& t) {
+  const TraceInfo& in = t.info;
+  auto fail = [](const std::string& what) { throw InputError("trace slice: " + what); };
+  check_chunk_steps(in.chunk_steps);
+  if (t.checkpoints.empty() || t.end_chunk() > in.num_chunks)
+    fail("chunks " + std::to_string(t.base_chunk) + ".." + std::to_string(t.end_chunk()) + " are not within the " +
+         std::to_string(in.num_chunks) + " chunks of the trace");
+  std::uint64_t offset = t.base_log;
+  for (std::uint64_t i = t.base_chunk; i <= t.end_chunk(); ++i) {
+    const Checkpoint& c = t.checkpoint(i);
+    const std::string where = "checkpoint " + std::to_string(i) + ": ";
+    const std::uint64_t step = i < in.num_chunks ? i * in.chunk_steps : in.total_steps;
+    if (c.step != step) fail(where + "step is " + std::to_string(c.step) + ", expected " + std::to_string(step));
+    if (c.log_offset != offset)
+      fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
+    if (i < t.end_chunk()) offset += c.log_words;
+  }
+  if (offset - t.base_log != t.log.size())
+    fail("its chunks hold " + std::to_string(offset - t.base_log) + " log words, the slice has " +
+         std::to_string(t.log.size()));
+}
+
 }  // namespace rvtrace::trace
 
 namespace rvtrace::trace {
@@ -5648,8 +3311,8 @@ static_assert(std::endian::native == std::endian::little, "the .rvmt reader/writ
 
 namespace format {
 inline constexpr std::uint32_t magic = 0x544d5652;  // "RVMT" as little-endian bytes
-inline constexpr std::uint32_t version = 2;  // 2: first-touch log (each word once per chunk)
-inline constexpr std::uint64_t header_bytes = 128;
+inline constexpr std::uint32_t version = 3;  // 3: binds input, arguments, platform, ISA; 2: first-touch log
+inline constexpr std::uint64_t header_bytes = 256;
 inline constexpr std::uint64_t checkpoint_bytes = Checkpoint::words * 8;
 inline constexpr std::uint64_t header_seed = 0x52564d54'48445231ull;  // "RVMTHDR1"
 inline constexpr std::uint64_t index_seed = 0x52564d54'49445831ull;   // "RVMTIDX1"
@@ -5666,62 +3329,117 @@ enum : unsigned {
   w_fault_pc = 7,
   w_fault_addr = 8,
   w_program_hash = 9,
-  w_log_offset = 10,     // bytes (= 128)
-  w_index_offset = 11,   // bytes (= 128 + 8 * log words)
+  w_log_offset = 10,     // bytes (= header_bytes)
+  w_index_offset = 11,   // bytes (= header_bytes + 8 * log words)
   w_file_size = 12,
   w_index_checksum = 13,
-  w_reserved = 14,       // 0
-  w_header_checksum = 15,
-  header_words = 16,
+  w_args_hash = 14,      // hash_arguments(argv, envp)
+  w_input_hash = 15,     // ByteStreamHash(input_hash_seed) of the input bytes the guest read
+  w_input_bytes = 16,    // how many it read
+  w_platform = 17,       // 2 words: platform name, ASCII, NUL-padded (16 bytes)
+  w_isa = 19,            // 2 words: ISA name, ASCII, NUL-padded (16 bytes)
+  w_reserved = 21,       // words 21..30: 0
+  w_header_checksum = 31,
+  header_words = 32,
 };
+static_assert(header_words * 8 == header_bytes);
 
 inline std::uint64_t header_checksum(const std::uint64_t* w) {
   WordHash h(header_seed);
   for (unsigned i = 0; i < w_header_checksum; ++i) h.add(w[i]);
   return h.digest();
 }
+
+// A short identifier in two header words (NUL-padded, at most 16 bytes).
+inline void put_identifier(std::uint64_t* w, const std::string& s) {
+  if (s.size() > max_identifier_bytes) throw std::invalid_argument("trace identifier '" + s + "' is longer than 16 bytes");
+  char b[max_identifier_bytes] = {};
+  std::memcpy(b, s.data(), s.size());
+  std::memcpy(w, b, sizeof b);
+}
+inline std::string get_identifier(const std::uint64_t* w) {
+  char b[max_identifier_bytes + 1] = {};
+  std::memcpy(b, w, max_identifier_bytes);
+  return b;
+}
 }  // namespace format
+
+// The words of a file written in large pieces through a 1 MiB buffer.
+class BufferedFd {
+ public:
+  explicit BufferedFd(std::string name) : name_(std::move(name)) { buf_.reserve(buffer_bytes); }
+  void attach(int fd) { fd_ = fd; }
+  void put(const void* p, std::size_t n) {
+    written_ += n;
+    const auto* c = static_cast<const unsigned char*>(p);
+    if (n >= buffer_bytes / 16) {  // large pieces (chunk logs) go straight out
+      flush();
+      return write_all(c, n);
+    }
+    if (buf_.size() + n > buffer_bytes) flush();
+    buf_.insert(buf_.end(), c, c + n);
+  }
+  void flush() {
+    if (!buf_.empty()) write_all(buf_.data(), buf_.size());
+    buf_.clear();
+  }
+  std::uint64_t written() const { return written_; }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(name_ + ": " + what + ": " + std::strerror(errno));
+  }
+
+ private:
+  static constexpr std::size_t buffer_bytes = std::size_t{1} << 20;
+  void write_all(const unsigned char* c, std::size_t n) {
+    while (n > 0) {
+      const ssize_t k = ::write(fd_, c, n);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) fail("write failed");
+      c += k;
+      n -= static_cast<std::size_t>(k);
+    }
+  }
+  std::string name_;
+  int fd_ = -1;
+  std::vector<unsigned char> buf_;
+  std::uint64_t written_ = 0;
+};
 
 class TraceFileWriter {
  public:
-  // Refuses to replace an existing file unless `overwrite`.
-  TraceFileWriter(std::string path, bool overwrite = false)
-      : path_(std::move(path)), overwrite_(overwrite) {
-    struct stat st;
-    if (!overwrite_ && ::stat(path_.c_str(), &st) == 0)
-      throw InputError(path_ + ": file exists (use --force to overwrite)");
-    tmp_ = path_ + ".tmp." + std::to_string(::getpid());
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(tmp_ + ": cannot create: " + std::strerror(errno));
-    buf_.reserve(buffer_bytes);
+  // Refuses to replace an existing file unless `overwrite`, and never writes over one of `inputs`
+  // (output_file.hpp). Stops with LimitError when the file would exceed `max_bytes`.
+  TraceFileWriter(std::string path, bool overwrite = false, std::span<const std::string> inputs = {},
+                  std::uint64_t max_bytes = ~std::uint64_t{0})
+      : file_(std::move(path), overwrite, inputs), out_(file_.temp_path()), index_(file_.temp_path() + " (index)"),
+        max_bytes_(max_bytes) {
+    out_.attach(file_.fd());
+    // The index grows with the number of chunks: it waits in an unnamed temporary file, not in memory.
+    index_fd_ = open_unnamed_temp(file_.temp_path());
+    index_.attach(index_fd_);
     const std::uint64_t zero[format::header_words] = {};
-    put(zero, sizeof zero);  // patched by finish()
+    out_.put(zero, sizeof zero);  // patched by finish()
   }
   TraceFileWriter(const TraceFileWriter&) = delete;
   TraceFileWriter& operator=(const TraceFileWriter&) = delete;
   ~TraceFileWriter() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!done_) ::unlink(tmp_.c_str());
+    if (index_fd_ >= 0) ::close(index_fd_);
   }
 
   void chunk(const Checkpoint& c, std::span<const std::uint64_t> log) {
-    put(log.data(), log.size_bytes());
-    index_.push_back(c);
+    if (out_.written() + log.size_bytes() + index_.written() + 2 * format::checkpoint_bytes > max_bytes_)
+      throw LimitError("the trace would exceed " + std::to_string(max_bytes_) + " bytes (--max-bytes) at chunk " +
+                       std::to_string(index_.written() / format::checkpoint_bytes) + ", step " +
+                       std::to_string(c.step) + "; no trace written");
+    out_.put(log.data(), log.size_bytes());
+    add_checkpoint(c);
   }
 
   void finish(const TraceInfo& info, const Checkpoint& final_state) {
-    index_.push_back(final_state);
-    std::vector<std::uint64_t> index;
-    index.reserve(index_.size() * Checkpoint::words);
-    for (const Checkpoint& c : index_) {
-      const auto w = c.to_words();
-      index.insert(index.end(), w.begin(), w.end());
-    }
-    flush();
-    write_all(index.data(), index.size() * 8);
-    written_ += index.size() * 8;
-    WordHash ih(format::index_seed);  // word by word, as the reader checks it
-    for (std::uint64_t v : index) ih.add(v);
+    add_checkpoint(final_state);
+    index_.flush();
+    out_.flush();
+    copy_index();
     using namespace format;
     std::uint64_t h[header_words] = {};
     h[w_magic_version] = magic | std::uint64_t{version} << 32;
@@ -5737,81 +3455,67 @@ class TraceFileWriter {
     h[w_program_hash] = info.program_hash;
     h[w_log_offset] = header_bytes;
     h[w_index_offset] = header_bytes + 8 * info.log_words;
-    h[w_file_size] = written_;
-    h[w_index_checksum] = ih.digest();
+    h[w_file_size] = out_.written();
+    h[w_index_checksum] = index_hash_.digest();
+    h[w_args_hash] = info.args_hash;
+    h[w_input_hash] = info.input_hash;
+    h[w_input_bytes] = info.input_bytes;
+    put_identifier(h + w_platform, info.platform);
+    put_identifier(h + w_isa, info.isa);
     h[w_header_checksum] = header_checksum(h);
-    if (h[w_index_offset] + index_.size() * checkpoint_bytes != written_)
+    if (h[w_index_offset] + (info.num_chunks + 1) * checkpoint_bytes != out_.written())
       throw std::logic_error("trace writer: the log size differs from the header's");
-    if (::pwrite(fd_, h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) fail("cannot write the header");
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      fail("cannot close");
-    }
-    fd_ = -1;
-    if (overwrite_) {
-      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename to " + path_);
-    } else {  // link fails if the name appeared meanwhile: never replaces a file
-      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create " + path_);
-      ::unlink(tmp_.c_str());
-    }
-    done_ = true;
+    if (::pwrite(file_.fd(), h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) out_.fail("cannot write the header");
+    file_.commit();
   }
 
-  const std::string& path() const { return path_; }
-  std::uint64_t bytes_written() const { return written_; }
+  const std::string& path() const { return file_.path(); }
+  std::uint64_t bytes_written() const { return out_.written(); }
 
  private:
-  static constexpr std::size_t buffer_bytes = std::size_t{1} << 20;
-  [[noreturn]] void fail(const std::string& what) {
-    throw std::runtime_error(tmp_ + ": " + what + ": " + std::strerror(errno));
+  static int open_unnamed_temp(const std::string& near) {
+    const std::string dir = near.find('/') == std::string::npos ? "." : near.substr(0, near.rfind('/') + 1);
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    std::string pattern = near + ".index.XXXXXX";  // file systems without O_TMPFILE
+    fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) throw InputError(near + ": cannot create a temporary file for the index: " + std::strerror(errno));
+    ::unlink(pattern.c_str());
+    return fd;
   }
-  void write_all(const void* p, std::size_t n) {
-    const char* c = static_cast<const char*>(p);
-    while (n > 0) {
-      const ssize_t k = ::write(fd_, c, n);
-      if (k < 0 && errno == EINTR) continue;
-      if (k <= 0) fail("write failed");
-      c += k;
-      n -= static_cast<std::size_t>(k);
+  void add_checkpoint(const Checkpoint& c) {
+    const auto w = c.to_words();
+    for (std::uint64_t v : w) index_hash_.add(v);  // word by word, as the reader checks it
+    index_.put(w.data(), sizeof w);
+  }
+  void copy_index() {
+    std::vector<unsigned char> buf(std::size_t{1} << 20);
+    for (off_t at = 0;;) {
+      const ssize_t n = ::pread(index_fd_, buf.data(), buf.size(), at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) index_.fail("cannot read back");
+      if (n == 0) break;
+      out_.put(buf.data(), static_cast<std::size_t>(n));
+      at += n;
     }
-  }
-  void put(const void* p, std::size_t n) {
-    written_ += n;
-    if (buf_.size() + n <= buffer_bytes && n < buffer_bytes / 16) {
-      const auto* c = static_cast<const unsigned char*>(p);
-      buf_.insert(buf_.end(), c, c + n);
-      return;
-    }
-    flush();
-    if (n >= buffer_bytes / 16) write_all(p, n);  // large pieces (chunk logs) go straight out
-    else buf_.insert(buf_.end(), static_cast<const unsigned char*>(p), static_cast<const unsigned char*>(p) + n);
-  }
-  void flush() {
-    if (!buf_.empty()) write_all(buf_.data(), buf_.size());
-    buf_.clear();
+    out_.flush();
   }
 
-  std::string path_, tmp_;
-  bool overwrite_;
-  int fd_ = -1;
-  std::vector<unsigned char> buf_;
-  std::vector<Checkpoint> index_;
-  std::uint64_t written_ = 0;
-  bool done_ = false;
+  OutputFile file_;
+  BufferedFd out_, index_;
+  int index_fd_ = -1;
+  WordHash index_hash_{format::index_seed};
+  std::uint64_t max_bytes_;
 };
 
 // A .rvmt file mapped read-only; the header and the index are validated on open.
 class TraceFile {
  public:
   explicit TraceFile(std::string path) : path_(std::move(path)) {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path_ + ": cannot open: " + std::strerror(errno));
     struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw InputError(path_ + ": not a regular file");
-    }
+    const int fd = guest::open_regular_file(path_, "trace", st);
     size_ = static_cast<std::uint64_t>(st.st_size);
+    id_ = guest::file_id(st);
     if (size_ > 0) {
       void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (m == MAP_FAILED) {
@@ -5837,6 +3541,9 @@ class TraceFile {
   std::uint64_t file_size() const { return size_; }
   TraceView view() const {
     return {info_, index_, {reinterpret_cast<const std::uint64_t*>(map_ + format::header_bytes), info_.log_words}};
+  }
+  // The file's device and inode (outputs must not be this file).
+  guest::FileId id() const { return id_;
   }
 
   // Rejects a trace recorded for another program.
@@ -5869,7 +3576,8 @@ class TraceFile {
            std::to_string(version) + ")");
     if (h[w_header_checksum] != header_checksum(h)) fail("header checksum mismatch (header corrupted, bytes 0..127)");
     if (h[w_sizes] != (header_bytes | checkpoint_bytes << 32)) fail("bad header/record sizes (offset 8)");
-    if (h[w_reserved] != 0) fail("reserved header word is not zero (offset 112)");
+    for (unsigned i = w_reserved; i < w_header_checksum; ++i)
+      if (h[i] != 0) fail("reserved header word " + std::to_string(i) + " is not zero (offset " + std::to_string(8 * i) + ")");
     if (h[w_file_size] != size_)
       fail((size_ < h[w_file_size] ? "truncated: " : "trailing bytes: ") + std::to_string(size_) +
            " bytes, the header says " + std::to_string(h[w_file_size]));
@@ -5883,6 +3591,11 @@ class TraceFile {
     info_.fault_pc = h[w_fault_pc];
     info_.fault_addr = h[w_fault_addr];
     info_.program_hash = h[w_program_hash];
+    info_.args_hash = h[w_args_hash];
+    info_.input_hash = h[w_input_hash];
+    info_.input_bytes = h[w_input_bytes];
+    info_.platform = get_identifier(h + w_platform);
+    info_.isa = get_identifier(h + w_isa);
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);
@@ -5903,12 +3616,9 @@ class TraceFile {
     ih.add_bytes_as_words(map_ + index_at, (info_.num_chunks + 1) * Checkpoint::words);
     if (ih.digest() != h[w_index_checksum])
       fail("chunk index checksum mismatch (bytes " + std::to_string(index_at) + ".." + std::to_string(size_ - 1) + ")");
-    index_.resize(static_cast<std::size_t>(info_.num_chunks + 1));
-    for (std::uint64_t i = 0; i <= info_.num_chunks; ++i) {
-      std::array<std::uint64_t, Checkpoint::words> w;
-      std::memcpy(w.data(), map_ + index_at + i * checkpoint_bytes, sizeof w);
-      index_[i] = Checkpoint::from_words(w);
-    }
+    // The index is read in place: Checkpoint is exactly its 37 words, in file order (checkpoint.hpp),
+    // and the index starts 8-aligned in a page-aligned mapping.
+    index_ = {reinterpret_cast<const Checkpoint*>(map_ + index_at), static_cast<std::size_t>(info_.num_chunks + 1)};
     try {
       validate_structure(view());
     } catch (const InputError& e) {
@@ -5923,15 +3633,18 @@ class TraceFile {
   std::string path_;
   const unsigned char* map_ = nullptr;
   std::uint64_t size_ = 0;
+  guest::FileId id_;
   TraceInfo info_;
-  std::vector<Checkpoint> index_;
+  std::span<const Checkpoint> index_;  // in the mapping: memory does not grow with the chunk count
 };
 
 }  // namespace rvtrace::trace
 
 // ---- rvtrace/trace/histogram_policy.hpp ----
 // The histogram policy: how many times each instruction (by decoded id: a compressed
-// instruction counts as its expansion) and each pc executed.
+// instruction counts as its expansion) and each pc executed. A default-made instance has no pc
+// table: it takes the table of the first instance merged into it (merging saved partial results
+// without the program).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -5942,6 +3655,7 @@ namespace rvtrace::trace {
 
 class HistogramPolicy {
  public:
+  HistogramPolicy() : ops_(std::size_t{isa::illegal_id} + 1) {}
   explicit HistogramPolicy(const DecodedProgram& code)
       : lo_(code.lo), ops_(std::size_t{isa::illegal_id} + 1), pcs_(code.slots.size()) {}
 
@@ -5950,6 +3664,9 @@ class HistogramPolicy {
     ++pcs_[(s.pc - lo_) >> 1];
   }
   void merge(HistogramPolicy&& later) {
+    if (pcs_.empty()) lo_ = later.lo_, pcs_.resize(later.pcs_.size());  // a default-made root
+    if (later.lo_ != lo_ || later.pcs_.size() != pcs_.size())
+      throw InputError("histogram: merging the counts of a different program");
     for (std::size_t i = 0; i < ops_.size(); ++i) ops_[i] += later.ops_[i];
     for (std::size_t i = 0; i < pcs_.size(); ++i) pcs_[i] += later.pcs_[i];
   }
@@ -5957,6 +3674,33 @@ class HistogramPolicy {
   std::uint64_t opcode_count(std::uint16_t id) const { return ops_[id]; }
   std::uint64_t pc_count(std::uint64_t pc) const { return pcs_[(pc - lo_) >> 1]; }
   const std::vector<std::uint64_t>& opcode_counts() const { return ops_; }
+
+  // Partial results (partial.hpp): pc range, then the nonzero counts as (index, count) pairs.
+  static constexpr const char* partial_name = "histogram";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(lo_);
+    w.put(pcs_.size());
+    for (const auto* v : {&ops_, &pcs_}) {
+      w.put(static_cast<std::uint64_t>(std::count_if(v->begin(), v->end(), [](auto c) { return c != 0; })));
+      for (std::size_t i = 0; i < v->size(); ++i)
+        if ((*v)[i]) w.put(i), w.put((*v)[i]);
+    }
+  }
+  template <class R>
+  static HistogramPolicy load_partial(R& r) {
+    HistogramPolicy h;
+    h.lo_ = r.get();
+    h.pcs_.resize(r.get_size(std::uint64_t{1} << 40, "pc table size"));
+    for (auto* v : {&h.ops_, &h.pcs_}) {
+      const std::uint64_t n = r.get_size(v->size(), "count of nonzero entries");
+      for (std::uint64_t k = 0; k < n; ++k) {
+        const std::uint64_t i = r.get_size(v->size() - 1, "entry index");
+        (*v)[i] = r.get();
+      }
+    }
+    return h;
+  }
 
   // "opcode NAME COUNT" lines by decreasing count, then "pc PC COUNT" lines by increasing pc.
   void write(std::FILE* out) const {
@@ -5999,7 +3743,10 @@ class HistogramPolicy {
 
 // ---- rvtrace/trace/output_buffer.hpp ----
 // A byte buffer that is either kept (a per-chunk policy instance: merged later) or streamed to a
-// FILE* in large writes (the root instance of a replay, or a sequential run).
+// FILE* in large writes (the root instance of a replay, or a sequential run). A kept buffer that
+// grows past spill_bytes moves its bytes to an unnamed temporary file (tmpfile), so a chunk's
+// output costs bounded memory however many steps the chunk has; append(OutputBuffer&&) streams
+// them back out in order.
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -6013,30 +3760,62 @@ class OutputBuffer {
   static constexpr std::size_t flush_bytes = std::size_t{1} << 20;
   OutputBuffer() = default;
   explicit OutputBuffer(std::FILE* out) : out_(out) { buf_.reserve(flush_bytes + 4096); }
-  OutputBuffer(OutputBuffer&& o) noexcept : out_(std::exchange(o.out_, nullptr)), buf_(std::move(o.buf_)) {}
+  static constexpr std::size_t spill_bytes = std::size_t{8} << 20;
+  OutputBuffer(OutputBuffer&& o) noexcept
+      : out_(std::exchange(o.out_, nullptr)), spill_(std::exchange(o.spill_, nullptr)), buf_(std::move(o.buf_)) {}
   OutputBuffer& operator=(OutputBuffer&& o) noexcept {
     if (this != &o) {
       flush_noexcept();
+      close_spill();
       out_ = std::exchange(o.out_, nullptr);
+      spill_ = std::exchange(o.spill_, nullptr);
       buf_ = std::move(o.buf_);
     }
     return *this;
   }
-  ~OutputBuffer() { flush_noexcept(); }
+  ~OutputBuffer() {
+    flush_noexcept();
+    close_spill();
+  }
 
   std::string& buf() { return buf_; }
-  const std::string& str() const { return buf_; }
+  // Everything kept, in order (brings spilled bytes back into memory: for in-memory uses).
+  const std::string& str() const {
+    if (spill_) {
+      std::string all;
+      read_spill([&](std::string_view piece) { all.append(piece); });
+      buf_ = std::move(all.append(buf_));
+    }
+    return buf_;
+  }
   bool streaming() const { return out_ != nullptr; }
-  // After appending to buf(): write out when large (streaming only).
+  // After appending to buf(): write out when large (streaming), or spill (kept).
   void maybe_flush() {
     if (out_ && buf_.size() >= flush_bytes) flush();
+    else if (!out_ && buf_.size() >= spill_bytes) spill();
   }
+  // Appends everything `later` kept (spilled bytes first, then its buffer).
+  void append(OutputBuffer&& later) {
+    later.consume([this](std::string_view piece) { append(piece); });
+  }
+  // Hands every kept byte, in order, to f(std::string_view) in pieces, and forgets them.
+  template <class F>
+  void consume(F&& f) {
+    if (spill_) {
+      spill();  // its bytes, in order, all in the file
+      read_spill(f);
+    }
+    if (!buf_.empty()) f(std::string_view(buf_));
+    buf_.clear();
+  }
+  bool empty() const { return !spill_ && buf_.empty(); }
   void append(std::string_view s) {
     if (out_ && buf_.size() + s.size() >= flush_bytes) {
       flush();
       if (s.size() >= flush_bytes) return write(s);
     }
     buf_.append(s);
+    if (!out_ && buf_.size() >= spill_bytes) spill();
   }
   void flush() {
     if (!out_) return;
@@ -6049,6 +3828,29 @@ class OutputBuffer {
   void write(std::string_view s) {
     if (std::fwrite(s.data(), 1, s.size(), out_) != s.size()) throw std::runtime_error("write error on the output");
   }
+  void spill() {
+    if (buf_.empty()) return;
+    if (!spill_ && !(spill_ = std::tmpfile())) throw std::runtime_error("cannot create a temporary file for a chunk's output");
+    if (std::fwrite(buf_.data(), 1, buf_.size(), spill_) != buf_.size())
+      throw std::runtime_error("cannot write a chunk's output to a temporary file");
+    buf_.clear();
+  }
+  // Hands the spilled bytes to f in pieces and drops the file (buf_ is untouched).
+  template <class F>
+  void read_spill(F&& f) const {
+    std::rewind(spill_);
+    std::string piece(flush_bytes, '\0');
+    for (;;) {
+      const std::size_t n = std::fread(piece.data(), 1, piece.size(), spill_);
+      if (n == 0) break;
+      f(std::string_view(piece.data(), n));
+    }
+    if (std::ferror(spill_)) throw std::runtime_error("cannot read back a chunk's spilled output");
+    close_spill();
+  }
+  void close_spill() const noexcept {
+    if (spill_) std::fclose(std::exchange(spill_, nullptr));
+  }
   void flush_noexcept() {
     try {
       flush();
@@ -6056,7 +3858,10 @@ class OutputBuffer {
     }
   }
   std::FILE* out_ = nullptr;
-  std::string buf_;
+  // Kept bytes beyond spill_bytes (unnamed temporary file). Mutable, like buf_: str() moves the
+  // spilled bytes back into buf_.
+  mutable std::FILE* spill_ = nullptr;
+  mutable std::string buf_;
 };
 
 }  // namespace rvtrace::trace
@@ -6119,6 +3924,24 @@ concept TracePolicy = std::movable<P> && requires(P& p, P&& later, const step_ty
   p.on_step(s);
   p.merge(std::move(later));
 };
+
+// The checks replay(), replay_into() and run_sequential() make, one static_assert per requirement
+// so the compiler names the one that is missing (a policy that silently received no step, because
+// on_step took a non-const StepRecord& or was misspelled, is the mistake this prevents).
+template <class P>
+constexpr bool check_trace_policy() {
+  static_assert(requires(P& p, const step_type_t<P>& s) { p.on_step(s); },
+                "rvtrace: this trace policy has no usable on_step: it needs a public member "
+                "`void on_step(const rvtrace::StepRecord& s)` (or `const rvtrace::trace::TraceStep&` when it "
+                "declares `static constexpr bool reads_log = true`, or a template `on_step(const Step&)`), "
+                "callable with a const step (see rvtrace/trace/policy.hpp)");
+  static_assert(requires(P& p, P&& later) { p.merge(std::move(later)); },
+                "rvtrace: this trace policy has no usable merge: it needs a public member "
+                "`void merge(Policy&& later)` that appends the results of the chunks after its own "
+                "(see rvtrace/trace/policy.hpp)");
+  static_assert(std::movable<P>, "rvtrace: a trace policy must be movable (replay moves per-chunk instances)");
+  return true;
+}
 
 template <class P>
 void chunk_begin(P& p, const Checkpoint& c) {
@@ -6220,6 +4043,25 @@ class MemopsPolicy {
   }
   void flush() { out_.flush(); }
   const std::vector<MemOp>& ops() const { return ops_; }
+
+  // Partial results (partial.hpp): the kept operations, 3 words each (step << 1 | write, addr, value).
+  static constexpr const char* partial_name = "memops";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(ops_.size());
+    for (const MemOp& m : ops_) w.put(m.step << 1 | m.write), w.put(m.addr), w.put(m.value);
+  }
+  template <class R>
+  static MemopsPolicy load_partial(R& r) {
+    MemopsPolicy p;
+    const std::uint64_t n = r.get_size(r.remaining() / 3, "operation count");
+    p.ops_.reserve(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      const std::uint64_t s = r.get(), a = r.get(), v = r.get();
+      p.ops_.push_back({s >> 1, a, v, (s & 1) != 0});
+    }
+    return p;
+  }
 
  private:
   static bool crosses(std::uint64_t addr, unsigned width) { return (addr & 7) + width > 8; }
@@ -6413,6 +4255,14 @@ struct MemoryTrace {
   }
 
   TraceView view() const { return {info, checkpoints, log}; }
+
+  // Empties the trace so it can be recorded into again; keeps the log's memory (no page faults
+  // when the next recording is about as long).
+  void clear() {
+    info = {};
+    checkpoints.clear();
+    log.clear();
+  }
 };
 
 }  // namespace rvtrace::trace
@@ -6481,12 +4331,65 @@ struct MemoryTrace {
 // memory) with its WordMarks, so a step costs a few byte tests more than reading the log alone.
 // Running past the end of the chunk's log throws LogExhausted; replay turns it into an error naming
 // the chunk and the step. An address outside the guest memory size (possible only in a corrupt
-// trace) is an access fault. Replay cannot detect the traced run's memory faults (it has no image).
+// trace) is an access fault; with the traced run's windows set (set_windows: the readable and
+// writable ranges are fixed by the program's layout), every access faults exactly as it did in the
+// traced run, so verify reproduces memory faults.
+//
+// For verify, collect_effects() also records the chunk's memory effects (memory_effects.hpp).
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <vector>
 
+
+// ---- rvtrace/trace/memory_effects.hpp ----
+// What one chunk's replay says about memory, for verify's memory pass (memory_pass.hpp).
+//
+// A chunk is cut into segments by its ecalls (the log rules forget the known words at every ecall,
+// since a syscall may write memory). For each segment, in order:
+//   reads   the first-touch words: (word address, value the log gave) -- the value memory must hold
+//           when the segment starts, since nothing in the segment wrote the word before;
+//   writes  the last value of every word the segment stored to (whole words: the bytes it did not
+//           store are the first-touch value, or were defined by an aligned 8-byte store);
+//   ecall   the system call that ends it, if any: its registers and the result the log gave.
+// So checking the segments in trace order against one memory image (reads equal the image, then
+// apply the writes, then the ecall's effect) proves the chunks agree with each other and with the
+// initial image.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace rvtrace::trace {
+
+struct EcallRecord {
+  std::uint64_t step = 0;                // the ecall's step
+  std::uint64_t number = 0;              // a7
+  std::array<std::uint64_t, 6> args{};   // a0..a5 at the call
+  std::uint64_t result = 0;              // a0 after it (from the log)
+};
+
+struct MemoryEffects {
+  struct Word {
+    std::uint64_t addr, value;
+  };
+  struct Segment {
+    std::uint64_t first_step = 0;
+    std::size_t reads_end = 0, writes_end = 0;  // ends of its range in reads/writes
+    bool has_ecall = false;
+    EcallRecord ecall;
+  };
+  std::vector<Word> reads, writes;
+  std::vector<Segment> segments;
+
+  void clear() {
+    reads.clear();
+    writes.clear();
+    segments.clear();
+  }
+};
+
+}  // namespace rvtrace::trace
 
 namespace rvtrace::trace {
 
@@ -6503,12 +4406,30 @@ class ReplayMemory {
   // Starts a chunk: its log, and no known words.
   void reset(std::span<const std::uint64_t> log) {
     marks_.clear();
+    written_.clear();
     begin_ = cur_ = log.data();
     end_ = log.data() + log.size();
   }
 
+  // The traced run's readable [read_lo, size) and writable [write_lo, size) windows (by default
+  // all of memory: only the size is checked).
+  void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) { words_.set_windows(read_lo, write_lo); }
+  // Record the chunk's memory effects into `e` (nullptr: off); `steps` is the machine's step count.
+  void collect_effects(MemoryEffects* e, const std::uint64_t* steps) {
+    effects_ = e;
+    steps_ = steps;
+    if (e) e->clear(), open_segment();
+  }
+  // Missing log words read as 0 instead of throwing: replaying a faulting step, whose loaded values
+  // do not decide whether (and where) it faults.
+  void set_lenient(bool on) { lenient_ = on; }
+  // Ends the chunk's last segment (collect_effects).
+  void end_chunk() {
+    if (effects_) close_segment(nullptr);
+  }
+
   std::uint64_t load(std::uint64_t addr, unsigned width) {
-    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
+    if (!words_.readable(addr, width)) [[unlikely]]
       throw AccessFault{FaultKind::load_out_of_range, addr};
     touch(addr, width);
     std::uint64_t v = 0;
@@ -6516,17 +4437,31 @@ class ReplayMemory {
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!guest::range_within(addr, width, 0, words_.size())) [[unlikely]]
-      throw AccessFault{FaultKind::store_out_of_range, addr};
+    if (!words_.writable(addr, width)) [[unlikely]]
+      throw AccessFault{FlatMemory::store_fault_kind(words_, addr), addr};
     if (width == 8 && (addr & 7) == 0) marks_.mark(addr >> 3);  // defines the whole word
     else touch(addr, width);
     std::memcpy(words_.host(addr), &v, width);
+    if (effects_) [[unlikely]]
+      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) {
+        if (marks_.mark_written(index)) written_.push_back(index);
+      });
   }
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
     if (x[17] == guest::sys::exit || x[17] == guest::sys::exit_group)
       return {true, static_cast<int>(x[10] & 0xff)};
-    marks_.clear();
+    EcallRecord call;
+    if (effects_) {
+      call.step = *steps_, call.number = x[17];
+      for (unsigned i = 0; i < 6; ++i) call.args[i] = x[10 + i];
+    }
     x[10] = take();
+    if (effects_) {
+      call.result = x[10];
+      close_segment(&call);
+      open_segment();
+    }
+    marks_.clear();
     if (keep_words_) step_words_.add(x[10]);
     return {};
   }
@@ -6550,6 +4485,8 @@ class ReplayMemory {
     if (marks_.mark(index)) {
       const std::uint64_t v = take();
       std::memcpy(w, &v, 8);
+      if (effects_) [[unlikely]]
+        effects_->reads.push_back({index * 8, v});
       if (keep_words_) step_words_.add(v);
     } else if (keep_words_) {
       std::uint64_t v;
@@ -6558,14 +4495,38 @@ class ReplayMemory {
     }
   }
   std::uint64_t take() {
-    if (cur_ == end_) [[unlikely]]
+    if (cur_ == end_) [[unlikely]] {
+      if (lenient_) return 0;
       throw LogExhausted{};
+    }
     return *cur_++;
+  }
+  void open_segment() {
+    MemoryEffects::Segment seg;
+    seg.first_step = *steps_;
+    effects_->segments.push_back(seg);
+  }
+  // The segment's written words with their final values, and the ecall that ends it.
+  void close_segment(const EcallRecord* call) {
+    for (std::uint64_t index : written_) {
+      std::uint64_t v;
+      std::memcpy(&v, words_.host(index * 8), 8);
+      effects_->writes.push_back({index * 8, v});
+    }
+    written_.clear();
+    MemoryEffects::Segment& seg = effects_->segments.back();
+    seg.reads_end = effects_->reads.size();
+    seg.writes_end = effects_->writes.size();
+    if (call) seg.has_ecall = true, seg.ecall = *call;
   }
   guest::GuestMemory words_;  // the chunk's known words (sparse)
   WordMarks marks_{words_};
   StepWords step_words_;
   bool keep_words_ = true;
+  bool lenient_ = false;
+  MemoryEffects* effects_ = nullptr;
+  const std::uint64_t* steps_ = nullptr;
+  std::vector<std::uint64_t> written_;  // word indices the current segment stored to
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;
@@ -6826,6 +4787,14 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   TraceInfo info;
   info.chunk_steps = n;
   info.program_hash = proc.program.hash;
+  info.args_hash = hash_arguments(proc.argv, proc.envp);
+  // The input the guest reads is part of what the trace is a run of: hash what it consumes.
+  ByteStreamHash input(input_hash_seed);
+  proc.syscalls.observe_input([&input](const std::uint8_t* p, std::size_t k) { input.add(p, k); });
+  struct StopObserving {
+    guest::LinuxSyscalls& s;
+    ~StopObserving() { s.observe_input({}); }
+  } stop_observing{proc.syscalls};
   isa::CpuState st = initial_state(proc);
   std::uint64_t steps = 0, log_total = 0;
   RunResult r;
@@ -6855,6 +4824,8 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   pipe.finish();
   info.total_steps = steps;
   info.log_words = log_total;
+  info.input_hash = input.digest();
+  info.input_bytes = input.bytes();
   switch (r.reason) {
     case StopReason::exited: info.stop = TraceStop::exited, info.exit_code = r.exit_code; break;
     case StopReason::ebreak: info.stop = TraceStop::ebreak; break;
@@ -6893,8 +4864,13 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 // Chunks run on `threads` workers (std::thread); every chunk gets a fresh policy from the factory,
 // and the per-chunk policies are merged into the root in chunk order as soon as their
 // predecessors are merged, so the result (and any output the root streams) is identical for any
-// number of threads, and at most ~4 chunks per thread are held in memory. The first error
-// reported is the one of the lowest-numbered failing chunk.
+// number of threads, and at most ~4 chunks per thread are held in memory (results wait in a ring:
+// nothing grows with the number of chunks). The first error reported is the one of the
+// lowest-numbered failing chunk.
+//
+// check_chunks() is that replay with no policy: the trace is self-consistent. verify() proves more:
+// the trace is a run of the program from a RunStart (run_start.hpp), with the memory pass
+// (memory_pass.hpp) linking chunks through memory; see its comment and README "What verify proves".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -6906,8 +4882,261 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+
+// ---- rvtrace/trace/memory_pass.hpp ----
+// verify's memory pass: the chunks' memory effects (memory_effects.hpp), applied in trace order to
+// one image of the run's memory that starts as the initial image (RunStart). Every first-touch
+// value a chunk's log gave must be what that image holds there: the initial image (ELF data and
+// text, zero bss/heap/stack, what the loader wrote), the last write of an earlier segment (of this
+// chunk or an earlier one), or what an ecall produced (RunStart::ecall: e.g. read's bytes from the
+// given input). So chunks are linked through memory, and read-only words (text, rodata) can only
+// ever read as the ELF has them.
+//
+// The image costs only the pages the run touches (GuestMemory is sparse). The pass runs on the
+// thread that merges chunks in order, while workers replay later chunks (VerifyPolicy below).
+#include <cstdint>
+#include <string>
+
+
+// ---- rvtrace/trace/run_start.hpp ----
+// What a run starts from, as verify checks a trace against it: the registers at step 0, the memory
+// image at step 0 (the program's segments, zeroed bss, the stack the loader built; everything else
+// reads as zero), and the platform that answers the run's ecalls. The loaded guest::Process
+// supplies it for the Linux platform (run_start()); another platform supplies its own.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+
+// ---- rvtrace/trace/linux_ecalls.hpp ----
+// What verify knows about the Linux syscalls of a traced run (guest/syscalls.hpp), given the
+// memory image at the call and the input the run was given:
+//  - read(0, buf, len): the refusals (bad fd, empty, bad buffer) are recomputed exactly; otherwise
+//    the recorded count n must satisfy 0 <= n <= len (a host read may return less; a negative
+//    errno is a host error), and the n bytes it wrote are taken from the given input, in order;
+//  - write: refusals exactly; otherwise 0 <= n <= len or a negative errno (what the host's stdout
+//    accepted is not recomputable); it changes no memory;
+//  - brk, mmap, munmap, close, and every other number: recomputed exactly (LinuxSyscalls itself,
+//    run on the memory image, which also applies their memory effects: zeroed heap and mmaps).
+// Any disagreement throws InputError saying what and at which step.
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+
+namespace rvtrace::trace {
+
+// The input a verified run was given, read sequentially as its reads consume it, and hashed.
+class InputStream {
+ public:
+  explicit InputStream(int fd = 0) : fd_(fd) {}
+  explicit InputStream(std::string bytes) : fd_(-1), bytes_(std::move(bytes)) {}  // input held in memory
+  // Whether any byte follows what next() consumed.
+  bool more() {
+    if (fd_ < 0) return pos_ < bytes_.size();
+    if (peeked_) return true;
+    std::uint8_t b;
+    if (!read_fd(&b, 1)) return false;
+    peek_ = b, peeked_ = true;
+    return true;
+  }
+  // Fills dst with the next n bytes; false when the input ends first.
+  bool next(std::uint8_t* dst, std::size_t n) {
+    if (fd_ < 0) {
+      if (bytes_.size() - pos_ < n) return false;
+      std::memcpy(dst, bytes_.data() + pos_, n);
+      pos_ += n;
+      hash_.add(dst, n);
+      return true;
+    }
+    std::size_t done = 0;
+    if (peeked_ && n > 0) dst[done++] = peek_, peeked_ = false;
+    if (!read_fd(dst + done, n - done)) return false;
+    hash_.add(dst, n);
+    return true;
+  }
+  const ByteStreamHash& hash() const { return hash_; }
+
+ private:
+  bool read_fd(std::uint8_t* dst, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t k = ::read(fd_, dst + done, n - done);
+      if (k < 0 && errno == EINTR) continue;
+      if (k < 0) throw InputError(std::string("cannot read the input: ") + std::strerror(errno));
+      if (k == 0) return false;
+      done += static_cast<std::size_t>(k);
+    }
+    return true;
+  }
+  int fd_;
+  std::string bytes_;
+  std::size_t pos_ = 0;
+  bool peeked_ = false;
+  std::uint8_t peek_ = 0;
+  ByteStreamHash hash_{input_hash_seed};
+};
+
+// Checks one recorded ecall against the platform's rules and applies its memory effect to `image`.
+class LinuxEcalls {
+ public:
+  LinuxEcalls(guest::LinuxSyscalls& sys, InputStream& input) : sys_(sys), input_(input) {}
+
+  void apply(const EcallRecord& c, guest::GuestMemory& image) {
+    const auto n = static_cast<std::int64_t>(c.result);
+    const std::uint64_t fd = c.args[0], buf = c.args[1], len = c.args[2];
+    if (c.number == guest::sys::read) return read(c, image, fd, buf, len, n);
+    if (c.number == guest::sys::write) {
+      if (const auto refused = guest::LinuxSyscalls::write_refusal(image, fd, buf, len))
+        return expect(c, *refused);
+      if (!(is_errno(n) || (n >= 0 && static_cast<std::uint64_t>(n) <= len)))
+        fail(c, "write of " + std::to_string(len) + " bytes returned " + std::to_string(n));
+      return;
+    }
+    std::array<std::uint64_t, 32> x{};
+    for (unsigned i = 0; i < 6; ++i) x[10 + i] = c.args[i];
+    x[17] = c.number;
+    sys_.handle(x, image);
+    expect(c, static_cast<std::int64_t>(x[10]));
+  }
+
+ private:
+  static bool is_errno(std::int64_t n) { return n < 0 && n >= -4095; }
+  void read(const EcallRecord& c, guest::GuestMemory& image, std::uint64_t fd, std::uint64_t buf, std::uint64_t len,
+            std::int64_t n) {
+    if (const auto refused = guest::LinuxSyscalls::read_refusal(image, fd, buf, len)) return expect(c, *refused);
+    if (is_errno(n)) return;
+    if (n < 0 || static_cast<std::uint64_t>(n) > len)
+      fail(c, "read of at most " + std::to_string(len) + " bytes returned " + std::to_string(n));
+    if (n == 0 && input_.more())  // 0 from a read of len > 0 claims the end of the input
+      fail(c, "read returned 0 (end of input) at input offset " + std::to_string(input_.hash().bytes()) +
+                  ", but the given input goes on");
+    bytes_.resize(static_cast<std::size_t>(n));
+    if (!input_.next(bytes_.data(), bytes_.size()))
+      fail(c, "read returned " + std::to_string(n) + " bytes at input offset " + std::to_string(input_.hash().bytes()) +
+                  ", but the given input ends before that");
+    std::memcpy(image.host(buf), bytes_.data(), bytes_.size());
+  }
+  void expect(const EcallRecord& c, std::int64_t want) {
+    if (static_cast<std::uint64_t>(want) != c.result)
+      fail(c, "returned " + hex64(c.result) + " in the trace, but the call gives " +
+                  hex64(static_cast<std::uint64_t>(want)));
+  }
+  [[noreturn]] static void fail(const EcallRecord& c, const std::string& what) {
+    throw InputError("ecall " + std::to_string(c.number) + " at step " + std::to_string(c.step) + ": " + what);
+  }
+  guest::LinuxSyscalls& sys_;
+  InputStream& input_;
+  std::vector<std::uint8_t> bytes_;
+};
+
+}  // namespace rvtrace::trace
+
+namespace rvtrace::trace {
+
+struct RunStart {
+  isa::CpuState cpu;               // registers, pc and reservation at step 0
+  guest::GuestMemory* memory;      // the image at step 0; verify's memory pass then updates it
+  std::uint64_t args_hash = 0;     // hash_arguments(argv, envp)
+  std::string platform = default_platform, isa = default_isa;
+  // Checks a recorded ecall and applies its effect on memory (throws InputError on disagreement).
+  std::function<void(const EcallRecord&, guest::GuestMemory&)> ecall;
+  InputStream* input = nullptr;    // the input the ecalls consumed (its hash is checked at the end)
+};
+
+// The start of a Linux process `p` (its memory becomes verify's working image: load it only for
+// verifying). `input` is what the run read as stdin.
+inline RunStart run_start(guest::Process& p, InputStream& input) {
+  RunStart s;
+  s.cpu = initial_state(p);
+  s.memory = &p.memory;
+  s.args_hash = hash_arguments(p.argv, p.envp);
+  s.input = &input;
+  s.ecall = [ecalls = LinuxEcalls(p.syscalls, input)](const EcallRecord& c, guest::GuestMemory& m) mutable {
+    ecalls.apply(c, m);
+  };
+  return s;
+}
+
+}  // namespace rvtrace::trace
+
+namespace rvtrace::trace {
+
+class MemoryPass {
+ public:
+  MemoryPass(RunStart& start, const TraceInfo& info) : start_(start), info_(info) {}
+
+  // Chunk `chunk`'s effects; throws InputError naming the chunk, the check and the word.
+  void apply(const MemoryEffects& e, std::uint64_t chunk) {
+    guest::GuestMemory& image = *start_.memory;
+    std::size_t r = 0, w = 0;
+    for (const MemoryEffects::Segment& seg : e.segments) {
+      for (; r < seg.reads_end; ++r) {
+        const MemoryEffects::Word& word = e.reads[r];
+        const std::uint64_t have = image.read<std::uint64_t>(word.addr);
+        if (have != word.value)
+          fail(chunk, "memory: word " + hex64(word.addr) + " read first at or after step " +
+                          std::to_string(seg.first_step) + " is " + hex64(word.value) +
+                          " in the log, but the run's memory holds " + hex64(have) + " there (" +
+                          origin(word.addr) + ")");
+      }
+      for (; w < seg.writes_end; ++w) image.write<std::uint64_t>(e.writes[w].addr, e.writes[w].value);
+      if (seg.has_ecall) {
+        try {
+          start_.ecall(seg.ecall, image);
+        } catch (const InputError& x) {
+          fail(chunk, x.what());
+        }
+      }
+    }
+  }
+
+ private:
+  std::string origin(std::uint64_t addr) const {
+    const guest::GuestMemory& m = *start_.memory;
+    if (addr + 8 <= m.write_lo() && addr >= (m.read_lo() & ~std::uint64_t{7}))
+      return "read-only: the program's text or read-only data";
+    return "the initial image or the last write before this read";
+  }
+  [[noreturn]] void fail(std::uint64_t chunk, const std::string& what) const {
+    const std::uint64_t a = info_.chunk_first_step(chunk), b = info_.chunk_end_step(chunk);
+    throw InputError("chunk " + std::to_string(chunk) + " (steps " + std::to_string(a) + ".." +
+                     std::to_string(b ? b - 1 : 0) + "): " + what);
+  }
+  RunStart& start_;
+  const TraceInfo& info_;
+};
+
+// The policy of verify: no per-step work; each chunk's replay collects its memory effects, and
+// merging (in chunk order) runs them through the memory pass.
+class VerifyPolicy {
+ public:
+  static constexpr bool collects_effects = true;
+  VerifyPolicy() = default;
+  explicit VerifyPolicy(MemoryPass* pass) : pass_(pass) {}
+
+  MemoryEffects& effects() { return effects_; }
+  void merge(VerifyPolicy&& later) {
+    if (pass_) pass_->apply(later.effects_, later.chunk_);
+  }
+  void set_chunk(std::uint64_t i) { chunk_ = i; }
+
+ private:
+  MemoryPass* pass_ = nullptr;
+  MemoryEffects effects_;
+  std::uint64_t chunk_ = 0;
+};
+
+}  // namespace rvtrace::trace
 
 namespace rvtrace::trace {
 
@@ -6916,21 +5145,25 @@ struct ReplayOptions {
   bool progress = false;          // progress line on stderr
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
+                                  // (those of them the view holds: see chunk_range.hpp)
   std::uint64_t chunk_count = ~std::uint64_t{0};
+  std::uint64_t max_steps = ~std::uint64_t{0};  // refuse (LimitError) to replay more steps than this
+  // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
+  // every access faults as it did in the run (verify sets them).
+  std::uint64_t read_lo = 0, write_lo = 0;
 };
 
-// The policy of `verify`: nothing per step (the interpreter runs untraced).
+// The policy of check_chunks: nothing per step (the interpreter runs untraced).
 struct NoPolicy {
   void merge(NoPolicy&&) {}
 };
 
+// Policies that declare collects_effects get each chunk's memory effects (memory_effects.hpp).
+template <class P>
+inline constexpr bool collects_effects_v = requires { requires P::collects_effects; };
+
 namespace detail {
 
-inline std::string hex64(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 [[noreturn]] inline void chunk_error(const TraceInfo& info, std::uint64_t i, const std::string& what) {
   const std::uint64_t a = info.chunk_first_step(i), b = info.chunk_end_step(i);
@@ -6945,17 +5178,18 @@ class ChunkReplayer {
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
 
  public:
-  ChunkReplayer(const DecodedProgram& code, const TraceView& t) : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt)
+      : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
     mem_.keep_step_words(reads_log_v<P>);
+    mem_.set_windows(opt.read_lo, opt.write_lo);
   }
 
   template <class Factory>
   P run(std::uint64_t i, Factory& make, bool check_checksums) {
     const TraceInfo& info = t_.info;
-    const Checkpoint& cp = t_.checkpoints[i];
-    const Checkpoint& next = t_.checkpoints[i + 1];
-    if (cp.log_offset > t_.log.size() || cp.log_words > t_.log.size() - cp.log_offset)
-      chunk_error(info, i, "log range out of bounds");
+    const Checkpoint& cp = t_.checkpoint(i);
+    const Checkpoint& next = t_.checkpoint(i + 1);
+    if (!t_.log_in_view(i)) chunk_error(info, i, "log range out of bounds");
     const auto log = t_.chunk_log(i);
     if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
       chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
@@ -6967,6 +5201,7 @@ class ChunkReplayer {
     if constexpr (traced) adapter_.bind(&p);
     m_.state = cp.cpu();
     m_.steps = cp.step;
+    if constexpr (collects_effects_v<P>) p.set_chunk(i), mem_.collect_effects(&p.effects(), &m_.steps);
     RunResult r;
     try {
       r = m_.run(end);
@@ -6974,6 +5209,7 @@ class ChunkReplayer {
       chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
                                ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
     }
+    if constexpr (collects_effects_v<P>) mem_.end_chunk(), mem_.collect_effects(nullptr, nullptr);
     if (r.reason == StopReason::fault)
       chunk_error(info, i, "replay faulted: " + r.fault->message());
     if (r.reason != StopReason::paused) {
@@ -7044,33 +5280,33 @@ class Progress {
 };
 
 inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
-  validate_structure(t);
+  if (t.is_slice()) validate_slice(t);
+  else validate_structure(t);
   if (code.program_hash != t.info.program_hash)
     throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
                      ", this ELF has " + hex64(code.program_hash) + ")");
-  if (t.checkpoints.size() != t.info.num_chunks + 1)
-    throw InputError("the trace has " + std::to_string(t.checkpoints.size()) + " checkpoints for " +
-                     std::to_string(t.info.num_chunks) + " chunks (needs one more)");
-  if (t.info.num_chunks > 0 && t.checkpoints[0].pc != code.entry)
+  if (t.base_chunk == 0 && t.end_chunk() > 0 && t.checkpoints[0].pc != code.entry)
     throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
                      hex64(code.entry));
 }
 
-}  // namespace detail
-
-// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+// replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
 template <class P, class Factory>
-void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
   detail::check_trace_program(code, t);
-  const std::uint64_t first = std::min(opt.first_chunk, t.info.num_chunks);
-  const std::uint64_t last = first + std::min(opt.chunk_count, t.info.num_chunks - first);
+  const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
+  const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
+  if (count > 0 && t.checkpoints[last].step - t.checkpoints[first].step > opt.max_steps)
+    throw LimitError("the trace has " + std::to_string(t.checkpoints[last].step - t.checkpoints[first].step) +
+                     " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
+                     " (--max-steps)");
   detail::Progress progress(opt.progress, count);
-  auto steps_before = [&](std::uint64_t i) { return t.checkpoints[i].step - t.checkpoints[first].step; };
+  auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {
-    detail::ChunkReplayer<P> w(code, t);
+    detail::ChunkReplayer<P> w(code, t, opt);
     for (std::uint64_t i = first; i < last; ++i) {
       root.merge(w.run(i, make, opt.check_checksums));
       progress.update(i + 1 - first, steps_before(i + 1));
@@ -7081,8 +5317,10 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
   const std::uint64_t window = 4 * std::uint64_t{threads};
   std::mutex mu;
   std::condition_variable cv_done, cv_space;
-  std::vector<std::optional<P>> results(count);
-  std::vector<std::exception_ptr> errors(count);
+  // Chunk i's result waits in slot i % window: workers never run more than `window` chunks ahead
+  // of the merge, so memory does not grow with the number of chunks.
+  std::vector<std::optional<P>> results(window);
+  std::vector<std::exception_ptr> errors(window);
   std::uint64_t next_task = first, merged = first;
   bool abort = false;
 
@@ -7099,15 +5337,15 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
       std::optional<P> p;
       std::exception_ptr err;
       try {
-        if (!w) w.emplace(code, t);
+        if (!w) w.emplace(code, t, opt);
         p.emplace(w->run(i, make, opt.check_checksums));
       } catch (...) {
         err = std::current_exception();
       }
       {
         std::lock_guard lk(mu);
-        if (err) errors[i - first] = err;
-        else results[i - first] = std::move(p);
+        if (err) errors[i % window] = err;
+        else results[i % window] = std::move(p);
       }
       cv_done.notify_all();
     }
@@ -7129,10 +5367,10 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
       std::optional<P> p;
       {
         std::unique_lock lk(mu);
-        cv_done.wait(lk, [&] { return results[i - first].has_value() || errors[i - first]; });
-        if (errors[i - first]) std::rethrow_exception(errors[i - first]);
-        p = std::move(results[i - first]);
-        results[i - first].reset();
+        cv_done.wait(lk, [&] { return results[i % window].has_value() || errors[i % window]; });
+        if (errors[i % window]) std::rethrow_exception(errors[i % window]);
+        p = std::move(results[i % window]);
+        results[i % window].reset();
         merged = i + 1;
       }
       cv_space.notify_all();
@@ -7146,9 +5384,23 @@ void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factor
   stop_pool();
 }
 
+}  // namespace detail
+
+// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+template <class P, class Factory>
+void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(check_trace_policy<P>());
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
+                "rvtrace: replay_into(root, ...): make() must return the root's policy type");
+  detail::replay_chunks(root, code, t, make, opt);
+}
+
 // Replays the trace and returns the merged policy: make() for the root, then once per chunk.
 template <class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(std::is_invocable_v<Factory&>,
+                "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
+                "called once per chunk");
   auto root = make();
   replay_into(root, code, t, make, opt);
   return root;
@@ -7160,11 +5412,91 @@ auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsi
   return replay(code, t, make, o);
 }
 
-// Checks every chunk (checksum, registers, log consumption, stop); throws InputError naming the
-// first failing chunk.
-inline void verify(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+// Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
+// consumption, stop); throws InputError naming the first failing chunk. This says the trace is
+// self-consistent, NOT that it is a run of the program: verify() below proves that.
+inline void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
   NoPolicy root;
-  replay_into(root, code, t, [] { return NoPolicy{}; }, opt);
+  detail::replay_chunks(root, code, t, [] { return NoPolicy{}; }, opt);
+}
+
+namespace detail {
+[[noreturn]] inline void verify_error(const std::string& what) { throw InputError(what); }
+
+// The trace belongs to this run: platform, ISA, arguments; checkpoint 0 is the initial state.
+inline void check_run_identity(const TraceView& t, const RunStart& start) {
+  const TraceInfo& in = t.info;
+  if (in.platform != start.platform)
+    verify_error("the trace was recorded on platform '" + in.platform + "', not '" + start.platform + "'");
+  if (in.isa != start.isa) verify_error("the trace was recorded for ISA '" + in.isa + "', not '" + start.isa + "'");
+  if (in.args_hash != start.args_hash)
+    verify_error("the trace was recorded with other program arguments (argument hash " + hex64(in.args_hash) +
+                 ", these give " + hex64(start.args_hash) + "; argv[0] is the ELF path as given to trace)");
+  const isa::CpuState have = t.checkpoints[0].cpu();
+  const std::string at = "checkpoint 0 (the initial state): ";
+  if (have.pc != start.cpu.pc)
+    verify_error(at + "pc is " + hex64(have.pc) + ", the program starts at " + hex64(start.cpu.pc));
+  for (unsigned r = 1; r < 32; ++r)
+    if (have.x[r] != start.cpu.x[r])
+      verify_error(at + "register x" + std::to_string(r) + " is " + hex64(have.x[r]) + ", the initial state has " +
+                   hex64(start.cpu.x[r]));
+  if (have.reservation != start.cpu.reservation)
+    verify_error(at + "LR/SC reservation is " + hex64(have.reservation) + ", the initial state has none");
+  if ((in.stop == TraceStop::exited || in.stop == TraceStop::ebreak) && in.total_steps == 0)
+    verify_error(std::string("the trace says the program ") + stop_name(in.stop) +
+                 " after 0 steps, but stopping is a step (the exiting ecall or the ebreak)");
+}
+
+// A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
+// windows; the values it would load do not decide the fault) must fault the same way.
+inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+  const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
+  const Fault want = t.info.fault();
+  ReplayMemory mem;
+  mem.set_windows(opt.read_lo, opt.write_lo);
+  mem.set_lenient(true);
+  mem.reset({});
+  Machine<ReplayMemory> m(code, mem);
+  m.state = final_state.cpu();
+  m.steps = final_state.step;
+  const RunResult r = m.run(final_state.step + 1);
+  const std::string claim = "the trace says step " + std::to_string(want.step) + " faults (" + want.message() + ")";
+  if (r.reason != StopReason::fault)
+    verify_error(claim + ", but replaying it from the final checkpoint " +
+                 (r.reason == StopReason::paused ? std::string("retires it") : std::string("stops without a fault")));
+  if (r.fault->kind != want.kind || r.fault->pc != want.pc || r.fault->addr != want.addr)
+    verify_error(claim + ", but replaying it gives " + r.fault->message());
+}
+}  // namespace detail
+
+// Proves the trace is a run of the program `code` from `start` (its registers, memory image,
+// platform and input): every check of check_chunks, plus checkpoint 0 = the initial state, the
+// recorded stop reproduced (exit/ebreak as the last step, a fault by replaying the faulting step),
+// and the memory pass (memory_pass.hpp) linking every chunk's first-touch reads to the initial
+// image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
+// A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
+// the run's final memory). Throws InputError naming the check, and the chunk and word.
+inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
+  detail::check_trace_program(code, t);
+  detail::check_run_identity(t, start);
+  opt.read_lo = start.memory->read_lo();
+  opt.write_lo = start.memory->write_lo();
+  opt.first_chunk = 0;
+  opt.chunk_count = ~std::uint64_t{0};
+  if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
+  MemoryPass pass(start, t.info);
+  VerifyPolicy root(&pass);
+  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // (no on_step: memory effects only)
+  if (start.input) {
+    const ByteStreamHash& h = start.input->hash();
+    if (h.bytes() != t.info.input_bytes)
+      detail::verify_error("the run read " + std::to_string(h.bytes()) + " input bytes, the trace header says " +
+                           std::to_string(t.info.input_bytes));
+    if (h.digest() != t.info.input_hash)
+      detail::verify_error("input: the trace was recorded with other input (input hash " + hex64(t.info.input_hash) +
+                           ", the given input's first " + std::to_string(h.bytes()) + " bytes hash to " +
+                           hex64(h.digest()) + ")");
+  }
 }
 
 }  // namespace rvtrace::trace
@@ -7183,6 +5515,7 @@ namespace rvtrace::trace {
 template <class P>
 RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
                          std::uint64_t max_steps = ~std::uint64_t{0}) {
+  static_assert(check_trace_policy<P>());
   chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
   RunResult r;
   if constexpr (reads_log_v<P>) {
@@ -7282,9 +5615,20 @@ class TextPolicy {
     TextWitness::format(out_.buf(), s);
     out_.maybe_flush();
   }
-  void merge(TextPolicy&& later) { out_.append(later.out_.str()); }
+  void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
   void flush() { out_.flush(); }
-  const std::string& text() const { return out_.str(); }  // what is buffered (not yet written)
+  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
+
+  // Partial results (partial.hpp) of a buffering instance: its text.
+  static constexpr const char* partial_name = "text";
+  template <class W>
+  void save_partial(W& w) const { w.put_bytes(out_.str()); }
+  template <class R>
+  static TextPolicy load_partial(R& r) {
+    TextPolicy p;
+    p.out_.buf() = r.get_bytes();
+    return p;
+  }
 
  private:
   OutputBuffer out_;
@@ -7306,11 +5650,21 @@ class TextPolicy {
 // then row groups of up to 65536 rows: uint64 first step, uint64 rows, then each column's values
 // (rows uint64 each, little-endian) in the order above. Groups are cut every 65536 rows from the
 // first step, so the bytes do not depend on chunk size or threads.
+//
+// A per-chunk instance of a long chunk does not keep all its rows: past spill_rows it serializes
+// its complete row groups (they are aligned to steps, so already final bytes) into an OutputBuffer
+// that spills to a temporary file, keeping only the rows before its first group boundary (head) and
+// after its last complete group (tail); merging writes head, groups, tail in order. So a chunk of
+// 2^24 steps costs tens of MB, not 1.6 GB.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -7332,13 +5686,21 @@ class WitnessPolicy {
     const std::uint64_t h[2] = {0x54575652ull | std::uint64_t{1} << 32, columns_count};
     write(h, sizeof h);
   }
+  static constexpr std::uint64_t spill_rows = 8 * group_rows;  // a per-chunk instance keeps at most ~this many
+
   WitnessPolicy(WitnessPolicy&& o) noexcept
-      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_) {}
+      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_),
+        head_(std::move(o.head_)), head_first_(o.head_first_), groups_(std::move(o.groups_)),
+        spilled_(std::exchange(o.spilled_, false)) {}
   WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
     finish_noexcept();
     out_ = std::exchange(o.out_, nullptr);
     cols_ = std::move(o.cols_);
     first_step_ = o.first_step_;
+    head_ = std::move(o.head_);
+    head_first_ = o.head_first_;
+    groups_ = std::move(o.groups_);
+    spilled_ = std::exchange(o.spilled_, false);
     return *this;
   }
   ~WitnessPolicy() { finish_noexcept(); }
@@ -7358,8 +5720,14 @@ class WitnessPolicy {
         s.load.value, s.store.value, s.next_pc};
     for (std::size_t c = 0; c < columns_count; ++c) cols_[c].push_back(row[c]);
     if (out_ && cols_[0].size() >= group_rows) drain(false);
+    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
   }
   void merge(WitnessPolicy&& later) {
+    if (later.spilled_) return merge_spilled(std::move(later));
+    merge_rows(std::move(later));
+  }
+  // Appends `later`'s kept rows (no spilled groups).
+  void merge_rows(WitnessPolicy&& later) {
     if (later.cols_[0].empty()) return;
     if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
       // Nothing pending and the chunk starts a group: write its full groups straight from it.
@@ -7382,6 +5750,26 @@ class WitnessPolicy {
   void finish() {
     if (out_) drain(true);
     if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
+  }
+
+  // Partial results (partial.hpp) of a kept instance: first step, rows, then each column.
+  static constexpr const char* partial_name = "witness";
+  template <class W>
+  void save_partial(W& w) const {
+    w.put(first_step_);
+    w.put(cols_[0].size());
+    for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
+  }
+  template <class R>
+  static WitnessPolicy load_partial(R& r) {
+    WitnessPolicy p;
+    p.first_step_ = r.get();
+    const std::uint64_t rows = r.get_size(r.remaining() / columns_count, "row count");
+    for (auto& col : p.cols_) {
+      const auto words = r.get(rows);
+      col.assign(words.begin(), words.end());
+    }
+    return p;
   }
 
   std::uint64_t rows() const { return cols_[0].size(); }
@@ -7419,6 +5807,60 @@ class WitnessPolicy {
     static Pool p;
     return p;
   }
+  // Per-chunk instance: moves its complete, step-aligned row groups to groups_ as final bytes.
+  void spill_groups() {
+    if (!spilled_) {  // the rows before the first group boundary stay apart, as the head
+      const std::uint64_t boundary = (first_step_ + group_rows - 1) / group_rows * group_rows;
+      const auto n = static_cast<std::ptrdiff_t>(boundary - first_step_);
+      for (std::size_t c = 0; c < columns_count; ++c) {
+        head_[c].assign(cols_[c].begin(), cols_[c].begin() + n);
+        cols_[c].erase(cols_[c].begin(), cols_[c].begin() + n);
+      }
+      head_first_ = first_step_;
+      first_step_ = boundary;
+      spilled_ = true;
+    }
+    const std::size_t full = cols_[0].size() / group_rows * group_rows;
+    for (std::size_t at = 0; at < full; at += group_rows) {
+      const std::uint64_t h[2] = {first_step_ + at, group_rows};
+      groups_.append({reinterpret_cast<const char*>(h), sizeof h});
+      for (const auto& col : cols_) groups_.append({reinterpret_cast<const char*>(col.data() + at), group_rows * 8});
+      groups_.maybe_flush();
+    }
+    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(full));
+    first_step_ += full;
+  }
+  // Appends a spilled chunk: its head rows, its groups (bytes), its tail rows.
+  void merge_spilled(WitnessPolicy&& later) {
+    WitnessPolicy head;
+    head.cols_ = std::move(later.head_);
+    head.first_step_ = later.head_first_;
+    merge_rows(std::move(head));
+    if (out_ && (cols_[0].empty() || first_step_ % group_rows == 0)) {
+      drain(true);  // whole groups: the pending rows end at later's first group boundary
+      later.groups_.consume([&](std::string_view piece) { write(piece.data(), piece.size()); });
+    } else {  // an in-memory root, or one whose groups are not step-aligned: read the groups back
+      std::string bytes;
+      later.groups_.consume([&](std::string_view piece) { bytes.append(piece); });
+      for (std::size_t at = 0; at < bytes.size();) {
+        std::uint64_t h[2];
+        std::memcpy(h, bytes.data() + at, sizeof h);
+        at += sizeof h;
+        if (cols_[0].empty()) first_step_ = h[0];
+        for (auto& col : cols_) {
+          const std::size_t old = col.size();
+          col.resize(old + h[1]);
+          std::memcpy(col.data() + old, bytes.data() + at, h[1] * 8);
+          at += h[1] * 8;
+        }
+      }
+    }
+    if (cols_[0].empty()) first_step_ = later.first_step_;
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
+    later.recycle();
+    if (out_) drain(false);
+  }
   void recycle() {
     for (auto& col : cols_) pool().give(std::move(col));
     for (auto& col : cols_) col = {};
@@ -7453,6 +5895,3561 @@ class WitnessPolicy {
   std::FILE* out_ = nullptr;
   std::array<std::vector<std::uint64_t>, columns_count> cols_;
   std::uint64_t first_step_ = 0;
+  // Per-chunk instances of long chunks (spill_groups): head rows, complete groups as bytes.
+  std::array<std::vector<std::uint64_t>, columns_count> head_;
+  std::uint64_t head_first_ = 0;
+  OutputBuffer groups_;
+  bool spilled_ = false;
 };
 
 }  // namespace rvtrace::trace
+
+// ---- rvtrace/aot/runtime.hpp ----
+// The AOT runtime: CompiledProgram (translate once, own the read+execute code) and AotRunner (run it
+// many times on a memory policy, with the interpreter's RunResult semantics).
+//
+//   aot::CompiledProgram code(decoded, proc.memory);            // or (decoded, proc.memory, true): trace mode
+//   FlatMemory mem(proc.memory, proc.syscalls);
+//   isa::CpuState cpu = initial_state(proc);  std::uint64_t steps = 0;
+//   RunResult r = aot::run(code, cpu, steps, until_step, mem);
+//
+// run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
+// runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
+// exit to the interpreter steps it only until native code can take over again (a pc it enters).
+// Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
+// host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
+// word marks (first-touch logging) and appends to their touched list (marks().cursor()).
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+
+// ---- rvtrace/aot/emitter.hpp ----
+// The emitter backend of the op vocabulary: instantiating an instruction's exec() with this M emits
+// x86_64 for it through an Xbyak::CodeGenerator (held, not inherited). No instruction semantics live
+// here, only how each op of isa/vocabulary.hpp becomes x86 code.
+//
+// Values are descriptors: a constant, a guest register (in a host register or in the register file),
+// a host temp, or a pending simple ALU expression (op, a, b) materialized where it is used --
+// directly into rd's home when set_x receives it, so `addi a0, a0, 1` becomes `add rbp, 1`.
+//
+// set_x is deferred: writes are recorded and committed when the instruction ends (or at the end of an
+// if_ arm, or before an ecall), so a value read from a register stays valid after a set_x of that
+// register in the same instruction (the vocabulary rule), at no cost.
+//
+// Fixed host registers (HostRegs): rsp = Context* (enter() copies the Context into its stack frame, so
+// calls and signals use the stack below it; the CpuState register file is at offset 0),
+// r15 = guest memory base, rax/rdx = scratch (never hold a value across ops), rcx = the value temp
+// of one instruction, rbp r12 r8 r9 r10 r11 rbx rsi rdi r14 r13 = the most used guest registers.
+// The step budget (until_step - steps) lives in the Context (Context::budget, charged with one
+// `sub [rsp+budget], n` per block); so do the trace-mode cursors. An instruction
+// needing more temps borrows guest host registers (saved to the register file, reloaded at its end).
+// Guest accesses fold the window's low end into the displacement: rax = addr - lo, one unsigned
+// compare, then [r15 + rax + lo]; a load whose value goes straight to a mapped rd loads into it.
+// Variable shifts use BMI2 (shlx/shrx/sarx); and_ of a not is BMI1 andn, rotates by a constant rorx,
+// clz/ctz/cpop lzcnt (bsr without LZCNT)/tzcnt/popcnt, rev8 bswap, orc.b pcmpeqb. Division is the x86
+// instruction for the cases isa/rv64m.hpp leaves to it; the RISC-V edge results come from its selects.
+#include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+
+namespace rvtrace::aot {
+
+// What rsp points to while native code runs (a copy of the caller's, written back on exit). The register file is first (x[r] at 8*r).
+struct Context {
+  isa::CpuState cpu;                           // x[32], pc, reservation
+  std::uint64_t budget = 0;                    // steps left until `until` (charged in place by native code)
+  std::uint64_t until = 0;                     // the run's until_step (instret() = until - budget - ...)
+  std::uint64_t* cursor = nullptr;             // trace mode: log cursor
+  std::uint32_t* touched = nullptr;            // trace mode: WordMarks' touched-list cursor
+  std::uint64_t generation = 0;                // trace mode: WordMarks' generation (changes when cleared)
+  std::uint64_t* warm = nullptr;               // trace mode: the runner's warm-block records
+  std::uint64_t exit_kind = 0;                 // ExitKind
+  std::uint64_t exit_addr = 0;                 // faulting address
+  std::uint64_t exit_aux = 0;                  // FaultKind, or the exit code
+  std::uint8_t* mem_base = nullptr;            // guest memory host base (r15)
+  std::uint64_t (*ecall)(Context*) = nullptr;  // runtime thunk: 0 = continue, else exit (exit_kind set)
+  void* runner = nullptr;                      // the runtime object behind the thunk
+};
+
+enum class ExitKind : std::uint64_t {
+  to_interp = 0,  // continue in the interpreter at cpu.pc (limit inside a block, fetch faults, illegal,
+                  // entries into the middle of a peephole: Translation::interp_entry)
+  fault = 1,      // load/store fault: exit_aux = FaultKind (store kinds refined by the runtime)
+  ebreak = 2,
+  exited = 3,     // exit_aux = exit code
+  error = 4,      // a host exception inside the ecall thunk (the runtime rethrows it)
+};
+
+namespace ctx_off {
+inline constexpr int x = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, x));
+inline constexpr int pc = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, pc));
+inline constexpr int reservation = static_cast<int>(offsetof(Context, cpu) + offsetof(isa::CpuState, reservation));
+inline constexpr int budget = static_cast<int>(offsetof(Context, budget));
+inline constexpr int until = static_cast<int>(offsetof(Context, until));
+inline constexpr int cursor = static_cast<int>(offsetof(Context, cursor));
+inline constexpr int touched = static_cast<int>(offsetof(Context, touched));
+inline constexpr int generation = static_cast<int>(offsetof(Context, generation));
+inline constexpr int warm = static_cast<int>(offsetof(Context, warm));
+inline constexpr int exit_kind = static_cast<int>(offsetof(Context, exit_kind));
+inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
+inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
+inline constexpr int mem_base = static_cast<int>(offsetof(Context, mem_base));
+inline constexpr int ecall = static_cast<int>(offsetof(Context, ecall));
+}  // namespace ctx_off
+
+// Guest memory windows baked into the code (GuestMemory::read_lo/write_lo/size).
+struct MemLayout {
+  std::uint64_t read_lo = 0, write_lo = 0, size = 0;
+  friend bool operator==(const MemLayout&, const MemLayout&) = default;
+};
+
+// Fixed host register roles.
+struct HostRegs {
+  static constexpr int ctx = Xbyak::Operand::RSP, mem = Xbyak::Operand::R15;
+  // The value temp of one instruction. An instruction that needs more (AMOs, mulhsu, ...) borrows a
+  // guest host register: saved to its register-file slot, reloaded when the instruction ends.
+  static constexpr std::array<int, 1> temps{Xbyak::Operand::RCX};
+  // Host registers that may hold a guest register, in order of preference.
+  static constexpr std::array<int, 11> guest{Xbyak::Operand::RBP, Xbyak::Operand::R12, Xbyak::Operand::R8,
+                                             Xbyak::Operand::R9,  Xbyak::Operand::R10, Xbyak::Operand::R11,
+                                             Xbyak::Operand::RBX, Xbyak::Operand::RSI, Xbyak::Operand::RDI,
+                                             Xbyak::Operand::R14, Xbyak::Operand::R13};
+  static constexpr std::size_t guest_count() { return guest.size(); }
+};
+
+// Guest register -> host register index (-1: lives in the register file). Entry 0 is always -1.
+using RegMap = std::array<int, 32>;
+
+class Emitter {
+ public:
+  // ---- value descriptors ----
+  enum class Kind : std::uint8_t { konst, greg, temp };
+  struct Simple {
+    Kind k = Kind::konst;
+    std::uint8_t r = 0;    // guest register (greg) or host register index (temp)
+    std::int64_t c = 0;    // konst
+  };
+  enum class Op : std::uint8_t {
+    none, add, sub, and_, or_, xor_, sll, srl, sra, addw, subw, sllw, srlw, sraw, mul, mulw, ror, rorw, andn,
+    clz, ctz, cpop, rev8, orc_b  // (unary: b unused)
+  };
+  struct value {
+    Op op = Op::none;
+    Simple a, b;
+  };
+  enum class CC : std::uint8_t { eq, ne, lt, ge, ltu, geu, gt, le, gtu, leu };
+  struct cond {
+    CC cc = CC::eq;
+    Simple a, b;
+  };
+
+  // Lightweight jump targets. A jump to a Ref is a rel32 jmp/jcc emitted with a zero displacement and
+  // patched once the Ref is bound (immediately when it already is; the rest in emit_cold). Xbyak labels
+  // cost hash-table work each, and 1 MiB of text needs about a million forward targets (cold stubs).
+  // The code buffer never moves (no AutoGrow), so offsets are final.
+  struct Ref {
+    std::uint32_t id = ~std::uint32_t{0};
+    explicit operator bool() const { return id != ~std::uint32_t{0}; }
+  };
+  Ref new_ref() {
+    ref_at_.push_back(kUnbound);
+    return Ref{static_cast<std::uint32_t>(ref_at_.size() - 1)};
+  }
+  // n consecutive Refs; returns the first one's id.
+  std::uint32_t new_refs(std::size_t n) {
+    const std::size_t first = ref_at_.size();
+    ref_at_.resize(first + n, kUnbound);
+    return static_cast<std::uint32_t>(first);
+  }
+  void bind(Ref r) { ref_at_[r.id] = g_.getSize(); }
+  void jmp(Ref r) {
+    g_.db(0xE9);
+    rel32(r);
+  }
+  void jcc(CC cc, Ref r) {
+    g_.db(0x0F);
+    g_.db(0x80 | cc_code(cc));
+    rel32(r);
+  }
+
+  // Direct control targets: the Ref to jump to for a guest pc, an invalid Ref if not executable.
+  using LabelOf = std::function<Ref(std::uint64_t pc)>;
+
+  // map: the global register map (map id 0), the convention of every entry through the pc table.
+  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
+    if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
+      throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
+    maps_.push_back(map);
+    written_.emplace_back();
+    written_.back().fill(true);
+  }
+
+  // Shared code the emitted instructions jump to (defined by the translator), for the global map.
+  Xbyak::Label exit_common;    // store mapped guest regs, then leave native code
+  Xbyak::Label exit_nostore;   // leave native code (register file already current)
+  Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
+  Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // ---- register maps ----
+  // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
+  // from the global state through a transition (transition(0, M)): the global map's host registers
+  // that M reuses are stored to the register file, then M's registers that the global map keeps
+  // elsewhere are loaded. So while in M, the register file holds the current value of every register
+  // M maps differently from the global map and that the region has not written: going back
+  // (transition(M, 0)) stores only the registers the region writes (`written`).
+  struct MapExits {
+    Xbyak::Label exit_common, to_interp_rax, dispatch_rax;  // as the global ones, for this map
+  };
+  int add_map(const RegMap& m, const std::array<bool, 32>& written) {
+    maps_.push_back(m);
+    written_.push_back(written);
+    map_exits_.emplace_back();
+    return static_cast<int>(maps_.size() - 1);
+  }
+  std::size_t map_count() const { return maps_.size(); }
+  const RegMap& map_of(int id) const { return maps_[static_cast<std::size_t>(id)]; }
+  // The map the following code is emitted under (set per block; emit_cold sets each piece's own).
+  void use_map(int id) {
+    map_id_ = id;
+    base_map_ = maps_[static_cast<std::size_t>(id)];
+    map_ = base_map_;
+  }
+  int map_id() const { return map_id_; }
+  Xbyak::Label& exit_common_label() { return map_id_ == 0 ? exit_common : map_exits_[map_id_ - 1].exit_common; }
+  Xbyak::Label& to_interp_label() { return map_id_ == 0 ? to_interp_rax : map_exits_[map_id_ - 1].to_interp_rax; }
+  Xbyak::Label& dispatch_label() { return map_id_ == 0 ? dispatch_rax : map_exits_[map_id_ - 1].dispatch_rax; }
+  MapExits& map_exits(int id) { return map_exits_[static_cast<std::size_t>(id - 1)]; }
+  // From the global state into map `to` with the register file fully current: every register the global
+  // map holds is stored, every register `to` holds is loaded (mid-block entries: block-local allocation
+  // relies on the register file's copy of a register it considers unmodified).
+  void enter_map(int to) {
+    if (to == 0) return;
+    for (int r = 1; r < 32; ++r)
+      if (maps_[0][r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(maps_[0][r]));
+    for (int r = 1; r < 32; ++r)
+      if (maps_[static_cast<std::size_t>(to)][r] >= 0)
+        g_.mov(hreg(maps_[static_cast<std::size_t>(to)][r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
+  // Moves guest registers from the homes of map `from` to those of map `to` (only mov: flags and
+  // rax/rdx/rcx are left alone).
+  void transition(int from, int to) {
+    if (from == to) return;
+    if (from != 0 && to != 0) {
+      transition(from, 0);
+      transition(0, to);
+      return;
+    }
+    const RegMap& f = maps_[static_cast<std::size_t>(from)];
+    const RegMap& t = maps_[static_cast<std::size_t>(to)];
+    const auto& w = written_[static_cast<std::size_t>(from)];
+    for (int r = 1; r < 32; ++r)
+      if (f[r] >= 0 && f[r] != t[r] && w[r]) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(f[r]));
+    for (int r = 1; r < 32; ++r)
+      if (t[r] >= 0 && t[r] != f[r]) g_.mov(hreg(t[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
+
+  // ---- per-instruction protocol (translator) ----
+  // k: index of the instruction in its block of n (exits give back the n - k uncharged steps).
+  void begin(std::uint64_t pc, unsigned len, unsigned k, unsigned n) {
+    pc_ = pc, len_ = len, k_ = k, n_ = n;
+    temps_used_ = 0;
+    writes_.clear();
+    borrowed_.clear();
+    map_ = base_map_;
+    dropped_ = 0;
+    low32_ = false;
+    arm_depth_ = 0;
+    arm_dest_ = -1;
+    memo_.clear();
+    last_load_ = LastLoad{};
+    if (k == 0) hulls_.clear();  // a block start: nothing is proven
+    scope_ = 0;
+    ctl_ = Control{};
+  }
+  // Commits register writes and emits the control transfer. Returns true when nothing falls through.
+  bool end() {
+    if (ctl_.kind == CtlKind::jump && ctl_.target.op != Op::none)
+      ctl_.target = val(simplify(ctl_.target));  // evaluated before rd lands (jalr rd == rs1)
+    else if (ctl_.kind == CtlKind::jump && ctl_.target.a.k == Kind::greg && !writes_.empty())
+      ctl_.target = val(copy_to_temp(ctl_.target.a));
+    if (ctl_.kind == CtlKind::branch && !writes_.empty())
+      throw std::logic_error("aot emitter: a branch that also writes registers is not supported");
+    commit();
+    switch (ctl_.kind) {
+      case CtlKind::none: restore_borrowed(); return false;
+      case CtlKind::branch: emit_branch(); return false;
+      case CtlKind::jump: emit_jump(ctl_.target.a); return true;
+      case CtlKind::ebreak:
+        restore_borrowed();
+        uncharge(n_ - k_ - 1);
+        set_pc_imm(pc_ + len_);
+        g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::ebreak));
+        g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
+        return true;
+      case CtlKind::illegal:  // the interpreter re-executes it and reports the identical fault
+        restore_borrowed();
+        uncharge(n_ - k_);
+        mov_imm(g_.rax, static_cast<std::int64_t>(pc_));
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+        return true;
+    }
+    return false;
+  }
+
+  // Did the last instruction transfer control (branch, jump, ebreak, illegal)?
+  bool transfers_control() const { return ctl_.kind != CtlKind::none; }
+
+  // Bounds-check hoisting. A hull says: [x(g) + lo, x(g) + hi) lies inside the load (store: the store)
+  // window. The translator asks for one (between begin() and the instruction's ops) when several accesses
+  // of a block use base g with g unchanged in between; accesses it covers skip their own check. It holds
+  // until g is written, an ecall, or the next block. If the check fails, one of those accesses faults:
+  // the run continues in the interpreter at this instruction, which faults exactly where it should.
+  struct Hull {
+    std::uint8_t g = 0;
+    bool store = false;
+    std::int64_t lo = 0, hi = 0;
+  };
+  using Hulls = std::vector<Hull>;
+  void prove(const Hull& h) {
+    if (h.g == 0 || h.hi <= h.lo) return;
+    check_hull(h, pc_, n_ - k_);
+    hulls_.push_back(h);
+  }
+  const Hulls& hulls() const { return hulls_; }
+  // A mid-block entry into code that relies on `hs`: check them again (for the guest pc being entered).
+  void check_hulls(const Hulls& hs, std::uint64_t pc, unsigned uncharged) {
+    for (const Hull& h : hs) check_hull(h, pc, uncharged);
+  }
+
+  // Warm blocks (trace mode). A block whose accesses through unchanged base registers touched their
+  // words in full since the word marks were last cleared cannot log anything through those bases
+  // when it runs again with the same base values: its "fast copy" skips their mark tests. The
+  // runner keeps a record per such block, {marks generation, base values}, at Context::warm + rec:
+  // the "checked copy" (every access tested) writes it when entered at the block's start, and the
+  // block's entry takes the fast copy only if the record matches. A block runs to its end or ends
+  // the run (faults, exits); a chunk boundary or an ecall clears the marks, changing the generation.
+  void warm_check(int rec, const std::vector<std::uint8_t>& bases, Ref checked) {
+    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
+    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
+    g_.cmp(g_.rdx, g_.qword[g_.rax + 8 * rec]);
+    jcc(CC::ne, checked);
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
+      if (base_map_[bases[i]] >= 0) {
+        g_.cmp(hreg(base_map_[bases[i]]), at);
+      } else {
+        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
+        g_.cmp(g_.rdx, at);
+      }
+      jcc(CC::ne, checked);
+    }
+  }
+  void warm_record(int rec, const std::vector<std::uint8_t>& bases) {
+    g_.mov(g_.rax, g_.qword[g_.rsp + ctx_off::warm]);
+    g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::generation]);
+    g_.mov(g_.qword[g_.rax + 8 * rec], g_.rdx);
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+      const auto at = g_.qword[g_.rax + 8 * (rec + 1 + static_cast<int>(i))];
+      if (base_map_[bases[i]] >= 0) {
+        g_.mov(at, hreg(base_map_[bases[i]]));
+      } else {
+        g_.mov(g_.rdx, g_.qword[g_.rsp + ctx_off::x + 8 * bases[i]]);
+        g_.mov(at, g_.rdx);
+      }
+    }
+  }
+  // The fast copy: accesses through these base registers (until written) skip their mark tests.
+  void set_warm(std::uint32_t mask) { warm_mask_ = mask; }
+
+  // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
+  void emit_cold() {
+    for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
+      Cold c = std::move(cold_[i]);
+      use_map(c.map);  // the piece runs in the state of the code that jumps to it
+      bind(c.at);
+      switch (c.kind) {
+        case ColdKind::fn: c.f(); break;
+        case ColdKind::interp:
+          uncharge(c.unch);
+          mov_imm(g_.rax, static_cast<std::int64_t>(c.pc));
+          g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+          break;
+        case ColdKind::fault:
+          for (std::uint32_t j = 0; j < c.count; ++j) {
+            const Borrow b = borrow_pool_[c.first + j];
+            g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
+          }
+          uncharge(c.unch);
+          if (c.bias) g_.lea(g_.rax, g_.ptr[g_.rax + c.bias]);
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_addr], g_.rax);
+          set_pc_imm(c.pc);
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::fault));
+          g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(c.fault));
+          g_.jmp(exit_common_label(), Xbyak::CodeGenerator::T_NEAR);
+          break;
+        case ColdKind::entry:
+          entry_hulls_.assign(hull_pool_.begin() + c.first, hull_pool_.begin() + c.first + c.count);
+          entry_stub(c.slot, c.unch, c.pc, entry_hulls_);
+          break;
+      }
+    }
+    cold_.clear();
+    g_.align(8);
+    for (auto& [v, lbl] : pool_) {
+      g_.L(lbl);
+      g_.dq(v);
+    }
+    for (const Site& s : sites_) {
+      if (ref_at_[s.ref] == kUnbound) throw std::logic_error("aot emitter: jump to an unbound target");
+      patch(s.at, ref_at_[s.ref]);
+    }
+    sites_.clear();
+  }
+
+  // ---- the op vocabulary ----
+  // The translator's liveness: this instruction's write of r is never read (it is overwritten later in
+  // the block before any read, with no exit from the block in between): set_x(r, ...) is dropped.
+  void drop_write(unsigned r) { dropped_ = r; }
+  // The translator's demanded bits: only the low 32 bits of this instruction's register write are ever
+  // read (until the register is written again, with no exit from the block in between), so a 32-bit
+  // result needs no sign extension.
+  void low32_write() { low32_ = true; }
+
+  value x(unsigned r) {
+    if (r == 0) return kv(0);
+    for (std::size_t i = writes_.size(); i-- > 0;)
+      if (writes_[i].r == r) return writes_[i].v;
+    return val(Simple{Kind::greg, static_cast<std::uint8_t>(r), 0});
+  }
+  void set_x(unsigned r, value v) {
+    if (r == 0 || r == dropped_) return;
+    for (auto& w : writes_)
+      if (w.r == r && w.scope == scope_) {
+        w.v = v;
+        return;
+      }
+    writes_.push_back({static_cast<std::uint8_t>(r), scope_, v});
+  }
+  value imm(std::int64_t i) { return kv(i); }
+  value pc_plus(std::int64_t off) { return kv(static_cast<std::int64_t>(pc_ + static_cast<std::uint64_t>(off))); }
+
+  value add(value a, value b) { return bin(Op::add, a, b); }
+  value sub(value a, value b) { return bin(Op::sub, a, b); }
+  value and_(value a, value b) {  // an and with a not (xor -1) is one BMI1 andn
+    if (is_not(b)) return bin(Op::andn, val(b.a), a);
+    if (is_not(a)) return bin(Op::andn, val(a.a), b);
+    return bin(Op::and_, a, b);
+  }
+  value or_(value a, value b) { return bin(Op::or_, a, b); }
+  value xor_(value a, value b) { return bin(Op::xor_, a, b); }
+  value sll(value a, value b) { return bin(Op::sll, a, b); }
+  value srl(value a, value b) { return bin(Op::srl, a, b); }
+  value sra(value a, value b) { return bin(Op::sra, a, b); }
+  value addw(value a, value b) { return bin(Op::addw, a, b); }
+  value subw(value a, value b) { return bin(Op::subw, a, b); }
+  value sllw(value a, value b) { return bin(Op::sllw, a, b); }
+  value srlw(value a, value b) { return bin(Op::srlw, a, b); }
+  value sraw(value a, value b) { return bin(Op::sraw, a, b); }
+  value mul(value a, value b) { return bin(Op::mul, a, b); }
+  value mulw(value a, value b) { return bin(Op::mulw, a, b); }
+
+  value mulh(value a, value b) { return mul_high(a, b, 0); }
+  value mulhu(value a, value b) { return mul_high(a, b, 1); }
+  value mulhsu(value a, value b) { return mul_high(a, b, 2); }
+  value div_unchecked(value a, value b) { return divide(a, b, false, true, false); }
+  value divu_unchecked(value a, value b) { return divide(a, b, false, false, false); }
+  value rem_unchecked(value a, value b) { return divide(a, b, true, true, false); }
+  value remu_unchecked(value a, value b) { return divide(a, b, true, false, false); }
+  value divw_unchecked(value a, value b) { return divide(a, b, false, true, true); }
+  value divuw_unchecked(value a, value b) { return divide(a, b, false, false, true); }
+  value remw_unchecked(value a, value b) { return divide(a, b, true, true, true); }
+  value remuw_unchecked(value a, value b) { return divide(a, b, true, false, true); }
+
+  value ror(value a, value b) { return rot(Op::ror, a, b); }
+  value rorw(value a, value b) { return rot(Op::rorw, a, b); }
+  value clz(value a) { return un(Op::clz, a); }
+  value ctz(value a) { return un(Op::ctz, a); }
+  value cpop(value a) { return un(Op::cpop, a); }
+  value rev8(value a) { return un(Op::rev8, a); }
+  value orc_b(value a) { return un(Op::orc_b, a); }
+
+  cond eq(value a, value b) { return mkcond(CC::eq, a, b); }
+  cond ne(value a, value b) { return mkcond(CC::ne, a, b); }
+  cond lt(value a, value b) { return mkcond(CC::lt, a, b); }
+  cond ge(value a, value b) { return mkcond(CC::ge, a, b); }
+  cond ltu(value a, value b) { return mkcond(CC::ltu, a, b); }
+  cond geu(value a, value b) { return mkcond(CC::geu, a, b); }
+
+  value from_cond(cond c) {
+    if (is_known(c)) return kv(known(c) ? 1 : 0);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    g_.xor_(T.cvt32(), T.cvt32());
+    setcc(emit_cmp(c), T.cvt8());
+    return val(t);
+  }
+  template <class A, class B>
+  value select(cond c, A&& fa, B&& fb) {
+    if (is_known(c)) return known(c) ? fa() : fb();
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    const Ref lelse = new_ref(), lend = new_ref();
+    jcc(negate(emit_cmp(c)), lelse);
+    ++arm_depth_;
+    arm_value(fa, T);
+    jmp(lend);
+    bind(lelse);
+    arm_value(fb, T);
+    --arm_depth_;
+    bind(lend);
+    return val(t);
+  }
+  // A select arm's value lands in T. The first temp the arm needs is T itself and the arm's other
+  // temps are free again after it, so selects nest (the division edge cases) without more registers.
+  template <class F>
+  void arm_value(F&& f, const Xbyak::Reg64& T) {
+    const std::uint32_t used = temps_used_;
+    const int saved = arm_dest_;
+    arm_dest_ = T.getIdx();
+    const value v = f();
+    put(v, T);
+    arm_dest_ = saved;
+    temps_used_ = used;
+  }
+  template <class A, class B>
+  void if_(cond c, A&& fthen, B&& felse) {
+    commit();  // the arms see committed registers; each arm commits its own writes
+    ++scope_;
+    if (is_known(c)) {
+      if (known(c)) fthen();
+      else felse();
+      commit();
+    } else {
+      const Ref lelse = new_ref(), lend = new_ref();
+      jcc(negate(emit_cmp(c)), lelse);
+      ++arm_depth_;
+      fthen();
+      commit();
+      jmp(lend);
+      bind(lelse);
+      felse();
+      commit();
+      --arm_depth_;
+      bind(lend);
+    }
+    --scope_;
+  }
+
+  // Guest memory accesses: rax = addr - bias (bias = the window's low end when it fits a displacement),
+  // one unsigned compare against the window, then [r15 + rax + bias].
+  value load(value addr, unsigned width, bool is_signed) {
+    const Xbyak::RegExp at = access(addr, width, false);
+    const Simple t = alloc_temp();
+    last_load_ = LastLoad{g_.getSize(), 0, width, is_signed, at, t.r};
+    emit_load(hreg(t.r), width, is_signed, at);
+    last_load_.end = g_.getSize();
+    return val(t);
+  }
+  void store(value addr, value v, unsigned width) {
+    const Simple s = simplify(v);
+    const Xbyak::RegExp at = access(addr, width, true);
+    if (s.k == Kind::konst && (width < 8 || fits32(s.c))) {
+      const auto c = static_cast<std::uint64_t>(s.c);
+      switch (width) {
+        case 1: g_.mov(g_.byte[at], c & 0xff); break;
+        case 2: g_.mov(g_.word[at], c & 0xffff); break;
+        case 4: g_.mov(g_.dword[at], c & 0xffffffff); break;
+        default: g_.mov(g_.qword[at], c); break;  // imm32, sign-extended
+      }
+      return;
+    }
+    Xbyak::Reg64 R = g_.rdx;
+    if (s.k == Kind::konst) mov_imm(g_.rdx, s.c);
+    else if (is_mem(s)) g_.mov(g_.rdx, mem64(s));
+    else R = hreg(reg_index(s));
+    switch (width) {
+      case 1: g_.mov(g_.byte[at], R.cvt8()); break;
+      case 2: g_.mov(g_.word[at], R.cvt16()); break;
+      case 4: g_.mov(g_.dword[at], R.cvt32()); break;
+      default: g_.mov(g_.qword[at], R); break;
+    }
+  }
+
+  void require_aligned(value addr, unsigned width) {
+    const Simple a = simplify(addr);
+    if (a.k == Kind::konst) {
+      if ((static_cast<std::uint64_t>(a.c) & (width - 1)) == 0) return;
+      mov_imm(g_.rax, a.c);
+      jmp(fault_stub(FaultKind::misaligned_atomic));
+      return;
+    }
+    mov_to(g_.rax, a);
+    g_.test(g_.al, width - 1);
+    jcc(CC::ne, fault_stub(FaultKind::misaligned_atomic));
+  }
+
+  void branch(cond c, value target) { set_control(CtlKind::branch, c, target); }
+  void jump(value target) { set_control(CtlKind::jump, {}, target); }
+  void ebreak() { set_control(CtlKind::ebreak, {}, {}); }
+  void illegal() { set_control(CtlKind::illegal, {}, {}); }
+
+  // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
+  void ecall() {
+    commit();
+    if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
+    hulls_.clear();
+    store_mapped();
+    g_.mov(g_.rdi, g_.rsp);
+    g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
+    const unsigned unch = n_ - k_ - 1;  // the ecall retires
+    const std::uint64_t next = pc_ + len_;
+    g_.test(g_.eax, g_.eax);
+    jcc(CC::ne, cold([this, unch, next] {
+      uncharge(unch);
+      set_pc_imm(next);
+      g_.jmp(exit_nostore, Xbyak::CodeGenerator::T_NEAR);  // the register file is current
+    }));
+    load_mapped();
+  }
+
+  value instret() {  // steps retired before this instruction = until - budget - (n - k)
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    g_.mov(T, g_.qword[g_.rsp + ctx_off::until]);
+    g_.sub(T, g_.qword[g_.rsp + ctx_off::budget]);
+    if (n_ - k_ != 0) g_.sub(T, static_cast<std::uint32_t>(n_ - k_));
+    return val(t);
+  }
+  value reservation() {
+    const Simple t = alloc_temp();
+    g_.mov(hreg(t.r), g_.qword[g_.rsp + ctx_off::reservation]);
+    return val(t);
+  }
+  void set_reservation(value v) { put_mem(v, g_.qword[g_.rsp + ctx_off::reservation]); }
+
+  // ---- helpers the translator uses too ----
+  static Xbyak::Reg64 hreg(int idx) { return Xbyak::Reg64(idx); }
+  // Guest register r between host register h and the register file.
+  void spill(int h, unsigned r) { g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)], hreg(h)); }
+  void fill(int h, unsigned r) { g_.mov(hreg(h), g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)]); }
+  void store_mapped() {
+    for (int r = 1; r < 32; ++r)
+      if (base_map_[r] >= 0) g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(base_map_[r]));
+  }
+  void load_mapped() {
+    for (int r = 1; r < 32; ++r)
+      if (base_map_[r] >= 0) g_.mov(hreg(base_map_[r]), g_.qword[g_.rsp + ctx_off::x + 8 * r]);
+  }
+  void mov_imm(const Xbyak::Reg64& d, std::int64_t c) {
+    if (c >= 0 && c <= 0xffffffffLL) g_.mov(d.cvt32(), static_cast<std::uint32_t>(c));
+    else g_.mov(d, static_cast<std::uint64_t>(c));  // imm32 sign-extended when it fits, else imm64
+  }
+  void uncharge(unsigned c) {
+    if (c) g_.add(g_.qword[g_.rsp + ctx_off::budget], c);
+  }
+  void set_pc_imm(std::uint64_t pc) {
+    if (pc <= 0x7fffffffULL) {
+      g_.mov(g_.qword[g_.rsp + ctx_off::pc], pc);
+    } else {
+      g_.mov(g_.rdx, pc);
+      g_.mov(g_.qword[g_.rsp + ctx_off::pc], g_.rdx);
+    }
+  }
+  // A new piece of out-of-line code; returns its target.
+  Ref cold(std::function<void()> f) {
+    Cold& c = new_cold(ColdKind::fn);
+    c.f = std::move(f);
+    return c.at;
+  }
+  // Cold code that gives back `unch` steps and leaves for the interpreter at pc.
+  Ref cold_interp(unsigned unch, std::uint64_t pc) {
+    Cold& c = new_cold(ColdKind::interp);
+    c.unch = unch, c.pc = pc;
+    return c.at;
+  }
+  // A mid-block entry stub: emit_cold calls entry_stub(slot, rest, pc, the hulls proven now).
+  using EntryStub = std::function<void(std::size_t slot, unsigned rest, std::uint64_t pc, const Hulls& hulls)>;
+  EntryStub entry_stub;
+  Ref cold_entry(std::size_t slot, unsigned rest, std::uint64_t pc) {
+    Cold& c = new_cold(ColdKind::entry);
+    c.slot = slot, c.unch = rest, c.pc = pc;
+    c.first = static_cast<std::uint32_t>(hull_pool_.size()), c.count = static_cast<std::uint32_t>(hulls_.size());
+    hull_pool_.insert(hull_pool_.end(), hulls_.begin(), hulls_.end());
+    return c.at;
+  }
+  static constexpr bool fits32(std::int64_t c) { return c >= INT32_MIN && c <= INT32_MAX; }
+
+ private:
+  enum class CtlKind : std::uint8_t { none, branch, jump, ebreak, illegal };
+  struct Control {
+    CtlKind kind = CtlKind::none;
+    cond c{};
+    value target{};
+  };
+  struct Write {
+    std::uint8_t r;
+    int scope;
+    value v;
+  };
+
+  static value kv(std::int64_t c) { return value{Op::none, Simple{Kind::konst, 0, c}, {}}; }
+  static value val(Simple s) { return value{Op::none, s, {}}; }
+
+  void set_control(CtlKind k, cond c, value t) {
+    if (ctl_.kind != CtlKind::none || scope_ != 0)
+      throw std::logic_error("aot emitter: control transfer inside if_ or twice in one instruction");
+    ctl_ = Control{k, c, t};
+  }
+
+  // -- descriptors --
+  bool is_mem(const Simple& s) const { return s.k == Kind::greg && map_[s.r] < 0; }
+  bool is_reg(const Simple& s) const { return s.k == Kind::temp || (s.k == Kind::greg && map_[s.r] >= 0); }
+  int reg_index(const Simple& s) const { return s.k == Kind::temp ? s.r : map_[s.r]; }
+  Xbyak::Address mem64(const Simple& s) const { return g_.qword[g_.rsp + ctx_off::x + 8 * s.r]; }
+  Xbyak::Address mem32(const Simple& s) const { return g_.dword[g_.rsp + ctx_off::x + 8 * s.r]; }
+  // Call f with the register or memory operand of a non-constant simple (64 / 32 bits).
+  template <class F>
+  void with64(const Simple& s, F&& f) {
+    if (is_mem(s)) f(mem64(s));
+    else f(hreg(reg_index(s)));
+  }
+  template <class F>
+  void with32(const Simple& s, F&& f) {
+    if (is_mem(s)) f(mem32(s));
+    else f(hreg(reg_index(s)).cvt32());
+  }
+  bool same(const Simple& s, const Xbyak::Reg64& d) const { return is_reg(s) && reg_index(s) == d.getIdx(); }
+
+  Simple alloc_temp() {
+    auto take = [&](int h) {
+      temps_used_ |= 1u << h;
+      return Simple{Kind::temp, static_cast<std::uint8_t>(h), 0};
+    };
+    if (arm_dest_ >= 0) {  // (select: the arm's destination)
+      const int h = arm_dest_;
+      arm_dest_ = -1;
+      return take(h);
+    }
+    for (int h : HostRegs::temps)
+      if (!(temps_used_ & (1u << h))) return take(h);
+    const std::size_t n = HostRegs::guest_count();
+    for (std::size_t i = n; i-- > 0;) {  // a guest host register no guest register uses
+      const int h = HostRegs::guest[i];
+      if (temps_used_ & (1u << h)) continue;
+      bool used = false;
+      for (int r = 1; r < 32; ++r) used = used || base_map_[r] == h;
+      if (!used) return take(h);
+    }
+    if (arm_depth_ > 0) throw std::logic_error("aot emitter: out of temp registers inside a conditional arm");
+    for (std::size_t i = n; i-- > 0;) {  // borrow one: save its guest register to the register file
+      const int h = HostRegs::guest[i];
+      if (temps_used_ & (1u << h)) continue;
+      for (int r = 1; r < 32; ++r)
+        if (map_[r] == h) {
+          g_.mov(g_.qword[g_.rsp + ctx_off::x + 8 * r], hreg(h));
+          map_[r] = -1;
+          borrowed_.push_back({static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(h)});
+          return take(h);
+        }
+    }
+    throw std::logic_error("aot emitter: out of temp registers");
+  }
+  // Materialize a pending expression. One computed on every path (outside select/if_ arms) is reused
+  // when the instruction asks for the same expression again (e.g. divw's sign-extended divisor).
+  Simple simplify(const value& v) {
+    if (v.op == Op::none) return v.a;
+    for (const auto& [key, t] : memo_)
+      if (same_value(key, v)) return t;
+    const Simple t = alloc_temp();
+    put(v, hreg(t.r));
+    if (arm_depth_ == 0) memo_.push_back({v, t});
+    return t;
+  }
+  static bool same_simple(const Simple& a, const Simple& b) { return a.k == b.k && a.r == b.r && a.c == b.c; }
+  static bool same_value(const value& a, const value& b) {
+    return a.op == b.op && same_simple(a.a, b.a) && same_simple(a.b, b.b);
+  }
+  static bool is_not(const value& v) { return v.op == Op::xor_ && v.b.k == Kind::konst && v.b.c == -1; }
+  Simple copy_to_temp(const Simple& s) {
+    const Simple t = alloc_temp();
+    mov_to(hreg(t.r), s);
+    return t;
+  }
+
+  static std::int64_t fold(Op op, std::int64_t a, std::int64_t b) {
+    using S = isa::ScalarOps;
+    const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
+    std::uint64_t r = 0;
+    switch (op) {
+      case Op::add: r = S::add(ua, ub); break;
+      case Op::sub: r = S::sub(ua, ub); break;
+      case Op::and_: r = S::and_(ua, ub); break;
+      case Op::or_: r = S::or_(ua, ub); break;
+      case Op::xor_: r = S::xor_(ua, ub); break;
+      case Op::sll: r = S::sll(ua, ub); break;
+      case Op::srl: r = S::srl(ua, ub); break;
+      case Op::sra: r = S::sra(ua, ub); break;
+      case Op::addw: r = S::addw(ua, ub); break;
+      case Op::subw: r = S::subw(ua, ub); break;
+      case Op::sllw: r = S::sllw(ua, ub); break;
+      case Op::srlw: r = S::srlw(ua, ub); break;
+      case Op::sraw: r = S::sraw(ua, ub); break;
+      case Op::mul: r = S::mul(ua, ub); break;
+      case Op::mulw: r = S::mulw(ua, ub); break;
+      case Op::ror: r = S::ror(ua, ub); break;
+      case Op::rorw: r = S::rorw(ua, ub); break;
+      case Op::andn: r = S::and_(S::xor_(ua, ~std::uint64_t{0}), ub); break;
+      case Op::clz: r = S::clz(ua); break;
+      case Op::ctz: r = S::ctz(ua); break;
+      case Op::cpop: r = S::cpop(ua); break;
+      case Op::rev8: r = S::rev8(ua); break;
+      case Op::orc_b: r = S::orc_b(ua); break;
+      case Op::none: break;
+    }
+    return static_cast<std::int64_t>(r);
+  }
+  static bool commutative(Op op) {
+    return op == Op::add || op == Op::and_ || op == Op::or_ || op == Op::xor_ || op == Op::mul ||
+           op == Op::addw || op == Op::mulw;
+  }
+
+  value un(Op op, value va) {
+    const Simple a = simplify(va);
+    if (a.k == Kind::konst) return kv(fold(op, a.c, 0));
+    return value{op, a, Simple{}};
+  }
+  value bin(Op op, value va, value vb) {
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) return kv(fold(op, a.c, b.c));
+    if (commutative(op) && a.k == Kind::konst) std::swap(a, b);
+    if (b.k == Kind::konst) {
+      const std::int64_t c = b.c;
+      switch (op) {
+        case Op::add: case Op::sub: case Op::or_: case Op::xor_:
+          if (c == 0) return val(a);
+          break;
+        case Op::and_:
+          if (c == -1) return val(a);
+          if (c == 0) return kv(0);
+          break;
+        case Op::sll: case Op::srl: case Op::sra:
+          if ((c & 63) == 0) return val(a);
+          break;
+        case Op::mul:
+          if (c == 0) return kv(0);
+          if (c == 1) return val(a);
+          break;
+        case Op::mulw:
+          if (static_cast<std::int32_t>(c) == 0) return kv(0);
+          break;
+        default: break;
+      }
+    } else if (a.k == Kind::konst && a.c == 0) {
+      switch (op) {  // 0 shifted is 0
+        case Op::sll: case Op::srl: case Op::sra: case Op::sllw: case Op::srlw: case Op::sraw: return kv(0);
+        default: break;
+      }
+    }
+    return value{op, a, b};
+  }
+
+  // Materialize v into host register D (D may be rax; rdx is the only other scratch used).
+  void put(const value& v, const Xbyak::Reg64& D) {
+    const Simple& a = v.a;
+    const Simple& b = v.b;
+    switch (v.op) {
+      case Op::none: mov_to(D, a); return;
+      case Op::add: case Op::sub: case Op::and_: case Op::or_: case Op::xor_: {
+        if (same(a, D)) return alu(v.op, D, b);
+        if (same(b, D)) {
+          if (commutative(v.op)) return alu(v.op, D, a);
+          g_.neg(D);  // D = a - b = -b + a
+          return alu(Op::add, D, a);
+        }
+        if (v.op == Op::add && is_reg(a) && (is_reg(b) || (b.k == Kind::konst && fits32(b.c)))) {
+          if (b.k == Kind::konst) g_.lea(D, g_.ptr[hreg(reg_index(a)) + static_cast<int>(b.c)]);
+          else g_.lea(D, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
+          return;
+        }
+        mov_to(D, a);
+        return alu(v.op, D, b);
+      }
+      case Op::addw: case Op::subw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (v.op == Op::addw && b.k == Kind::konst && static_cast<std::int32_t>(b.c) == 0 && a.k != Kind::konst) {
+          if (low32_result_) mov_to32(D32, a);
+          else with32(a, [&](const auto& o) { g_.movsxd(D, o); });  // sext.w
+          return;
+        }
+        const Op op = v.op == Op::addw ? Op::add : Op::sub;
+        if (same(a, D)) {
+          alu32(op, D32, b);
+        } else if (same(b, D)) {
+          if (op == Op::add) {
+            alu32(op, D32, a);
+          } else {
+            g_.neg(D32);
+            alu32(Op::add, D32, a);
+          }
+        } else if (op == Op::add && is_reg(a) && (is_reg(b) || b.k == Kind::konst)) {
+          if (b.k == Kind::konst) g_.lea(D32, g_.ptr[hreg(reg_index(a)) + static_cast<std::int32_t>(b.c)]);
+          else g_.lea(D32, g_.ptr[hreg(reg_index(a)) + hreg(reg_index(b))]);
+        } else {
+          mov_to32(D32, a);
+          alu32(op, D32, b);
+        }
+        if (!low32_result_) g_.movsxd(D, D32);
+        return;
+      }
+      case Op::sll: case Op::srl: case Op::sra: {
+        if (b.k == Kind::konst) {
+          mov_to(D, a);
+          const int sh = static_cast<int>(b.c & 63);
+          if (v.op == Op::sll) g_.shl(D, sh);
+          else if (v.op == Op::srl) g_.shr(D, sh);
+          else g_.sar(D, sh);
+          return;
+        }
+        shiftx(v.op, D, a, b, false);
+        return;
+      }
+      case Op::sllw: case Op::srlw: case Op::sraw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (b.k == Kind::konst) {
+          mov_to32(D32, a);
+          const int sh = static_cast<int>(b.c & 31);
+          if (sh) {
+            if (v.op == Op::sllw) g_.shl(D32, sh);
+            else if (v.op == Op::srlw) g_.shr(D32, sh);
+            else g_.sar(D32, sh);
+          }
+        } else {
+          shiftx(v.op, D, a, b, true);
+        }
+        // (a logical right shift by 1..31 leaves bit 31 clear: zero-extended = sign-extended)
+        const bool nonneg = v.op == Op::srlw && b.k == Kind::konst && (b.c & 31) != 0;
+        if (!low32_result_ && !nonneg) g_.movsxd(D, D32);
+        return;
+      }
+      case Op::mul: {
+        if (b.k == Kind::konst && fits32(b.c) && a.k != Kind::konst) {
+          with64(a, [&](const auto& o) { g_.imul(D, o, static_cast<int>(b.c)); });
+          return;
+        }
+        if (same(a, D)) return mul_src(D, b);
+        if (same(b, D)) return mul_src(D, a);
+        mov_to(D, a);
+        return mul_src(D, b);
+      }
+      case Op::ror: case Op::rorw: {
+        if (b.k != Kind::konst) return rotate_var(v.op == Op::rorw, D, a, b);
+        const int n = static_cast<int>(b.c & (v.op == Op::ror ? 63 : 31));
+        if (a.k == Kind::konst) {
+          mov_imm(D, fold(v.op, a.c, b.c));
+        } else if (v.op == Op::ror) {
+          with64(a, [&](const auto& o) { g_.rorx(D, o, n); });
+        } else {
+          with32(a, [&](const auto& o) { g_.rorx(D.cvt32(), o, n); });
+          if (!low32_result_) g_.movsxd(D, D.cvt32());
+        }
+        return;
+      }
+      case Op::andn: {  // BMI1 andn when a is in a register
+        if (is_reg(a) && b.k != Kind::konst) {
+          with64(b, [&](const auto& o) { g_.andn(D, hreg(reg_index(a)), o); });
+        } else if (!same(b, D)) {
+          mov_to(D, a);
+          g_.not_(D);
+          alu(Op::and_, D, b);
+        } else {
+          mov_to(g_.rdx, a);
+          g_.not_(g_.rdx);
+          g_.and_(D, g_.rdx);
+        }
+        return;
+      }
+      case Op::clz:
+        if (has_lzcnt_) return with64(a, [&](const auto& o) { g_.lzcnt(D, o); });
+        with64(a, [&](const auto& o) { g_.bsr(D, o); });  // 63 - index, 64 for 0 (127 ^ 63)
+        g_.mov(g_.edx, 127);
+        g_.cmovz(D, g_.rdx);
+        g_.xor_(D, 63);
+        return;
+      case Op::ctz: return with64(a, [&](const auto& o) { g_.tzcnt(D, o); });  // (BMI1)
+      case Op::cpop:
+        if (!has_popcnt_) throw std::runtime_error("aot: cpop needs a host with POPCNT; use --engine interp");
+        return with64(a, [&](const auto& o) { g_.popcnt(D, o); });
+      case Op::rev8:
+        mov_to(D, a);
+        g_.bswap(D);
+        return;
+      case Op::orc_b:  // bytes equal to zero -> 0xff, then inverted
+        with64(a, [&](const auto& o) { g_.movq(g_.xmm0, o); });
+        g_.pxor(g_.xmm1, g_.xmm1);
+        g_.pcmpeqb(g_.xmm0, g_.xmm1);
+        g_.movq(D, g_.xmm0);
+        g_.not_(D);
+        return;
+      case Op::mulw: {
+        const Xbyak::Reg32 D32 = D.cvt32();
+        if (b.k == Kind::konst && a.k != Kind::konst) {
+          with32(a, [&](const auto& o) { g_.imul(D32, o, static_cast<std::int32_t>(b.c)); });
+        } else if (same(a, D)) {
+          mul32_src(D32, b);
+        } else if (same(b, D)) {
+          mul32_src(D32, a);
+        } else {
+          mov_to32(D32, a);
+          mul32_src(D32, b);
+        }
+        if (!low32_result_) g_.movsxd(D, D32);
+        return;
+      }
+    }
+  }
+  // v -> a memory slot (register file / reservation).
+  void put_mem(const value& v, const Xbyak::Address& m) {
+    if (v.op == Op::none) {
+      const Simple& s = v.a;
+      if (s.k == Kind::konst && fits32(s.c)) {
+        g_.mov(m, static_cast<std::uint64_t>(s.c));  // imm32 sign-extended
+      } else if (is_reg(s)) {
+        g_.mov(m, hreg(reg_index(s)));
+      } else {
+        mov_to(g_.rax, s);
+        g_.mov(m, g_.rax);
+      }
+      return;
+    }
+    put(v, g_.rax);
+    g_.mov(m, g_.rax);
+  }
+
+  void mov_to(const Xbyak::Reg64& D, const Simple& s) {
+    if (s.k == Kind::konst) mov_imm(D, s.c);
+    else if (!same(s, D)) with64(s, [&](const auto& o) { g_.mov(D, o); });
+  }
+  void mov_to32(const Xbyak::Reg32& D32, const Simple& s) {
+    if (s.k == Kind::konst) g_.mov(D32, static_cast<std::uint32_t>(s.c));
+    else if (!(is_reg(s) && reg_index(s) == D32.getIdx())) with32(s, [&](const auto& o) { g_.mov(D32, o); });
+  }
+  // D op= s (64-bit)
+  void alu(Op op, const Xbyak::Reg64& D, const Simple& s) {
+    auto emit = [&](const auto& src) {
+      switch (op) {
+        case Op::add: g_.add(D, src); break;
+        case Op::sub: g_.sub(D, src); break;
+        case Op::and_: g_.and_(D, src); break;
+        case Op::or_: g_.or_(D, src); break;
+        default: g_.xor_(D, src); break;
+      }
+    };
+    if (s.k == Kind::konst) {
+      if (fits32(s.c)) return emit(static_cast<std::uint32_t>(s.c));
+      mov_imm(g_.rdx, s.c);
+      return emit(g_.rdx);
+    }
+    with64(s, emit);
+  }
+  void alu32(Op op, const Xbyak::Reg32& D, const Simple& s) {
+    auto emit = [&](const auto& src) {
+      if (op == Op::add) g_.add(D, src);
+      else g_.sub(D, src);
+    };
+    if (s.k == Kind::konst) return emit(static_cast<std::uint32_t>(s.c));
+    with32(s, emit);
+  }
+  void mul_src(const Xbyak::Reg64& D, const Simple& s) {
+    if (s.k == Kind::konst) {
+      mov_imm(g_.rdx, s.c);
+      g_.imul(D, g_.rdx);
+    } else {
+      with64(s, [&](const auto& o) { g_.imul(D, o); });
+    }
+  }
+  void mul32_src(const Xbyak::Reg32& D, const Simple& s) {
+    if (s.k == Kind::konst) {
+      g_.mov(g_.edx, static_cast<std::uint32_t>(s.c));
+      g_.imul(D, g_.edx);
+    } else {
+      with32(s, [&](const auto& o) { g_.imul(D, o); });
+    }
+  }
+  // Variable shifts with BMI2 shlx/shrx/sarx (the count is masked mod 64 / mod 32 by the CPU).
+  void shiftx(Op op, const Xbyak::Reg64& D, const Simple& a, const Simple& b, bool w) {
+    Xbyak::Reg64 B = g_.rdx;
+    if (is_reg(b)) B = hreg(reg_index(b));
+    else if (b.k == Kind::konst) mov_imm(g_.rdx, b.c);
+    else g_.mov(g_.rdx, mem64(b));
+    auto emit = [&](const auto& src) {
+      if (w) {
+        switch (op) {
+          case Op::sllw: g_.shlx(D.cvt32(), src, B.cvt32()); break;
+          case Op::srlw: g_.shrx(D.cvt32(), src, B.cvt32()); break;
+          default: g_.sarx(D.cvt32(), src, B.cvt32()); break;
+        }
+      } else {
+        switch (op) {
+          case Op::sll: g_.shlx(D, src, B); break;
+          case Op::srl: g_.shrx(D, src, B); break;
+          default: g_.sarx(D, src, B); break;
+        }
+      }
+    };
+    if (a.k == Kind::konst) {
+      Xbyak::Reg64 S = D;
+      if (B.getIdx() == D.getIdx()) S = D.getIdx() == g_.rax.getIdx() ? g_.rdx : g_.rax;
+      mov_imm(S, a.c);
+      if (w) emit(S.cvt32());
+      else emit(S);
+      return;
+    }
+    if (w) with32(a, emit);
+    else with64(a, emit);
+  }
+
+  // kind: 0 mulh (signed x signed), 1 mulhu, 2 mulhsu (signed x unsigned)
+  value mul_high(value va, value vb, int kind) {
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) {
+      using S = isa::ScalarOps;
+      const auto ua = static_cast<std::uint64_t>(a.c), ub = static_cast<std::uint64_t>(b.c);
+      const std::uint64_t r = kind == 0 ? S::mulh(ua, ub) : kind == 1 ? S::mulhu(ua, ub) : S::mulhsu(ua, ub);
+      return kv(static_cast<std::int64_t>(r));
+    }
+    if ((a.k == Kind::konst && a.c == 0) || (b.k == Kind::konst && b.c == 0)) return kv(0);
+    if (a.k == Kind::konst) a = copy_to_temp(a);
+    if (b.k == Kind::konst) b = copy_to_temp(b);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    mov_to(g_.rax, a);
+    if (kind == 0) with64(b, [&](const auto& o) { g_.imul(o); });
+    else with64(b, [&](const auto& o) { g_.mul(o); });
+    g_.mov(T, g_.rdx);
+    if (kind == 2) {  // a signed: hi(a*b) = hiu(a*b) - (a < 0 ? b : 0)
+      mov_to(g_.rax, a);
+      g_.sar(g_.rax, 63);
+      with64(b, [&](const auto& o) { g_.and_(g_.rax, o); });
+      g_.sub(T, g_.rax);
+    }
+    return val(t);
+  }
+
+  // x86 division for the cases isa/rv64m.hpp leaves to it (b != 0, not MIN/-1: no trap).
+  value divide(value va, value vb, bool is_rem, bool is_signed, bool w) {
+    using S = isa::ScalarOps;
+    Simple a = simplify(va), b = simplify(vb);
+    if (a.k == Kind::konst && b.k == Kind::konst) {
+      using Fn = std::uint64_t (*)(std::uint64_t, std::uint64_t);
+      constexpr Fn fns[2][2][2] = {{{S::divu_unchecked, S::div_unchecked}, {S::remu_unchecked, S::rem_unchecked}},
+                                   {{S::divuw_unchecked, S::divw_unchecked}, {S::remuw_unchecked, S::remw_unchecked}}};
+      return kv(static_cast<std::int64_t>(fns[w][is_rem][is_signed](static_cast<std::uint64_t>(a.c), static_cast<std::uint64_t>(b.c))));
+    }
+    if (b.k == Kind::konst) b = copy_to_temp(b);
+    const Simple t = alloc_temp();
+    const Xbyak::Reg64 T = hreg(t.r);
+    if (w) {
+      mov_to32(g_.eax, a);
+      if (is_signed) g_.cdq();
+      else g_.xor_(g_.edx, g_.edx);
+      if (is_signed) with32(b, [&](const auto& o) { g_.idiv(o); });
+      else with32(b, [&](const auto& o) { g_.div(o); });
+      g_.movsxd(T, is_rem ? g_.edx : g_.eax);
+    } else {
+      mov_to(g_.rax, a);
+      if (is_signed) g_.cqo();
+      else g_.xor_(g_.edx, g_.edx);
+      if (is_signed) with64(b, [&](const auto& o) { g_.idiv(o); });
+      else with64(b, [&](const auto& o) { g_.div(o); });
+      g_.mov(T, is_rem ? g_.rdx : g_.rax);
+    }
+    return val(t);
+  }
+  // Rotate right by a register amount (mod 64 / 32): (a >> n) | (a << -n), right for n = 0 too.
+  // (a is not a constant: rot() puts one in a temp)
+  void rotate_var(bool w, const Xbyak::Reg64& D, const Simple& a, const Simple& b) {
+    mov_to(g_.rdx, b);
+    if (w) {
+      with32(a, [&](const auto& o) { g_.shrx(g_.eax, o, g_.edx); });
+      g_.neg(g_.edx);
+      with32(a, [&](const auto& o) { g_.shlx(g_.edx, o, g_.edx); });
+      g_.or_(g_.eax, g_.edx);
+      if (low32_result_) g_.mov(D.cvt32(), g_.eax);
+      else g_.movsxd(D, g_.eax);
+    } else {
+      with64(a, [&](const auto& o) { g_.shrx(g_.rax, o, g_.rdx); });
+      g_.neg(g_.rdx);
+      with64(a, [&](const auto& o) { g_.shlx(g_.rdx, o, g_.rdx); });
+      g_.or_(g_.rax, g_.rdx);
+      if (D.getIdx() != g_.rax.getIdx()) g_.mov(D, g_.rax);
+    }
+  }
+  value rot(Op op, value va, value vb) {
+    Simple a = simplify(va);
+    const Simple b = simplify(vb);
+    if (a.k == Kind::konst && b.k != Kind::konst) a = copy_to_temp(a);
+    return bin(op, val(a), val(b));
+  }
+
+  // -- conditions --
+  cond mkcond(CC cc, value a, value b) {
+    const Simple sa = simplify(a);
+    const Simple sb = simplify(b);
+    return cond{cc, sa, sb};
+  }
+  static bool is_known(const cond& c) { return c.a.k == Kind::konst && c.b.k == Kind::konst; }
+  static bool known(const cond& c) {
+    using S = isa::ScalarOps;
+    const auto a = static_cast<std::uint64_t>(c.a.c), b = static_cast<std::uint64_t>(c.b.c);
+    switch (c.cc) {
+      case CC::eq: return S::eq(a, b);
+      case CC::ne: return S::ne(a, b);
+      case CC::lt: return S::lt(a, b);
+      case CC::ge: return S::ge(a, b);
+      case CC::ltu: return S::ltu(a, b);
+      case CC::geu: return S::geu(a, b);
+      case CC::gt: return S::lt(b, a);
+      case CC::le: return S::ge(b, a);
+      case CC::gtu: return S::ltu(b, a);
+      case CC::leu: return S::geu(b, a);
+    }
+    return false;
+  }
+  static CC swapped(CC cc) {
+    switch (cc) {
+      case CC::lt: return CC::gt;
+      case CC::ge: return CC::le;
+      case CC::ltu: return CC::gtu;
+      case CC::geu: return CC::leu;
+      case CC::gt: return CC::lt;
+      case CC::le: return CC::ge;
+      case CC::gtu: return CC::ltu;
+      case CC::leu: return CC::geu;
+      default: return cc;
+    }
+  }
+  static CC negate(CC cc) {
+    switch (cc) {
+      case CC::eq: return CC::ne;
+      case CC::ne: return CC::eq;
+      case CC::lt: return CC::ge;
+      case CC::ge: return CC::lt;
+      case CC::ltu: return CC::geu;
+      case CC::geu: return CC::ltu;
+      case CC::gt: return CC::le;
+      case CC::le: return CC::gt;
+      case CC::gtu: return CC::leu;
+      case CC::leu: return CC::gtu;
+    }
+    return cc;
+  }
+  // Emits the comparison; returns the condition code to test (operands may have been swapped).
+  CC emit_cmp(cond c) {
+    if (c.a.k == Kind::konst) {
+      std::swap(c.a, c.b);
+      c.cc = swapped(c.cc);
+    }
+    const Simple& a = c.a;
+    const Simple& b = c.b;
+    if (b.k == Kind::konst) {
+      if (b.c == 0 && is_reg(a)) {
+        const Xbyak::Reg64 A = hreg(reg_index(a));
+        g_.test(A, A);
+      } else if (fits32(b.c)) {
+        with64(a, [&](const auto& o) { g_.cmp(o, static_cast<std::uint32_t>(b.c)); });
+      } else {
+        mov_imm(g_.rdx, b.c);
+        with64(a, [&](const auto& o) { g_.cmp(o, g_.rdx); });
+      }
+    } else if (is_mem(a) && is_mem(b)) {
+      g_.mov(g_.rax, mem64(a));
+      g_.cmp(g_.rax, mem64(b));
+    } else if (is_mem(a)) {
+      g_.cmp(mem64(a), hreg(reg_index(b)));
+    } else {
+      with64(b, [&](const auto& o) { g_.cmp(hreg(reg_index(a)), o); });
+    }
+    return c.cc;
+  }
+  // The x86 condition code (the low nibble of jcc rel32's 0F 8x opcode).
+  static int cc_code(CC cc) {
+    switch (cc) {
+      case CC::eq: return 0x4;   // e
+      case CC::ne: return 0x5;   // ne
+      case CC::lt: return 0xC;   // l
+      case CC::ge: return 0xD;   // ge
+      case CC::ltu: return 0x2;  // b
+      case CC::geu: return 0x3;  // ae
+      case CC::gt: return 0xF;   // g
+      case CC::le: return 0xE;   // le
+      case CC::gtu: return 0x7;  // a
+      case CC::leu: return 0x6;  // be
+    }
+    throw std::logic_error("aot emitter: bad condition");
+  }
+  static constexpr std::size_t kUnbound = ~std::size_t{0};
+  // The rel32 of a jump (its opcode just emitted) to r.
+  void rel32(Ref r) {
+    const std::size_t at = g_.getSize();
+    g_.dd(0);
+    if (ref_at_[r.id] != kUnbound) patch(at, ref_at_[r.id]);
+    else sites_.push_back(Site{at, r.id});
+  }
+  void patch(std::size_t at, std::size_t target) {
+    const auto d = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at + 4);
+    if (!fits32(d)) throw std::logic_error("aot emitter: jump out of rel32 range");
+    const auto v = static_cast<std::int32_t>(d);
+    std::memcpy(const_cast<std::uint8_t*>(g_.getCode()) + at, &v, 4);
+  }
+  void setcc(CC cc, const Xbyak::Reg8& r) {
+    switch (cc) {
+      case CC::eq: g_.sete(r); break;
+      case CC::ne: g_.setne(r); break;
+      case CC::lt: g_.setl(r); break;
+      case CC::ge: g_.setge(r); break;
+      case CC::ltu: g_.setb(r); break;
+      case CC::geu: g_.setae(r); break;
+      case CC::gt: g_.setg(r); break;
+      case CC::le: g_.setle(r); break;
+      case CC::gtu: g_.seta(r); break;
+      case CC::leu: g_.setbe(r); break;
+    }
+  }
+
+  // -- register writes --
+  void commit() {
+    memo_.clear();  // (registers may change now)
+    std::size_t first = writes_.size();
+    while (first > 0 && writes_[first - 1].scope == scope_) --first;
+    if (first == writes_.size()) return;
+    if (writes_.size() - first == 1) {  // a load's value going straight to a mapped rd: load into rd
+      const Write& w = writes_[first];
+      const LastLoad& l = last_load_;
+      if (w.v.op == Op::none && w.v.a.k == Kind::temp && w.v.a.r == l.temp && g_.getSize() == l.end &&
+          map_[w.r] >= 0) {
+        forget_hulls(w.r);
+        g_.setSize(l.start);
+        emit_load(hreg(map_[w.r]), l.width, l.is_signed, l.at);
+        last_load_ = LastLoad{};
+        writes_.resize(first);
+        return;
+      }
+    }
+    if (writes_.size() - first > 1)  // several writes: evaluate all before any lands
+      for (std::size_t i = first; i < writes_.size(); ++i) writes_[i].v = val(copy_to_temp(simplify(writes_[i].v)));
+    for (std::size_t i = first; i < writes_.size(); ++i) forget_hulls(writes_[i].r);
+    low32_result_ = low32_ && scope_ == 0 && writes_.size() - first == 1;
+    for (std::size_t i = first; i < writes_.size(); ++i) {
+      const Write& w = writes_[i];
+      if (map_[w.r] >= 0) put(w.v, hreg(map_[w.r]));
+      else put_home_mem(w.r, w.v);
+    }
+    low32_result_ = false;
+    writes_.resize(first);
+  }
+  // rd in the register file: read-modify-write forms when rd is also the first operand.
+  void put_home_mem(unsigned r, value v) {
+    const Xbyak::Address m = g_.qword[g_.rsp + ctx_off::x + 8 * static_cast<int>(r)];
+    if (commutative(v.op) && v.b.k == Kind::greg && v.b.r == r) std::swap(v.a, v.b);  // rd = x op rd
+    const bool self = v.a.k == Kind::greg && v.a.r == r;
+    if (self && v.b.k == Kind::konst && fits32(v.b.c)) {
+      const auto c = static_cast<std::uint32_t>(v.b.c);
+      switch (v.op) {
+        case Op::add: g_.add(m, c); return;
+        case Op::sub: g_.sub(m, c); return;
+        case Op::and_: g_.and_(m, c); return;
+        case Op::or_: g_.or_(m, c); return;
+        case Op::xor_: g_.xor_(m, c); return;
+        case Op::sll: g_.shl(m, static_cast<int>(v.b.c & 63)); return;
+        case Op::srl: g_.shr(m, static_cast<int>(v.b.c & 63)); return;
+        case Op::sra: g_.sar(m, static_cast<int>(v.b.c & 63)); return;
+        default: break;
+      }
+    }
+    if (self && is_reg(v.b)) {
+      const Xbyak::Reg64 B = hreg(reg_index(v.b));
+      switch (v.op) {
+        case Op::add: g_.add(m, B); return;
+        case Op::sub: g_.sub(m, B); return;
+        case Op::and_: g_.and_(m, B); return;
+        case Op::or_: g_.or_(m, B); return;
+        case Op::xor_: g_.xor_(m, B); return;
+        default: break;
+      }
+    }
+    put_mem(v, m);
+  }
+
+  // -- control --
+  // Borrowed guest host registers get their guest register back (mov leaves the flags alone).
+  void restore_borrowed() {
+    for (const Borrow& b : borrowed_) {
+      g_.mov(hreg(b.h), g_.qword[g_.rsp + ctx_off::x + 8 * b.g]);
+      map_[b.g] = b.h;
+    }
+    borrowed_.clear();
+  }
+  void emit_branch() {
+    const Simple t = ctl_.target.a;
+    if (ctl_.target.op != Op::none || t.k != Kind::konst)
+      throw std::logic_error("aot emitter: branch target must be a constant");
+    const auto target = static_cast<std::uint64_t>(t.c);
+    Ref l = label_of_(target);
+    if (!l) l = cold_interp(0, target);
+    if (is_known(ctl_.c)) {
+      restore_borrowed();
+      if (known(ctl_.c)) jmp(l);
+      return;
+    }
+    const CC cc = emit_cmp(ctl_.c);
+    restore_borrowed();
+    jcc(cc, l);
+  }
+  void emit_jump(const Simple& t) {
+    if (t.k != Kind::konst) mov_to(g_.rax, t);
+    restore_borrowed();
+    if (t.k == Kind::konst) {
+      const auto target = static_cast<std::uint64_t>(t.c);
+      if (const Ref l = label_of_(target)) {
+        jmp(l);
+      } else {
+        mov_imm(g_.rax, t.c);
+        g_.jmp(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+      }
+      return;
+    }
+    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
+  }
+
+  // -- memory --
+  // The displacement folded into guest accesses: the window's low end, if it fits and keeps alignment.
+  // (Only trace mode needs rax's low bits to be the address's: log_words.)
+  int mem_bias(std::uint64_t lo) const {
+    return lo <= 0x7fffffffULL && (lo % 8 == 0 || !traced_) ? static_cast<int>(lo) : 0;
+  }
+  // rax = addr - bias
+  void addr_to_rax(const value& addr, int bias) {
+    const Simple& a = addr.a;
+    const Simple& b = addr.b;
+    if (addr.op == Op::add && b.k == Kind::konst && a.k != Kind::konst && fits32(b.c) && fits32(b.c - bias)) {
+      const int c = static_cast<int>(b.c - bias);
+      if (is_reg(a)) {
+        g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) + c]);
+      } else {
+        g_.mov(g_.rax, mem64(a));
+        if (c) g_.add(g_.rax, c);
+      }
+      return;
+    }
+    if (addr.op == Op::none && a.k == Kind::konst) return mov_imm(g_.rax, static_cast<std::int64_t>(static_cast<std::uint64_t>(a.c) - static_cast<std::uint64_t>(bias)));
+    if (addr.op == Op::none && is_reg(a) && bias) {
+      g_.lea(g_.rax, g_.ptr[hreg(reg_index(a)) - bias]);
+      return;
+    }
+    if (addr.op == Op::none) mov_to(g_.rax, a);
+    else put(addr, g_.rax);
+    if (bias) g_.sub(g_.rax, bias);
+  }
+  // Faults unless [rax + bias, rax + bias + width) lies inside [lo, size).
+  void check_range(std::uint64_t lo, unsigned width, FaultKind kind, int bias) {
+    if (layout_.size < width || layout_.size - width < lo) {  // nothing fits: always faults
+      jmp(fault_stub(kind, bias));
+      return;
+    }
+    const std::uint64_t limit = layout_.size - width - lo;
+    Xbyak::Reg64 A = g_.rax;
+    if (static_cast<std::uint64_t>(bias) != lo) {  // bias is 0 here
+      A = g_.rdx;
+      if (lo <= 0x7fffffffULL) {
+        g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
+      } else {
+        g_.mov(g_.rdx, g_.rax);
+        g_.sub(g_.rdx, g_.qword[g_.rip + pool_[lo]]);
+      }
+    }
+    if (limit <= 0x7fffffffULL) g_.cmp(A, static_cast<std::uint32_t>(limit));
+    else g_.cmp(A, g_.qword[g_.rip + pool_[limit]]);
+    jcc(CC::gtu, fault_stub(kind, bias));
+  }
+  void emit_load(const Xbyak::Reg64& T, unsigned width, bool is_signed, const Xbyak::RegExp& at) {
+    switch (width) {
+      case 1:
+        if (is_signed) g_.movsx(T, g_.byte[at]);
+        else g_.movzx(T.cvt32(), g_.byte[at]);
+        break;
+      case 2:
+        if (is_signed) g_.movsx(T, g_.word[at]);
+        else g_.movzx(T.cvt32(), g_.word[at]);
+        break;
+      case 4:
+        if (is_signed) g_.movsxd(T, g_.dword[at]);
+        else g_.mov(T.cvt32(), g_.dword[at]);
+        break;
+      default: g_.mov(T, g_.qword[at]); break;
+    }
+  }
+  // Checks (or finds proven by a hull) the access, logs it in trace mode; returns its host address.
+  Xbyak::RegExp access(const value& addr, unsigned width, bool store) {
+    const std::uint64_t lo = store ? layout_.write_lo : layout_.read_lo;
+    const int bias = mem_bias(lo);
+    const Simple& base = addr.a;
+    const std::int64_t off = addr.op == Op::none ? 0 : addr.b.c;
+    const bool simple = base.k == Kind::greg && (addr.op == Op::none || (addr.op == Op::add && addr.b.k == Kind::konst));
+    // Trace mode, a warm block: the words of accesses through an unchanged base are marked already.
+    // (Only unconditional accesses: one in an if_/select arm may not have happened in that run.)
+    const bool log = traced_ && !(simple && arm_depth_ == 0 && (warm_mask_ >> base.r & 1));
+    if (simple && fits32(off) && covered(base.r, off, off + width, store)) {
+      if (!log) {
+        if (is_reg(base)) return g_.r15 + hreg(reg_index(base)) + static_cast<int>(off);
+        g_.mov(g_.rax, mem64(base));
+        return g_.r15 + g_.rax + static_cast<int>(off);
+      }
+      addr_to_rax(addr, bias);
+    } else {
+      addr_to_rax(addr, bias);
+      check_range(lo, width, store ? FaultKind::store_out_of_range : FaultKind::load_out_of_range, bias);
+    }
+    if (log) log_words(width, store, bias);
+    return g_.r15 + g_.rax + bias;
+  }
+  bool covered(unsigned g, std::int64_t lo, std::int64_t hi, bool store) const {
+    for (const Hull& h : hulls_)
+      if (h.g == g && h.lo <= lo && hi <= h.hi && (h.store == store || (h.store && layout_.write_lo >= layout_.read_lo)))
+        return true;
+    return false;
+  }
+  void forget_hulls(unsigned g) {
+    std::erase_if(hulls_, [g](const Hull& h) { return h.g == g; });
+    warm_mask_ &= ~(std::uint32_t{1} << g);
+  }
+  void check_hull(const Hull& h, std::uint64_t pc, unsigned uncharged) {
+    const Ref fail = cold_interp(uncharged, pc);
+    const std::uint64_t lo = h.store ? layout_.write_lo : layout_.read_lo;
+    const auto span = static_cast<std::uint64_t>(h.hi - h.lo);
+    if (layout_.size < span || layout_.size - span < lo) {
+      jmp(fail);
+      return;
+    }
+    const std::uint64_t limit = layout_.size - span - lo;
+    const value first{Op::add, Simple{Kind::greg, h.g, 0}, Simple{Kind::konst, 0, h.lo}};
+    if (lo <= 0x7fffffffULL) {
+      addr_to_rax(first, static_cast<int>(lo));
+    } else {
+      addr_to_rax(first, 0);
+      g_.sub(g_.rax, g_.qword[g_.rip + pool_[lo]]);
+    }
+    if (limit <= 0x7fffffffULL) g_.cmp(g_.rax, static_cast<std::uint32_t>(limit));
+    else g_.cmp(g_.rax, g_.qword[g_.rip + pool_[limit]]);
+    jcc(CC::gtu, fail);
+  }
+  // rax + bias = the faulting address.
+  Ref fault_stub(FaultKind kind, int bias = 0) {
+    const unsigned unch = n_ - k_;
+    const std::uint64_t pc = pc_;
+    Cold& c = new_cold(ColdKind::fault);  // emitted in emit_cold
+    c.unch = unch, c.pc = pc, c.fault = kind, c.bias = bias;
+    c.first = static_cast<std::uint32_t>(borrow_pool_.size()), c.count = static_cast<std::uint32_t>(borrowed_.size());
+    borrow_pool_.insert(borrow_pool_.end(), borrowed_.begin(), borrowed_.end());
+    return c.at;
+  }
+  // Trace mode: the first-touch log rules of interp/logging_memory.hpp for the access
+  // [rax + bias, + width) (bias is a multiple of 8, so rax's low bits are the address's).
+  // Hot path, a naturally aligned access to a word the chunk already touched: one test of the low
+  // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
+  // First touches and misaligned accesses go out of line.
+  void log_words(unsigned width, bool is_store, int bias) {
+    const Ref done = new_ref();
+    const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
+    if (width > 1) {
+      const Ref misaligned = cold([this, width, bias, marks, done] {
+        const Ref second = new_ref();
+        g_.mov(g_.rdx, g_.rax);
+        g_.shr(g_.rdx, 3);
+        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+        jcc(CC::ne, second);
+        first_touch(bias, marks, true);
+        bind(second);
+        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+        g_.xor_(g_.edx, g_.eax);
+        g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
+        jcc(CC::eq, done);
+        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+        g_.shr(g_.rdx, 3);
+        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+        jcc(CC::ne, done);
+        first_touch(bias, marks, true);
+        jmp(done);
+      });
+      g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
+      jcc(CC::ne, misaligned);
+    }
+    g_.mov(g_.rdx, g_.rax);
+    g_.shr(g_.rdx, 3);
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
+    jcc(CC::eq, cold([this, bias, marks, needs_value, done] {
+      first_touch(bias, marks, needs_value);
+      jmp(done);
+    }));
+    bind(done);
+  }
+  // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
+  // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
+  // the Context (first touches are rare: no host register is reserved for them). Clobbers rdx, flags.
+  void first_touch(int bias, int marks, bool needs_value) {
+    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
+    if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
+    g_.push(g_.rcx);                     // below the Context: rsp moves by 8
+    g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::touched]);
+    g_.mov(g_.dword[g_.rcx], g_.edx);
+    g_.add(g_.rcx, 4);
+    g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
+    if (needs_value) {
+      g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
+      g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::cursor]);
+      g_.mov(g_.qword[g_.rcx], g_.rdx);
+      g_.add(g_.rcx, 8);
+      g_.mov(g_.qword[g_.rsp + 8 + ctx_off::cursor], g_.rcx);
+    }
+    g_.pop(g_.rcx);
+  }
+
+  Xbyak::CodeGenerator& g_;
+  RegMap base_map_;         // the mapping between instructions (of the current map id)
+  RegMap map_;              // the current one (borrowed guest host registers read as -1)
+  int map_id_ = 0;
+  std::vector<RegMap> maps_;                      // by map id; 0 = global
+  std::vector<std::array<bool, 32>> written_;     // by map id: registers its region may write
+  std::deque<MapExits> map_exits_;                // by map id - 1
+  struct Borrow {
+    std::uint8_t g, h;  // guest register, its host register
+  };
+  std::vector<Borrow> borrowed_;
+  int arm_depth_ = 0;  // inside a select/if_ arm: code there runs conditionally
+  // The last load (re-emitted into rd's host register when its value goes straight there).
+  struct LastLoad {
+    std::size_t start = ~std::size_t{0}, end = 0;
+    unsigned width = 8;
+    bool is_signed = false;
+    Xbyak::RegExp at;
+    std::uint8_t temp = 0;
+  } last_load_;
+  Hulls hulls_;  // proven base registers
+  std::uint32_t warm_mask_ = 0;  // trace mode: base registers whose accesses' words are known marked
+  MemLayout layout_;
+  bool traced_;
+  LabelOf label_of_;
+
+  std::uint64_t pc_ = 0;
+  unsigned len_ = 4, k_ = 0, n_ = 1;
+  std::uint32_t temps_used_ = 0;  // bit per host register index
+  unsigned dropped_ = 0;          // drop_write
+  bool low32_ = false;            // low32_write
+  int arm_dest_ = -1;             // select: the host register an arm's first temp is (-1: none)
+  std::vector<std::pair<value, Simple>> memo_;  // simplify(): expressions computed on every path
+  const bool has_lzcnt_ = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tLZCNT);
+  const bool has_popcnt_ = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tPOPCNT);
+  bool low32_result_ = false;     // put(): a W result may skip its sign extension
+  int scope_ = 0;
+  std::vector<Write> writes_;
+  Control ctl_;
+  // Out-of-line code, described (the common kinds without a std::function each).
+  enum class ColdKind : std::uint8_t { fn, interp, fault, entry };
+  struct Cold {
+    Ref at;
+    int map = 0;  // the map id of the code that jumps here
+    ColdKind kind = ColdKind::fn;
+    FaultKind fault{};      // fault
+    int bias = 0;           // fault
+    unsigned unch = 0;      // interp, fault; entry: the rest of the block
+    std::uint64_t pc = 0;   // interp, fault, entry
+    std::size_t slot = 0;   // entry
+    std::uint32_t first = 0, count = 0;  // fault: borrow_pool_ range; entry: hull_pool_ range
+    std::function<void()> f;             // fn
+  };
+  Cold& new_cold(ColdKind k) {
+    const Ref r = new_ref();
+    Cold& c = cold_.emplace_back();
+    c.at = r, c.kind = k, c.map = map_id_;
+    return c;
+  }
+  std::vector<Cold> cold_;
+  std::vector<Borrow> borrow_pool_;
+  Hulls hull_pool_, entry_hulls_;
+  std::vector<std::size_t> ref_at_;  // code offset of each Ref, kUnbound until bound
+  struct Site {
+    std::size_t at;  // offset of a rel32 waiting for its target
+    std::uint32_t ref;
+  };
+  std::vector<Site> sites_;
+  std::map<std::uint64_t, Xbyak::Label> pool_;
+};
+
+}  // namespace rvtrace::aot
+
+// ---- rvtrace/aot/translator.hpp ----
+// Whole-program translation, before the run, of a DecodedProgram into x86_64 with the Emitter.
+//
+// Layout of the generated code:
+//  - enter(Context*, host_target): saves callee-saved registers, copies the Context into its stack frame
+//    (rsp addresses it), loads the fixed and mapped registers, jumps to the target; exit_common /
+//    exit_nostore write the state back, copy the Context back and return.
+//  - the primary instruction stream (linear sweep s -> s + len over every executable range) in basic
+//    blocks. A block starts with `sub [rsp+budget], n; jb limit_exit`: steps are charged per block, and a
+//    block that would cross until_step exits to the runtime (which finishes with the interpreter).
+//    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
+//    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
+//  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
+//    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
+//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
+//    limit exits, constants.
+// Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
+// switched on the edges into and out of the loop), and their blocks may hold registers block-locally
+// (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
+// no sign extension.
+// A pc -> host address table (one entry per 2-byte slot) serves jalr and runtime entry; targets
+// outside the executable range (or in gaps) continue in the interpreter, which reports the fault
+// exactly as it always does.
+#include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+
+// ---- rvtrace/isa/facts.hpp ----
+// The analysis backend: instantiates an instruction's exec() once, at compile time, with symbolic
+// operands, and records what it does: registers read and written (as operand fields), memory accesses,
+// control transfer, faults, host calls, and which bits of its inputs its result depends on. Everything
+// the AOT translator knows about an instruction comes from here, never from a list of ids, so an
+// instruction a user adds gets the same treatment as lw or add.
+//
+// Values are nodes of a small expression graph (an instruction's exec is a handful of ops). What the
+// analysis cannot prove stays conservative: an unknown shape of address is "other" memory (may fault,
+// no bounds-check hoisting), a jump target that is not pc + imm is indirect, a result read through an
+// op without a known bit rule needs all 64 bits of its inputs.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include <boost/hana/unpack.hpp>
+
+
+namespace rvtrace::isa {
+
+enum class Field : std::uint8_t { none, rd, rs1, rs2 };
+enum class Control : std::uint8_t { none, jump, branch };  // branch: conditional
+enum class Access : std::uint8_t { none, load, store, amo, lr, sc, other };
+
+// Every kind of value node (leaves first). Also what the translator's rewrites match on (Shape).
+enum class VOp : std::uint8_t {
+  none, reg, konst, imm, pc_imm, pc_konst, instret, reservation, load,
+  add, sub, and_, or_, xor_, sll, srl, sra, mul, mulh, mulhsu, mulhu,
+  addw, subw, sllw, srlw, sraw, mulw, ror, rorw,
+  div, divu, rem, remu, divw, divuw, remw, remuw,
+  clz, ctz, cpop, rev8, orc_b,
+  eq, ne, lt, ge, ltu, geu, from_cond, select,
+};
+
+// An operand of a one-op result: a register field, the immediate, or a constant.
+struct ShapeOperand {
+  enum Kind : std::uint8_t { none, field, imm, konst } kind = none;
+  Field f = Field::none;
+  std::int64_t k = 0;
+  friend constexpr bool operator==(const ShapeOperand&, const ShapeOperand&) = default;
+};
+// rd = op(a, b) when the instruction's only effect is that (op = none otherwise).
+struct Shape {
+  VOp op = VOp::none;
+  ShapeOperand a, b;
+};
+
+struct InsnFacts {
+  std::string_view name;
+  // Registers through the operand fields, and by number (bit r) for registers an exec names itself.
+  bool reads_rs1 = false, reads_rs2 = false, reads_rd = false;
+  bool writes_rd = false, writes_rs1 = false, writes_rs2 = false;
+  bool writes_rd_always = false;  // written on every path (not only inside an if_ arm)
+  std::uint32_t fixed_reads = 0, fixed_writes = 0;
+  bool host_call = false;         // ecall: may read and write any register, may stop the run
+  bool ebreak = false, illegal = false;
+  bool counter = false;           // reads instret() (cycle/time/instret: differs between engines' runs)
+  // Memory: one kind per instruction (other: anything the analysis does not recognize).
+  Access access = Access::none;
+  std::uint8_t width = 0;         // bytes of the widest access
+  bool is_signed = false;         // a load that sign-extends
+  bool base_rs1 = false;          // every address is x(rs1) (+ imm when disp_imm)
+  bool disp_imm = false;
+  bool reservation = false;       // reads or writes the LR/SC reservation
+  // Control.
+  Control control = Control::none;
+  bool target_pc_imm = false;     // the target is pc + imm (a direct target)
+  bool may_fault = false, ends_block = false;
+  // Results.
+  bool result_sext32 = false;     // rd gets a 32-bit result, sign-extended
+  bool low32_ok = false;          // rd's value may be computed in 32 bits when only those are read
+  // Bits of rs1/rs2/rd read (0..64, low bits), when only the low 32 [0] or all 64 [1] bits of rd are read.
+  std::array<std::uint8_t, 2> rs1_bits{}, rs2_bits{}, rd_bits{};
+  Shape shape{};
+  bool too_complex = false;       // the analysis ran out of nodes: everything conservative
+
+  constexpr bool plain_access() const {
+    return (access == Access::load || access == Access::store) && base_rs1 && disp_imm;
+  }
+  constexpr bool is_store() const { return access == Access::store; }
+  constexpr bool direct() const { return control != Control::none && target_pc_imm; }
+  constexpr bool fixed_regs() const { return (fixed_reads | fixed_writes) != 0; }
+  // No effect but computing register values from registers: may be dropped when its result is dead.
+  constexpr bool pure() const {
+    return !too_complex && !may_fault && control == Control::none && !host_call && !ebreak && !illegal &&
+           access == Access::none && !reservation && !fixed_regs() && !writes_rs1 && !writes_rs2;
+  }
+  // Registers (bit r) this instruction, with these operands, may write / read (host calls: all).
+  constexpr std::uint32_t writes(const Operands& o) const {
+    if (host_call || too_complex) return ~std::uint32_t{1};
+    std::uint32_t m = fixed_writes;
+    if (writes_rd) m |= std::uint32_t{1} << o.rd;
+    if (writes_rs1) m |= std::uint32_t{1} << o.rs1;
+    if (writes_rs2) m |= std::uint32_t{1} << o.rs2;
+    return m & ~std::uint32_t{1};
+  }
+  constexpr std::uint32_t reads(const Operands& o) const {
+    if (host_call || too_complex) return ~std::uint32_t{1};
+    std::uint32_t m = fixed_reads;
+    if (reads_rd) m |= std::uint32_t{1} << o.rd;
+    if (reads_rs1) m |= std::uint32_t{1} << o.rs1;
+    if (reads_rs2) m |= std::uint32_t{1} << o.rs2;
+    return m & ~std::uint32_t{1};
+  }
+};
+
+namespace facts_detail {
+
+// The symbolic operands: register numbers no real register has, an immediate no encoding produces.
+inline constexpr std::uint8_t sym_rd = 201, sym_rs1 = 202, sym_rs2 = 203;
+inline constexpr std::int32_t sym_imm = 0x1357'9bd0;
+inline constexpr Operands sym_ops{sym_rd, sym_rs1, sym_rs2, 4, sym_imm};
+
+struct Node {
+  VOp op = VOp::none;
+  std::uint8_t a = 0, b = 0, c = 0;  // children (node indices; 0 = none)
+  Field f = Field::none;             // reg: the field, or none with r = a fixed register number
+  std::uint8_t r = 0;
+  std::int64_t k = 0;                // konst
+  std::uint8_t width = 0;            // load
+};
+
+struct Root {
+  std::uint8_t node = 0;
+  std::uint8_t bits = 64;  // how many low bits of it are used (64 unless it is rd's value)
+  bool rd = false;         // the value written to rd
+};
+
+class FactsMachine {
+ public:
+  using value = std::uint8_t;  // node index
+  using cond = std::uint8_t;
+
+  static constexpr std::size_t max_nodes = 96, max_roots = 24;
+  std::array<Node, max_nodes> nodes{};
+  std::array<Root, max_roots> roots{};
+  std::size_t n_nodes = 1, n_roots = 0;  // node 0 = "none"
+  InsnFacts f{};
+  int depth = 0;  // inside if_ arms
+  unsigned loads = 0, stores = 0, aligned = 0, reservation_reads = 0, reservation_writes = 0;
+  std::uint8_t rd_value = 0;
+  bool rd_written_twice = false, addr_mismatch = false;
+  std::uint8_t first_addr = 0;
+
+  constexpr value node(Node n) {
+    if (n_nodes == max_nodes) {
+      f.too_complex = true;
+      return 0;
+    }
+    nodes[n_nodes] = n;
+    return static_cast<value>(n_nodes++);
+  }
+  constexpr void root(value v, std::uint8_t bits, bool rd = false) {
+    if (n_roots == max_roots) {
+      f.too_complex = true;
+      return;
+    }
+    roots[n_roots++] = Root{v, bits, rd};
+  }
+  constexpr value bin(VOp op, value a, value b) { return node(Node{op, a, b}); }
+  constexpr value un(VOp op, value a) { return node(Node{op, a}); }
+
+  // ---- the vocabulary ----
+  constexpr value x(unsigned r) {
+    if (r == 0) return node(Node{VOp::konst});
+    Node n{VOp::reg};
+    if (r == sym_rd) n.f = Field::rd, f.reads_rd = true;
+    else if (r == sym_rs1) n.f = Field::rs1, f.reads_rs1 = true;
+    else if (r == sym_rs2) n.f = Field::rs2, f.reads_rs2 = true;
+    else n.r = static_cast<std::uint8_t>(r), f.fixed_reads |= std::uint32_t{1} << (r & 31);
+    return node(n);
+  }
+  constexpr void set_x(unsigned r, value v) {
+    if (r == 0) return;
+    if (r == sym_rd) {
+      if (f.writes_rd) rd_written_twice = true;
+      f.writes_rd = true;
+      if (depth == 0) f.writes_rd_always = true;
+      rd_value = v;
+      root(v, 64, true);
+      return;
+    }
+    if (r == sym_rs1) f.writes_rs1 = true;
+    else if (r == sym_rs2) f.writes_rs2 = true;
+    else f.fixed_writes |= std::uint32_t{1} << (r & 31);
+    root(v, 64);
+  }
+  constexpr value imm(std::int64_t i) {
+    return i == sym_imm ? node(Node{VOp::imm}) : node(Node{VOp::konst, 0, 0, 0, Field::none, 0, i});
+  }
+  constexpr value pc_plus(std::int64_t off) {
+    return off == sym_imm ? node(Node{VOp::pc_imm}) : node(Node{VOp::pc_konst, 0, 0, 0, Field::none, 0, off});
+  }
+  constexpr value add(value a, value b) { return bin(VOp::add, a, b); }
+  constexpr value sub(value a, value b) { return bin(VOp::sub, a, b); }
+  constexpr value and_(value a, value b) { return bin(VOp::and_, a, b); }
+  constexpr value or_(value a, value b) { return bin(VOp::or_, a, b); }
+  constexpr value xor_(value a, value b) { return bin(VOp::xor_, a, b); }
+  constexpr value sll(value a, value b) { return bin(VOp::sll, a, b); }
+  constexpr value srl(value a, value b) { return bin(VOp::srl, a, b); }
+  constexpr value sra(value a, value b) { return bin(VOp::sra, a, b); }
+  constexpr value addw(value a, value b) { return bin(VOp::addw, a, b); }
+  constexpr value subw(value a, value b) { return bin(VOp::subw, a, b); }
+  constexpr value sllw(value a, value b) { return bin(VOp::sllw, a, b); }
+  constexpr value srlw(value a, value b) { return bin(VOp::srlw, a, b); }
+  constexpr value sraw(value a, value b) { return bin(VOp::sraw, a, b); }
+  constexpr value mul(value a, value b) { return bin(VOp::mul, a, b); }
+  constexpr value mulh(value a, value b) { return bin(VOp::mulh, a, b); }
+  constexpr value mulhsu(value a, value b) { return bin(VOp::mulhsu, a, b); }
+  constexpr value mulhu(value a, value b) { return bin(VOp::mulhu, a, b); }
+  constexpr value mulw(value a, value b) { return bin(VOp::mulw, a, b); }
+  constexpr value ror(value a, value b) { return bin(VOp::ror, a, b); }
+  constexpr value rorw(value a, value b) { return bin(VOp::rorw, a, b); }
+  constexpr value div_unchecked(value a, value b) { return bin(VOp::div, a, b); }
+  constexpr value divu_unchecked(value a, value b) { return bin(VOp::divu, a, b); }
+  constexpr value rem_unchecked(value a, value b) { return bin(VOp::rem, a, b); }
+  constexpr value remu_unchecked(value a, value b) { return bin(VOp::remu, a, b); }
+  constexpr value divw_unchecked(value a, value b) { return bin(VOp::divw, a, b); }
+  constexpr value divuw_unchecked(value a, value b) { return bin(VOp::divuw, a, b); }
+  constexpr value remw_unchecked(value a, value b) { return bin(VOp::remw, a, b); }
+  constexpr value remuw_unchecked(value a, value b) { return bin(VOp::remuw, a, b); }
+  constexpr value clz(value a) { return un(VOp::clz, a); }
+  constexpr value ctz(value a) { return un(VOp::ctz, a); }
+  constexpr value cpop(value a) { return un(VOp::cpop, a); }
+  constexpr value rev8(value a) { return un(VOp::rev8, a); }
+  constexpr value orc_b(value a) { return un(VOp::orc_b, a); }
+  constexpr cond eq(value a, value b) { return bin(VOp::eq, a, b); }
+  constexpr cond ne(value a, value b) { return bin(VOp::ne, a, b); }
+  constexpr cond lt(value a, value b) { return bin(VOp::lt, a, b); }
+  constexpr cond ge(value a, value b) { return bin(VOp::ge, a, b); }
+  constexpr cond ltu(value a, value b) { return bin(VOp::ltu, a, b); }
+  constexpr cond geu(value a, value b) { return bin(VOp::geu, a, b); }
+  constexpr value from_cond(cond c) { return un(VOp::from_cond, c); }
+  // Both arms are analysed (their effects are the union).
+  template <class A, class B>
+  constexpr value select(cond c, A&& fa, B&& fb) {
+    ++depth;
+    const value a = fa();
+    const value b = fb();
+    --depth;
+    Node n{VOp::select, a, b, c};
+    return node(n);
+  }
+  template <class A, class B>
+  constexpr void if_(cond c, A&& fthen, B&& felse) {
+    root(c, 64);
+    ++depth;
+    fthen();
+    felse();
+    --depth;
+  }
+  constexpr value load(value addr, unsigned width, bool is_signed) {
+    ++loads;
+    note_access(addr, width);
+    f.is_signed = is_signed;
+    Node n{VOp::load, addr};
+    n.width = static_cast<std::uint8_t>(width);
+    return node(n);
+  }
+  constexpr void store(value addr, value v, unsigned width) {
+    ++stores;
+    note_access(addr, width);
+    root(v, static_cast<std::uint8_t>(8 * width));
+  }
+  constexpr void require_aligned(value addr, unsigned) {
+    ++aligned;
+    root(addr, 64);
+  }
+  constexpr void branch(cond c, value target) { control(Control::branch, target), root(c, 64); }
+  constexpr void jump(value target) { control(Control::jump, target); }
+  constexpr void ecall() { f.host_call = true; }
+  constexpr void ebreak() { f.ebreak = true; }
+  constexpr void illegal() { f.illegal = true; }
+  constexpr value instret() {
+    f.counter = true;
+    return node(Node{VOp::instret});
+  }
+  constexpr value reservation() {
+    ++reservation_reads;
+    return node(Node{VOp::reservation});
+  }
+  constexpr void set_reservation(value v) {
+    ++reservation_writes;
+    root(v, 64);
+  }
+
+  // ---- after exec ----
+  constexpr InsnFacts finish() {
+    classify_memory();
+    f.reservation = reservation_reads + reservation_writes > 0;
+    f.may_fault = loads + stores + aligned > 0 || f.illegal || f.too_complex;
+    f.ends_block = f.control != Control::none || f.ebreak || f.illegal || f.too_complex;
+    demanded_bits();
+    results();
+    if (f.too_complex) conservative();
+    return f;
+  }
+
+ private:
+  constexpr void control(Control kind, value target) {
+    if (f.control != Control::none) f.too_complex = true;  // two transfers: nothing to rely on
+    f.control = kind;
+    f.target_pc_imm = nodes[target].op == VOp::pc_imm;
+    root(target, 64);
+  }
+  // Base register + displacement of an address, if it has the shape x(rs1) [+ imm].
+  constexpr bool base_of(value a, bool& disp_imm) const {
+    const Node& n = nodes[a];
+    if (n.op == VOp::reg && n.f == Field::rs1) return disp_imm = false, true;
+    if (n.op != VOp::add) return false;
+    const Node &l = nodes[n.a], &r = nodes[n.b];
+    const bool lr = l.op == VOp::reg && l.f == Field::rs1, rr = r.op == VOp::reg && r.f == Field::rs1;
+    if ((lr && r.op == VOp::imm) || (rr && l.op == VOp::imm)) return disp_imm = true, true;
+    return false;
+  }
+  constexpr bool same_node(value a, value b) const {
+    if (a == b) return true;
+    const Node &x = nodes[a], &y = nodes[b];
+    if (x.op != y.op || x.f != y.f || x.r != y.r || x.k != y.k) return false;
+    if (x.op == VOp::reg || x.op == VOp::imm || x.op == VOp::konst) return true;
+    return x.op == VOp::add && same_node(x.a, y.a) && same_node(x.b, y.b);
+  }
+  constexpr void note_access(value addr, unsigned width) {
+    root(addr, 64);
+    if (width > f.width) f.width = static_cast<std::uint8_t>(width);
+    if (first_addr == 0) first_addr = addr;
+    else if (!same_node(first_addr, addr)) addr_mismatch = true;
+  }
+  constexpr void classify_memory() {
+    if (loads + stores + aligned == 0) return;
+    bool disp = false;
+    const bool based = first_addr != 0 && !addr_mismatch && base_of(first_addr, disp);
+    f.base_rs1 = based, f.disp_imm = based && disp;
+    const bool res = reservation_reads + reservation_writes > 0;
+    if (!aligned && !res && loads == 1 && stores == 0) f.access = Access::load;
+    else if (!aligned && !res && loads == 0 && stores == 1) f.access = Access::store;
+    else if (aligned && loads == 1 && stores == 0 && reservation_writes && !reservation_reads) f.access = Access::lr;
+    else if (aligned && loads == 0 && stores == 1 && reservation_reads) f.access = Access::sc;
+    else if (aligned && loads == 1 && stores == 1 && !res) f.access = Access::amo;
+    else f.access = Access::other;
+  }
+
+  // Low bits of each operand field that a value's low `bits` bits depend on.
+  struct Bits {
+    std::uint8_t rs1 = 0, rs2 = 0, rd = 0;
+  };
+  static constexpr std::uint8_t up(std::uint8_t have, unsigned want) {
+    return want > have ? static_cast<std::uint8_t>(want) : have;
+  }
+  constexpr void need(value v, unsigned bits, Bits& acc) const {
+    if (v == 0 || bits == 0) return;
+    const Node& n = nodes[v];
+    const unsigned w32 = bits < 32 ? bits : 32;
+    switch (n.op) {
+      case VOp::reg:
+        if (n.f == Field::rs1) acc.rs1 = up(acc.rs1, bits);
+        else if (n.f == Field::rs2) acc.rs2 = up(acc.rs2, bits);
+        else if (n.f == Field::rd) acc.rd = up(acc.rd, bits);
+        return;
+      case VOp::none: case VOp::konst: case VOp::imm: case VOp::pc_imm: case VOp::pc_konst:
+      case VOp::instret: case VOp::reservation:
+        return;
+      case VOp::load: return need(n.a, 64, acc);
+      // The low k bits of the result depend only on the low k bits of the inputs.
+      case VOp::add: case VOp::sub: case VOp::and_: case VOp::or_: case VOp::xor_: case VOp::mul:
+        return need(n.a, bits, acc), need(n.b, bits, acc);
+      case VOp::sll: return need(n.a, bits, acc), need(n.b, 6, acc);
+      case VOp::srl: case VOp::sra: case VOp::ror: return need(n.a, 64, acc), need(n.b, 6, acc);
+      // 32-bit ops: the sign extension copies bit 31, which depends on the low 32 bits only.
+      case VOp::addw: case VOp::subw: case VOp::mulw: return need(n.a, w32, acc), need(n.b, w32, acc);
+      case VOp::sllw: return need(n.a, w32, acc), need(n.b, 5, acc);
+      case VOp::srlw: case VOp::sraw: case VOp::rorw: return need(n.a, 32, acc), need(n.b, 5, acc);
+      case VOp::divw: case VOp::divuw: case VOp::remw: case VOp::remuw: return need(n.a, 32, acc), need(n.b, 32, acc);
+      case VOp::select: return need(n.c, 64, acc), need(n.a, bits, acc), need(n.b, bits, acc);
+      case VOp::from_cond: return need(n.a, 64, acc);
+      default: return need(n.a, 64, acc), need(n.b, 64, acc);  // no known bit rule: everything
+    }
+  }
+  constexpr void demanded_bits() {
+    for (int pass = 0; pass < 2; ++pass) {
+      Bits acc;
+      for (std::size_t i = 0; i < n_roots; ++i) need(roots[i].node, roots[i].rd ? (pass ? 64 : 32) : roots[i].bits, acc);
+      f.rs1_bits[pass] = acc.rs1, f.rs2_bits[pass] = acc.rs2, f.rd_bits[pass] = acc.rd;
+    }
+  }
+  static constexpr bool w_op(VOp op) {
+    return op == VOp::addw || op == VOp::subw || op == VOp::sllw || op == VOp::srlw || op == VOp::sraw ||
+           op == VOp::mulw || op == VOp::rorw || op == VOp::divw || op == VOp::divuw || op == VOp::remw ||
+           op == VOp::remuw;
+  }
+  constexpr bool has_w_below(value v) const {
+    if (v == 0) return false;
+    const Node& n = nodes[v];
+    return w_op(n.op) || has_w_below(n.a) || has_w_below(n.b) || has_w_below(n.c);
+  }
+  constexpr ShapeOperand operand(value v) const {
+    const Node& n = nodes[v];
+    if (n.op == VOp::reg && n.f != Field::none) return {ShapeOperand::field, n.f, 0};
+    if (n.op == VOp::imm) return {ShapeOperand::imm, Field::none, 0};
+    if (n.op == VOp::konst) return {ShapeOperand::konst, Field::none, n.k};
+    return {};
+  }
+  constexpr void results() {
+    if (!f.writes_rd || rd_written_twice) return;
+    const Node& top = nodes[rd_value];
+    f.result_sext32 = w_op(top.op) || (top.op == VOp::load && (top.width < 4 || (top.width == 4 && f.is_signed)));
+    // Only the top op is 32-bit, so dropping its sign extension changes nothing else.
+    f.low32_ok = w_op(top.op) && !has_w_below(top.a) && !has_w_below(top.b) && n_roots == 1;
+    if (n_roots == 1 && f.pure() && top.c == 0 && top.op >= VOp::add && top.op <= VOp::orc_b) {
+      const ShapeOperand a = operand(top.a), b = top.b ? operand(top.b) : ShapeOperand{};
+      if (a.kind != ShapeOperand::none && (top.b == 0 || b.kind != ShapeOperand::none)) f.shape = {top.op, a, b};
+    }
+  }
+  constexpr void conservative() {
+    f.may_fault = f.ends_block = true;
+    if (f.access == Access::none) f.access = Access::other;
+    f.base_rs1 = f.disp_imm = false;
+    f.low32_ok = false;
+    f.shape = {};
+    f.rs1_bits = {64, 64}, f.rs2_bits = {64, 64}, f.rd_bits = {64, 64};
+    f.reads_rs1 = f.reads_rs2 = f.reads_rd = true;
+  }
+};
+
+}  // namespace facts_detail
+
+// The facts of one instruction type, from one symbolic run of its exec.
+template <class Insn>
+constexpr InsnFacts analyze() {
+  facts_detail::FactsMachine m;
+  Insn::exec(m, facts_detail::sym_ops);
+  InsnFacts f = m.finish();
+  f.name = Insn::name;
+  return f;
+}
+
+// The per-id table of an instruction list (a Hana tuple of instruction types): entry i = the i-th type.
+template <class Tuple>
+constexpr auto facts_table(Tuple instructions) {
+  return boost::hana::unpack(instructions, [](auto... t) {
+    return std::array<InsnFacts, sizeof...(t)>{analyze<typename decltype(t)::type>()...};
+  });
+}
+
+// The facts of every instruction of the instruction set, by id (Illegal's last). The one place the
+// instruction list is named here: an ISA parameter replaces all_instructions.
+inline constexpr auto instruction_facts = facts_table(all_instructions);
+
+}  // namespace rvtrace::isa
+
+// ---- rvtrace/isa/rv64zb.hpp ----
+// Zba and Zbb (ratified bit manipulation, RISC-V unprivileged spec, "B" chapter), RV64 forms. Not in
+// the default instruction list: an ISA that wants them adds the tuples rv64zba and rv64zbb.
+// The AOT translator also uses Rori, Roriw and Andn as the meaning of the shift/or and xori/and idioms
+// of plain RV64I code (aot/translator.hpp: rewrites).
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+
+namespace rvtrace::isa {
+namespace hana = boost::hana;
+using namespace sem;
+
+namespace sem {
+template <class M, class V>
+constexpr auto zext32(M& m, V v) { return m.and_(v, m.imm(0xffffffff)); }
+template <class M, class V>
+constexpr auto not_(M& m, V v) { return m.xor_(v, m.imm(-1)); }
+// rd = (rs1 << n) + rs2, rs1 zero-extended from 32 bits first for the .uw forms
+template <class M>
+constexpr void shift_add(M& m, const Operands& o, unsigned n, bool uw) {
+  const auto a = uw ? zext32(m, rs1(m, o)) : rs1(m, o);
+  m.set_x(o.rd, m.add(m.sll(a, m.imm(n)), rs2(m, o)));
+}
+}  // namespace sem
+
+// ---- Zba: address generation ----
+RVTRACE_INSN(Sh1add, RType, 0x20002033, "sh1add", shift_add(m, o, 1, false));
+RVTRACE_INSN(Sh2add, RType, 0x20004033, "sh2add", shift_add(m, o, 2, false));
+RVTRACE_INSN(Sh3add, RType, 0x20006033, "sh3add", shift_add(m, o, 3, false));
+RVTRACE_INSN(AddUw, RType, 0x0800003b, "add.uw", shift_add(m, o, 0, true));
+RVTRACE_INSN(Sh1addUw, RType, 0x2000203b, "sh1add.uw", shift_add(m, o, 1, true));
+RVTRACE_INSN(Sh2addUw, RType, 0x2000403b, "sh2add.uw", shift_add(m, o, 2, true));
+RVTRACE_INSN(Sh3addUw, RType, 0x2000603b, "sh3add.uw", shift_add(m, o, 3, true));
+RVTRACE_INSN(SlliUw, Shift64Type, 0x0800101b, "slli.uw", m.set_x(o.rd, m.sll(zext32(m, rs1(m, o)), imm(m, o))));
+
+// ---- Zbb: basic bit manipulation ----
+RVTRACE_INSN(Andn, RType, 0x40007033, "andn", m.set_x(o.rd, m.and_(rs1(m, o), not_(m, rs2(m, o)))));
+RVTRACE_INSN(Orn, RType, 0x40006033, "orn", m.set_x(o.rd, m.or_(rs1(m, o), not_(m, rs2(m, o)))));
+RVTRACE_INSN(Xnor, RType, 0x40004033, "xnor", m.set_x(o.rd, not_(m, m.xor_(rs1(m, o), rs2(m, o)))));
+RVTRACE_INSN(Clz, UnaryType, 0x60001013, "clz", m.set_x(o.rd, m.clz(rs1(m, o))));
+RVTRACE_INSN(Ctz, UnaryType, 0x60101013, "ctz", m.set_x(o.rd, m.ctz(rs1(m, o))));
+RVTRACE_INSN(Cpop, UnaryType, 0x60201013, "cpop", m.set_x(o.rd, m.cpop(rs1(m, o))));
+// W forms on 64-bit counts: the low word moved up with a stop bit below it (clzw), a stop bit at 32
+// (ctzw), the low word alone (cpopw).
+RVTRACE_INSN(Clzw, UnaryType, 0x6000101b, "clzw",
+             m.set_x(o.rd, m.clz(m.or_(m.sll(rs1(m, o), m.imm(32)), m.imm(0x80000000)))));
+RVTRACE_INSN(Ctzw, UnaryType, 0x6010101b, "ctzw", m.set_x(o.rd, m.ctz(m.or_(rs1(m, o), m.imm(std::int64_t{1} << 32)))));
+RVTRACE_INSN(Cpopw, UnaryType, 0x6020101b, "cpopw", m.set_x(o.rd, m.cpop(zext32(m, rs1(m, o)))));
+RVTRACE_INSN(Max, RType, 0x0a006033, "max",
+             m.set_x(o.rd, m.select(m.lt(rs1(m, o), rs2(m, o)), [&] { return rs2(m, o); }, [&] { return rs1(m, o); })));
+RVTRACE_INSN(Maxu, RType, 0x0a007033, "maxu",
+             m.set_x(o.rd, m.select(m.ltu(rs1(m, o), rs2(m, o)), [&] { return rs2(m, o); }, [&] { return rs1(m, o); })));
+RVTRACE_INSN(Min, RType, 0x0a004033, "min",
+             m.set_x(o.rd, m.select(m.lt(rs1(m, o), rs2(m, o)), [&] { return rs1(m, o); }, [&] { return rs2(m, o); })));
+RVTRACE_INSN(Minu, RType, 0x0a005033, "minu",
+             m.set_x(o.rd, m.select(m.ltu(rs1(m, o), rs2(m, o)), [&] { return rs1(m, o); }, [&] { return rs2(m, o); })));
+RVTRACE_INSN(SextB, UnaryType, 0x60401013, "sext.b", m.set_x(o.rd, m.sra(m.sll(rs1(m, o), m.imm(56)), m.imm(56))));
+RVTRACE_INSN(SextH, UnaryType, 0x60501013, "sext.h", m.set_x(o.rd, m.sra(m.sll(rs1(m, o), m.imm(48)), m.imm(48))));
+RVTRACE_INSN(ZextH, UnaryType, 0x0800403b, "zext.h", m.set_x(o.rd, m.and_(rs1(m, o), m.imm(0xffff))));
+// rol = ror by the negated amount (both are taken mod 64 / mod 32)
+RVTRACE_INSN(Rol, RType, 0x60001033, "rol", m.set_x(o.rd, m.ror(rs1(m, o), m.sub(m.imm(0), rs2(m, o)))));
+RVTRACE_INSN(Ror, RType, 0x60005033, "ror", m.set_x(o.rd, m.ror(rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Rolw, RType, 0x6000103b, "rolw", m.set_x(o.rd, m.rorw(rs1(m, o), m.sub(m.imm(0), rs2(m, o)))));
+RVTRACE_INSN(Rorw, RType, 0x6000503b, "rorw", m.set_x(o.rd, m.rorw(rs1(m, o), rs2(m, o))));
+RVTRACE_INSN(Rori, Shift64Type, 0x60005013, "rori", m.set_x(o.rd, m.ror(rs1(m, o), imm(m, o))));
+RVTRACE_INSN(Roriw, Shift32Type, 0x6000501b, "roriw", m.set_x(o.rd, m.rorw(rs1(m, o), imm(m, o))));
+RVTRACE_INSN(OrcB, UnaryType, 0x28705013, "orc.b", m.set_x(o.rd, m.orc_b(rs1(m, o))));
+RVTRACE_INSN(Rev8, UnaryType, 0x6b805013, "rev8", m.set_x(o.rd, m.rev8(rs1(m, o))));
+
+inline constexpr auto rv64zba = hana::tuple_t<Sh1add, Sh2add, Sh3add, AddUw, Sh1addUw, Sh2addUw, Sh3addUw, SlliUw>;
+inline constexpr auto rv64zbb =
+    hana::tuple_t<Andn, Orn, Xnor, Clz, Ctz, Cpop, Clzw, Ctzw, Cpopw, Max, Maxu, Min, Minu, SextB, SextH, ZextH,
+                  Rol, Ror, Rolw, Rorw, Rori, Roriw, OrcB, Rev8>;
+
+}  // namespace rvtrace::isa
+
+namespace rvtrace::aot {
+
+// The product of translate(): code (read+execute), the per-slot entry table and the register map.
+struct Translation {
+  using EnterFn = void (*)(Context*, const void* target);
+  std::unique_ptr<Xbyak::CodeGenerator> code;
+  std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
+  EnterFn enter = nullptr;
+  RegMap map{};
+  std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
+  std::size_t blocks = 0;
+  std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
+  std::size_t code_bytes() const { return code ? code->getSize() : 0; }
+};
+
+namespace detail {
+
+// What the translator knows about an instruction: derived from its exec (isa/facts.hpp), never listed.
+inline const isa::InsnFacts& facts(std::uint16_t id) { return isa::instruction_facts[id]; }
+
+// Instructions that end a basic block (they may transfer control or stop the run).
+inline bool ends_block(std::uint16_t id) { return facts(id).ends_block; }
+// Direct control targets (branches, jal): the pc-relative immediate.
+inline bool direct_target(std::uint16_t id) { return facts(id).direct(); }
+// A jump that writes a link register (rd != 0): a call.
+inline bool is_call(const isa::Decoded& d) {
+  const isa::InsnFacts& f = facts(d.id);
+  return f.control == isa::Control::jump && f.writes_rd && d.ops.rd != 0;
+}
+
+// Plain loads/stores (one access at x(rs1) + imm): their width, 0 for anything else.
+inline unsigned access_width(std::uint16_t id, bool& store) {
+  const isa::InsnFacts& f = facts(id);
+  store = f.plain_access() && f.is_store();
+  return f.plain_access() ? f.width : 0;
+}
+// Registers (bit r) an instruction may write.
+inline std::uint32_t written_regs(const isa::Decoded& d) { return facts(d.id).writes(d.ops); }
+
+// Bounds-check hoisting for a block: accesses with the same base register, unchanged in between (and no
+// ecall in between), share one hull check at the first of them, per window (loads, stores) that has at
+// least two. Returns the hulls to prove before each instruction of the block.
+inline std::vector<Emitter::Hulls> plan_hulls(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
+  std::vector<Emitter::Hulls> plan(block.size());
+  struct Group {
+    bool open = false;
+    std::size_t k0 = 0;
+    unsigned n[2] = {0, 0};
+    std::int64_t lo[2] = {0, 0}, hi[2] = {0, 0};
+  };
+  std::array<Group, 32> groups{};
+  auto close = [&](unsigned g) {
+    Group& gr = groups[g];
+    if (gr.open)
+      for (int st = 0; st < 2; ++st)
+        if (gr.n[st] >= 2) plan[gr.k0].push_back({static_cast<std::uint8_t>(g), st == 1, gr.lo[st], gr.hi[st]});
+    gr = Group{};
+  };
+  for (std::size_t k = 0; k < block.size(); ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    if (facts(d.id).host_call)
+      for (unsigned g = 1; g < 32; ++g) close(g);
+    bool store = false;
+    if (const unsigned w = access_width(d.id, store); w && d.ops.rs1 != 0) {
+      Group& gr = groups[d.ops.rs1];
+      if (!gr.open) gr.open = true, gr.k0 = k;
+      const int st = store ? 1 : 0;
+      const std::int64_t lo = d.ops.imm, hi = lo + w;
+      if (gr.n[st]++ == 0) gr.lo[st] = lo, gr.hi[st] = hi;
+      gr.lo[st] = std::min(gr.lo[st], lo), gr.hi[st] = std::max(gr.hi[st], hi);
+    }
+    for (std::uint32_t w = written_regs(d); w; w &= w - 1) close(static_cast<unsigned>(__builtin_ctz(w)));
+  }
+  for (unsigned g = 1; g < 32; ++g) close(g);
+  return plan;
+}
+
+// Warm blocks (trace mode, Emitter::warm_check): the base registers (at most 4) through which the
+// block's plain loads and stores access memory and which the block does not write (a register the
+// block writes, a moving pointer, would rarely match its record), most used first; empty when fewer
+// than 2 accesses would skip their mark test, or when the block has an ecall (it clears the marks).
+inline std::vector<std::uint8_t> plan_warm(const DecodedProgram& prog, const std::vector<std::size_t>& block) {
+  std::array<unsigned, 32> uses{};
+  std::uint32_t written = 0;
+  for (const std::size_t i : block) {
+    const isa::Decoded& d = prog.slots[i];
+    if (facts(d.id).host_call) return {};
+    bool store = false;
+    if (access_width(d.id, store) && d.ops.rs1 != 0) ++uses[d.ops.rs1];
+    written |= written_regs(d);
+  }
+  for (unsigned r = 0; r < 32; ++r)
+    if (written >> r & 1) uses[r] = 0;
+  std::vector<std::uint8_t> bases;
+  unsigned covered = 0;
+  for (int pick = 0; pick < 4; ++pick) {
+    const auto best = std::max_element(uses.begin(), uses.end());
+    if (*best == 0) break;
+    bases.push_back(static_cast<std::uint8_t>(best - uses.begin()));
+    covered += *best;
+    *best = 0;
+  }
+  if (covered < 2) bases.clear();
+  return bases;
+}
+
+// Pattern rewrites: an instruction whose result, given the instructions before it in its block, is
+// another instruction's semantics, is emitted and analysed as that instruction (isa/rv64zb.hpp):
+//  - `or rd, a, b`, a and b last written in this block by srli/slli (srliw/slliw) of one register x by
+//    complementary amounts, x unchanged since: rori (roriw) rd, x, the right shift's amount;
+//  - `and rd, t, y`, t last written by `xori t, x, -1`, x unchanged since: andn rd, y, x.
+// (tests/isa/test_rewrites.cpp checks at compile time that each rewrite computes what the original
+// instructions do.) The instructions are recognized by their semantics (InsnFacts::shape), not ids.
+struct Rewrite {
+  enum Kind : std::uint8_t { none, rori, roriw, andn } kind = none;
+  isa::Operands ops{};
+};
+template <class F>
+void with_rewrite(Rewrite::Kind k, F&& f) {
+  namespace h = boost::hana;
+  switch (k) {
+    case Rewrite::rori: return f(h::type_c<isa::Rori>);
+    case Rewrite::roriw: return f(h::type_c<isa::Roriw>);
+    case Rewrite::andn: return f(h::type_c<isa::Andn>);
+    case Rewrite::none: return;
+  }
+}
+inline const isa::InsnFacts& rewrite_facts(Rewrite::Kind k) {
+  static constexpr std::array<isa::InsnFacts, 3> f{isa::analyze<isa::Rori>(), isa::analyze<isa::Roriw>(),
+                                                   isa::analyze<isa::Andn>()};
+  return f[k - 1];
+}
+
+// Cross-instruction planning of a block, on the decoded instructions:
+//  - rewrites (above). The code from the first instruction of the pattern to the rewritten one relies
+//    on it, so entering the block in between (only through the pc table: an indirect jump or a resumed
+//    run) continues in the interpreter up to a safe entry.
+//  - dead writes: a pure instruction (InsnFacts::pure) whose rd is overwritten later in the block before
+//    being read (a rewrite reads what its new operands name), with no possible exit from the block
+//    (unproven access, hull check, host call, AMO) up to and including the overwriting instruction,
+//    needs no code. Mid-block entries stay exact: they never read the register before it is written again.
+//  - demanded bits: a 32-bit result (InsnFacts::low32_ok) whose readers, up to the next write of its
+//    register and with no possible exit in between, use only its low 32 bits (InsnFacts::rs1_bits...)
+//    needs no sign extension. Entries stay exact: a sign-extended value is as good to those readers.
+struct BlockPlan {
+  std::vector<Rewrite> rewrite;
+  std::vector<bool> dead, no_entry, low32, exits;  // exits: may leave the block (before its write)
+  std::vector<std::array<std::uint8_t, 32>> need;  // before each instruction: 0 = the value is dead
+  std::vector<std::array<std::uint8_t, 3>> reads;  // registers each instruction's code reads (0: none)
+  std::vector<std::uint8_t> writes;                // the register it writes (0: none, or dropped)
+};
+
+// The shape operand o, in instruction d: a register number (or -1 if it is not a register field).
+inline int shape_reg(const isa::ShapeOperand& o, const isa::Operands& ops) {
+  if (o.kind != isa::ShapeOperand::field) return -1;
+  return o.f == isa::Field::rs1 ? ops.rs1 : o.f == isa::Field::rs2 ? ops.rs2 : ops.rd;
+}
+// The shape's second operand as a constant (the immediate, or a constant), if it is one.
+inline bool shape_const(const isa::ShapeOperand& o, const isa::Operands& ops, std::int64_t& c) {
+  if (o.kind == isa::ShapeOperand::imm) return c = ops.imm, true;
+  if (o.kind == isa::ShapeOperand::konst) return c = o.k, true;
+  return false;
+}
+
+inline std::vector<Rewrite> plan_rewrites(const DecodedProgram& prog, const std::vector<std::size_t>& block,
+                                          std::vector<bool>& no_entry) {
+  const std::size_t n = block.size();
+  std::vector<Rewrite> rw(n);
+  auto d_at = [&](std::size_t q) -> const isa::Decoded& { return prog.slots[block[q]]; };
+  auto writes = [&](std::size_t q, unsigned r) { return (written_regs(d_at(q)) >> r & 1) != 0; };
+  auto last_write = [&](std::size_t k, unsigned r) {  // the last write of r before k (n: none)
+    for (std::size_t q = k; q-- > 0;)
+      if (writes(q, r)) return q;
+    return n;
+  };
+  auto unchanged = [&](unsigned x, std::size_t from, std::size_t to) {
+    for (std::size_t q = from; q < to; ++q)
+      if (writes(q, x)) return false;
+    return true;
+  };
+  // rd = op(register, constant): the register, the constant.
+  auto reg_const = [&](std::size_t q, isa::VOp op, int& x, std::int64_t& c) {
+    const isa::Decoded& d = d_at(q);
+    const isa::Shape& s = facts(d.id).shape;
+    return s.op == op && (x = shape_reg(s.a, d.ops)) > 0 && shape_const(s.b, d.ops, c);
+  };
+  // rd = op(register, register), two different nonzero registers.
+  auto reg_reg = [&](const isa::Decoded& d, isa::VOp op, int& a, int& b) {
+    const isa::Shape& s = facts(d.id).shape;
+    return s.op == op && (a = shape_reg(s.a, d.ops)) > 0 && (b = shape_reg(s.b, d.ops)) > 0 && a != b;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = d_at(k);
+    int a = 0, b = 0;
+    if (reg_reg(d, isa::VOp::or_, a, b)) {
+      const std::size_t i = last_write(k, a), j = last_write(k, b);
+      if (i == n || j == n) continue;
+      for (const bool w : {false, true}) {
+        int xl = 0, xr = 0;
+        std::int64_t nl = 0, nr = 0;
+        const isa::VOp sl = w ? isa::VOp::sllw : isa::VOp::sll, sr = w ? isa::VOp::srlw : isa::VOp::srl;
+        const bool ok = (reg_const(i, sl, xl, nl) && reg_const(j, sr, xr, nr)) ||
+                        (reg_const(j, sl, xl, nl) && reg_const(i, sr, xr, nr));
+        const std::int64_t bits = w ? 32 : 64;
+        if (!ok || xl != xr || nl <= 0 || nr <= 0 || nl + nr != bits) continue;
+        const std::size_t first = std::min(i, j);
+        if (!unchanged(static_cast<unsigned>(xl), first, k)) continue;
+        rw[k] = {w ? Rewrite::roriw : Rewrite::rori,
+                 isa::Operands{d.ops.rd, static_cast<std::uint8_t>(xl), 0, d.ops.len, static_cast<std::int32_t>(nr)}};
+        for (std::size_t q = first + 1; q <= k; ++q) no_entry[q] = true;
+      }
+    } else if (reg_reg(d, isa::VOp::and_, a, b)) {
+      for (int side = 0; side < 2 && rw[k].kind == Rewrite::none; ++side) {
+        const int t = side ? b : a, y = side ? a : b;
+        const std::size_t i = last_write(k, static_cast<unsigned>(t));
+        int x = 0;
+        std::int64_t c = 0;
+        if (i == n || !reg_const(i, isa::VOp::xor_, x, c) || c != -1) continue;
+        if (!unchanged(static_cast<unsigned>(x), i, k)) continue;
+        rw[k] = {Rewrite::andn,
+                 isa::Operands{d.ops.rd, static_cast<std::uint8_t>(y), static_cast<std::uint8_t>(x), d.ops.len, 0}};
+        for (std::size_t q = i + 1; q <= k; ++q) no_entry[q] = true;
+      }
+    }
+  }
+  return rw;
+}
+
+inline BlockPlan plan_block(const DecodedProgram& prog, const std::vector<std::size_t>& block,
+                            const std::vector<Emitter::Hulls>& hulls, const MemLayout& layout) {
+  const std::size_t n = block.size();
+  BlockPlan p;
+  p.dead.assign(n, false);
+  p.no_entry.assign(n, false);
+  p.low32.assign(n, false);
+  p.need.resize(n);
+  p.reads.assign(n, {0, 0, 0});
+  p.writes.assign(n, 0);
+  std::vector<bool> exits(n, false), pure(n, false);
+  Emitter::Hulls active;
+  for (std::size_t k = 0; k < n; ++k) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    const isa::InsnFacts& f = facts(d.id);
+    if (!hulls[k].empty()) exits[k] = true;  // the hull check itself
+    active.insert(active.end(), hulls[k].begin(), hulls[k].end());
+    if (f.host_call) active.clear();
+    if (f.plain_access()) {
+      const std::int64_t lo = d.ops.imm, hi = lo + f.width;
+      const bool store = f.is_store();
+      bool covered = false;
+      for (const Emitter::Hull& h : active)
+        covered = covered || (d.ops.rs1 != 0 && h.g == d.ops.rs1 && h.lo <= lo && hi <= h.hi &&
+                              (h.store == store || (h.store && layout.write_lo >= layout.read_lo)));
+      if (!covered) exits[k] = true;
+    } else if (f.may_fault || f.host_call || f.ebreak || f.reservation || f.fixed_regs() || f.writes_rs1 ||
+               f.writes_rs2) {
+      exits[k] = true;
+    } else if (!f.ends_block) {
+      pure[k] = f.pure();
+    }
+    const std::uint32_t w = written_regs(d);
+    std::erase_if(active, [&](const Emitter::Hull& h) { return (w >> h.g & 1) != 0; });
+  }
+  p.exits = exits;
+  p.rewrite = plan_rewrites(prog, block, p.no_entry);
+  // Dead writes and demanded bits (backward). need[r]: what is read of r's value after this point.
+  enum Need : std::uint8_t { none = 0, low = 1, full = 2 };
+  auto need_of = [](unsigned bits) { return bits == 0 ? none : bits <= 32 ? low : full; };
+  std::array<Need, 32> need;
+  need.fill(full);  // the end of the block: everything
+  for (std::size_t k = n; k-- > 0;) {
+    const isa::Decoded& d = prog.slots[block[k]];
+    const bool rewritten = p.rewrite[k].kind != Rewrite::none;
+    const isa::InsnFacts& f = rewritten ? rewrite_facts(p.rewrite[k].kind) : facts(d.id);
+    const isa::Operands& o = rewritten ? p.rewrite[k].ops : d.ops;
+    const unsigned rd = f.writes_rd ? o.rd : 0;
+    const Need out = rd != 0 ? need[rd] : full;
+    if (rd != 0 && pure[k] && out == none) p.dead[k] = true;
+    if (rd != 0 && pure[k] && out == low && f.low32_ok) p.low32[k] = true;
+    if (!p.dead[k]) {
+      p.writes[k] = static_cast<std::uint8_t>(rd);
+      p.reads[k] = {static_cast<std::uint8_t>(f.reads_rs1 ? o.rs1 : 0), static_cast<std::uint8_t>(f.reads_rs2 ? o.rs2 : 0),
+                    static_cast<std::uint8_t>(f.reads_rd ? o.rd : 0)};
+    }
+    if (exits[k]) {
+      need.fill(full);
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+      continue;
+    }
+    if (p.dead[k]) {  // no code, reads nothing
+      for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+      continue;
+    }
+    if (rd != 0 && f.writes_rd_always) need[rd] = none;
+    auto use = [&](bool reads, unsigned r, const std::array<std::uint8_t, 2>& bits) {
+      const Need q = need_of(bits[out == full ? 1 : 0]);
+      if (reads && r != 0 && q > need[r]) need[r] = q;
+    };
+    use(f.reads_rs1, o.rs1, f.rs1_bits), use(f.reads_rs2, o.rs2, f.rs2_bits), use(f.reads_rd, o.rd, f.rd_bits);
+    for (std::size_t r = 0; r < 32; ++r) p.need[k][r] = need[r];
+  }
+  return p;
+}
+
+// Block-local register allocation (for blocks of loops with their own map m0): during each instruction
+// the host registers hold the guest registers it reads and writes, the others are kept by farthest next
+// read (Belady); a register whose value is dead (BlockPlan::need) is dropped without a store, one that
+// is not written since it was loaded (clean) too. The block starts in m0 and its last instruction runs
+// in m0 again. moves[k]: stores and loads before instruction k, in order.
+struct LocalAlloc {
+  struct Move {
+    bool store;
+    std::uint8_t host, r;
+  };
+  std::vector<RegMap> map;  // the map each instruction runs in
+  std::vector<std::vector<Move>> moves;
+  // Is it worth it? Estimated register file accesses: the moves, against the block in m0 alone (a read
+  // of a register m0 does not map costs one, a write two: x86 code computes in rax and stores).
+  bool better = false;
+};
+inline LocalAlloc allocate_block(const BlockPlan& p, const RegMap& m0) {
+  const std::size_t n = p.reads.size(), nh = HostRegs::guest_count();
+  constexpr std::uint32_t kFar = ~std::uint32_t{0} >> 1;
+  constexpr std::size_t kReuse = 12;  // (instructions)
+  LocalAlloc a;
+  a.map.resize(n);
+  a.moves.resize(n);
+  std::array<std::uint8_t, 16> host{};  // host register -> guest register (0: free)
+  std::array<bool, 16> dirty{};         // the register file's copy may be stale
+  for (int r = 1; r < 32; ++r)
+    if (m0[r] >= 0) host[m0[r]] = static_cast<std::uint8_t>(r), dirty[m0[r]] = true;
+  std::vector<std::array<std::uint32_t, 32>> next(n + 1);  // next read at or after k
+  next[n].fill(kFar);
+  for (std::size_t k = n; k-- > 0;) {
+    next[k] = next[k + 1];
+    for (std::uint8_t r : p.reads[k])
+      if (r) next[k][r] = static_cast<std::uint32_t>(k);
+  }
+  auto where = [&](unsigned r) {
+    for (std::size_t j = 0; j < nh; ++j)
+      if (host[HostRegs::guest[j]] == r) return HostRegs::guest[j];
+    return -1;
+  };
+  std::size_t mem_reads = 0;  // reads left in the register file (x86 memory operands)
+  for (std::size_t k = 0; k + 1 < n; ++k) {
+    std::array<std::uint8_t, 4> use{p.reads[k][0], p.reads[k][1], p.reads[k][2], p.writes[k]};
+    for (std::size_t q = 0; q < 3; ++q) {  // a read not repeated soon stays a memory operand
+      const std::uint8_t r = use[q];
+      if (r == 0 || r == p.writes[k] || where(r) >= 0 || next[k + 1][r] <= k + kReuse) continue;
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (!dup) ++mem_reads;
+      use[q] = 0;
+    }
+    auto used = [&](unsigned r) {
+      return r != 0 && (r == p.reads[k][0] || r == p.reads[k][1] || r == p.reads[k][2] || r == p.writes[k]);
+    };
+    for (std::uint8_t r : use) {
+      if (r == 0 || where(r) >= 0) continue;
+      int best = -1;
+      std::uint64_t best_score = 0;
+      for (std::size_t j = 0; j < nh; ++j) {
+        const int h = HostRegs::guest[j];
+        const unsigned g = host[h];
+        std::uint64_t score;
+        if (g == 0) score = ~std::uint64_t{0};
+        else if (used(g)) continue;
+        else if (p.need[k][g] == 0) score = ~std::uint64_t{0} - 1;  // dead
+        else score = (std::uint64_t{next[k][g]} << 1) | (dirty[h] ? 0 : 1);
+        if (best < 0 || score > best_score) best = h, best_score = score;
+      }
+      const unsigned g = host[best];
+      if (g != 0 && dirty[best] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(best), static_cast<std::uint8_t>(g)});
+      host[best] = r, dirty[best] = false;
+      // (an instruction that may exit before its write needs the register file's value there too)
+      if (r == use[0] || r == use[1] || r == use[2] || p.exits[k])
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(best), r});
+    }
+    a.map[k].fill(-1);
+    for (std::size_t j = 0; j < nh; ++j)
+      if (const int h = HostRegs::guest[j]; host[h] != 0) a.map[k][host[h]] = h;
+    if (const int h = p.writes[k] != 0 ? where(p.writes[k]) : -1; h >= 0) dirty[h] = true;
+  }
+  if (n > 0) {
+    const std::size_t k = n - 1;
+    for (std::size_t j = 0; j < nh; ++j) {
+      const int h = HostRegs::guest[j];
+      const unsigned g = host[h];
+      if (g != 0 && m0[g] != h && dirty[h] && p.need[k][g] != 0)
+        a.moves[k].push_back({true, static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(g)});
+    }
+    for (int r = 1; r < 32; ++r)
+      if (m0[r] >= 0 && host[m0[r]] != r)
+        a.moves[k].push_back({false, static_cast<std::uint8_t>(m0[r]), static_cast<std::uint8_t>(r)});
+    a.map[k] = m0;
+  }
+  std::size_t moves = mem_reads, plain = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    moves += a.moves[k].size();
+    for (std::size_t q = 0; q < 3; ++q) {
+      const std::uint8_t r = p.reads[k][q];
+      bool dup = false;
+      for (std::size_t z = 0; z < q; ++z) dup = dup || p.reads[k][z] == r;
+      if (r != 0 && !dup && m0[r] < 0) plain += 1;
+    }
+    if (p.writes[k] != 0 && m0[p.writes[k]] < 0) plain += 2;
+  }
+  a.better = moves < plain;
+  return a;
+}
+
+// The most used guest registers get host registers: a static count over the primary stream in which
+// an instruction counts 16^d times, d = the number of loops (ranges of a backward branch or jal, not
+// a call, of at most kMaxLoopSlots) around it, at most 4: inner loops decide. (Call-free innermost
+// loops get their own map on top of this one: loop_map.)
+// Longer backward branches are not counted as loops (junk decoded from data spans the whole text).
+inline constexpr std::size_t kMaxLoopSlots = 256;
+inline RegMap allocate_registers(const DecodedProgram& prog, const std::vector<bool>& primary) {
+  const std::size_t slots = prog.slots.size();
+  std::vector<std::size_t> loop_end(slots, 0);  // loop header -> its last backward branch (+1)
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i] || !direct_target(prog.slots[i].id) || prog.slots[i].ops.imm >= 0) continue;
+    if (is_call(prog.slots[i])) continue;
+    const std::size_t back = static_cast<std::size_t>(-static_cast<std::int64_t>(prog.slots[i].ops.imm)) / 2;
+    if (back > kMaxLoopSlots) continue;  // (junk decoded from data, or a whole function)
+    const std::size_t head = i >= back ? i - back : 0;
+    loop_end[head] = std::max(loop_end[head], i + 1);
+  }
+  std::vector<std::uint8_t> depth(slots, 0);
+  for (std::size_t h = 0; h < slots; ++h)
+    for (std::size_t j = h; j < loop_end[h]; ++j) depth[j] = static_cast<std::uint8_t>(std::min(depth[j] + 1, 4));
+  std::vector<std::uint64_t> weight(slots);
+  for (std::size_t i = 0; i < slots; ++i) weight[i] = std::uint64_t{1} << (4 * depth[i]);
+  std::array<std::uint64_t, 32> count{};
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i] || !prog.slots[i].legal()) continue;
+    const auto& o = prog.slots[i].ops;
+    count[o.rd] += weight[i], count[o.rs1] += weight[i], count[o.rs2] += weight[i];
+  }
+  std::array<int, 32> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
+  RegMap map;
+  map.fill(-1);
+  const std::size_t n = HostRegs::guest_count();
+  for (std::size_t j = 0; j < n && j + 1 < order.size(); ++j)
+    if (count[order[j + 1]] > 0) map[order[j + 1]] = HostRegs::guest[j];
+  return map;
+}
+
+// Innermost loops of the block graph (direct edges; a call's edge goes to its return point too):
+// strongly connected components, decomposed recursively by removing the edges into a header, the
+// components without a cycle inside are the innermost loops. Returns each block's loop (-1: none).
+class LoopFinder {
+ public:
+  using Graph = std::vector<std::vector<std::uint32_t>>;
+  LoopFinder(const Graph& succ, const Graph& pred)
+      : succ_(succ), pred_(pred), tag_(succ.size(), 0), index_(succ.size(), -1), low_(succ.size(), 0),
+        on_(succ.size(), 0), loop_(succ.size(), -1) {}
+  std::vector<int> run() {
+    std::vector<std::uint32_t> all(succ_.size());
+    std::iota(all.begin(), all.end(), 0u);
+    solve(all, 0, kNone, 0);
+    return loop_;
+  }
+  int loops() const { return loops_; }
+
+ private:
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  // Returns whether S (the blocks tagged t, edges into `header` removed) contains a cycle.
+  bool solve(const std::vector<std::uint32_t>& S, int t, std::uint32_t header, int depth) {
+    if (depth > 8) return true;  // deeper nests (or junk decoded from data): no loop region
+    bool found = false;
+    for (std::vector<std::uint32_t>& c : sccs(S, t, header)) {
+      if (c.size() == 1) {
+        bool self = false;
+        for (std::uint32_t w : succ_[c[0]]) self = self || (w == c[0] && w != header);
+        if (!self) continue;
+      }
+      found = true;
+      const int ct = ++tags_;
+      for (std::uint32_t v : c) tag_[v] = ct;
+      std::uint32_t h = kNone;  // the first block entered from outside (else the first one)
+      for (std::uint32_t v : c)
+        for (std::uint32_t p : pred_[v])
+          if (tag_[p] != ct && (h == kNone || v < h)) h = v;
+      if (h == kNone) h = *std::min_element(c.begin(), c.end());
+      if (!solve(c, ct, h, depth + 1)) {
+        for (std::uint32_t v : c) loop_[v] = loops_;
+        ++loops_;
+      }
+    }
+    return found;
+  }
+  // Tarjan's algorithm, iterative.
+  std::vector<std::vector<std::uint32_t>> sccs(const std::vector<std::uint32_t>& S, int t, std::uint32_t header) {
+    for (std::uint32_t v : S) index_[v] = -1, on_[v] = 0;
+    std::vector<std::vector<std::uint32_t>> out;
+    std::vector<std::uint32_t> stack;
+    std::vector<std::pair<std::uint32_t, std::size_t>> call;
+    int counter = 0;
+    auto visit = [&](std::uint32_t v) {
+      index_[v] = low_[v] = counter++;
+      stack.push_back(v);
+      on_[v] = 1;
+      call.push_back({v, 0});
+    };
+    for (std::uint32_t root : S) {
+      if (index_[root] != -1) continue;
+      visit(root);
+      while (!call.empty()) {
+        const std::uint32_t v = call.back().first;
+        if (call.back().second < succ_[v].size()) {
+          const std::uint32_t w = succ_[v][call.back().second++];
+          if (tag_[w] != t || w == header) continue;
+          if (index_[w] == -1) visit(w);
+          else if (on_[w]) low_[v] = std::min(low_[v], index_[w]);
+          continue;
+        }
+        call.pop_back();
+        if (!call.empty()) low_[call.back().first] = std::min(low_[call.back().first], low_[v]);
+        if (low_[v] == index_[v]) {
+          std::vector<std::uint32_t>& c = out.emplace_back();
+          std::uint32_t w;
+          do {
+            w = stack.back();
+            stack.pop_back();
+            on_[w] = 0;
+            c.push_back(w);
+          } while (w != v);
+        }
+      }
+    }
+    return out;
+  }
+  const Graph& succ_;
+  const Graph& pred_;
+  std::vector<int> tag_, index_, low_;
+  std::vector<char> on_;
+  std::vector<int> loop_;
+  int tags_ = 0, loops_ = 0;
+};
+
+// A loop's own register map: its most used registers (static count over its instructions), keeping
+// the global map's host register for those the global map has too. `written`: what the loop writes.
+inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t>& insns, const RegMap& global,
+                       std::array<bool, 32>& written) {
+  std::array<std::uint64_t, 32> count{};
+  written.fill(false);
+  for (std::size_t i : insns) {
+    const isa::Decoded& d = prog.slots[i];
+    if (!d.legal()) continue;
+    count[d.ops.rd]++, count[d.ops.rs1]++, count[d.ops.rs2]++;
+    for (std::uint32_t w = written_regs(d); w; w &= w - 1) written[__builtin_ctz(w)] = true;
+  }
+  std::array<int, 32> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin() + 1, order.end(), [&](int a, int b) { return count[a] > count[b]; });
+  const std::size_t n = HostRegs::guest_count();
+  RegMap m;
+  m.fill(-1);
+  std::array<bool, 16> used{};
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j)
+    if (count[order[j]] > 0 && global[order[j]] >= 0) m[order[j]] = global[order[j]], used[global[order[j]]] = true;
+  for (std::size_t j = 1; j <= n && j < order.size(); ++j) {
+    const int r = order[j];
+    if (count[r] == 0 || m[r] >= 0) continue;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!used[HostRegs::guest[k]]) {
+        m[r] = HostRegs::guest[k], used[HostRegs::guest[k]] = true;
+        break;
+      }
+  }
+  return m;
+}
+
+template <class F>
+void exec_instruction(std::uint16_t id, F&& f) {
+  isa::visit_instruction(id, std::forward<F>(f));
+}
+
+}  // namespace detail
+
+inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
+                                  std::size_t code_size) {
+  using Xbyak::CodeGenerator;
+  constexpr auto N = CodeGenerator::T_NEAR;
+  const std::size_t slots = prog.slots.size();
+  const std::uint64_t lo = prog.lo;
+  auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
+
+  // ---- analysis: primary stream, leaders, register map ----
+  std::vector<bool> primary(slots, false), leader(slots, false);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i] || (i > 0 && prog.executable[i - 1])) continue;
+    leader[i] = true;  // start of an executable range
+    for (std::size_t s = i; s < slots && prog.executable[s]; s += prog.slots[s].ops.len / 2) primary[s] = true;
+  }
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!primary[i]) continue;
+    const isa::Decoded& d = prog.slots[i];
+    if (detail::direct_target(d.id)) {
+      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+      if (prog.fetchable(t) && primary[prog.index(t)]) leader[prog.index(t)] = true;
+    }
+    if (detail::ends_block(d.id)) {
+      const std::size_t nx = i + d.ops.len / 2;
+      if (nx < slots && primary[nx]) leader[nx] = true;
+    }
+  }
+
+  // Only slots that a direct jump or a fallthrough names get a bound entry Ref; every other slot just
+  // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
+  std::vector<bool> referenced(slots, false);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i]) continue;
+    const isa::Decoded& d = prog.slots[i];
+    if (leader[i]) referenced[i] = true;
+    if (detail::direct_target(d.id)) {
+      const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+      if (prog.fetchable(t)) referenced[prog.index(t)] = true;
+    }
+    if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
+  }
+
+  Translation tr;
+  tr.map = detail::allocate_registers(prog, primary);
+
+  // ---- blocks, innermost loops and their register maps ----
+  std::vector<std::vector<std::size_t>> blocks;
+  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
+  for (std::size_t b = 0; b < slots; ++b) {
+    if (!primary[b] || !leader[b]) continue;
+    block_at[b] = static_cast<std::uint32_t>(blocks.size());
+    std::vector<std::size_t>& block = blocks.emplace_back();
+    for (std::size_t s = b;;) {
+      block.push_back(s);
+      if (detail::ends_block(prog.slots[s].id)) break;
+      s += prog.slots[s].ops.len / 2;
+      if (s >= slots || !primary[s] || leader[s]) break;
+    }
+  }
+  std::vector<int> block_map(blocks.size(), 0);  // map id per block (1, 2, ...: extra_maps[id - 1])
+  std::vector<std::pair<RegMap, std::array<bool, 32>>> extra_maps;
+  {
+    detail::LoopFinder::Graph succ(blocks.size()), pred(blocks.size());
+    std::vector<bool> calls(blocks.size(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      const std::size_t last = blocks[k].back();
+      const isa::Decoded& d = prog.slots[last];
+      auto edge = [&](std::size_t slot) {
+        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
+      };
+      const std::size_t next = last + d.ops.len / 2;
+      const bool is_jump = detail::facts(d.id).control == isa::Control::jump;
+      if (detail::direct_target(d.id)) {
+        const std::uint64_t t = pc_of(last) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
+        if (prog.fetchable(t)) edge(prog.index(t));
+      }
+      if (!detail::ends_block(d.id) || (!is_jump && detail::direct_target(d.id))) edge(next);
+      if (detail::is_call(d)) {  // a call: its return point
+        calls[k] = true;
+        edge(next);
+      }
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      for (std::uint32_t w : succ[k]) pred[w].push_back(static_cast<std::uint32_t>(k));
+    detail::LoopFinder finder(succ, pred);
+    const std::vector<int> loop = finder.run();
+    std::vector<std::vector<std::size_t>> loop_insns(finder.loops());
+    std::vector<bool> loop_calls(finder.loops(), false);
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+      if (loop[k] >= 0) {
+        auto& v = loop_insns[loop[k]];
+        v.insert(v.end(), blocks[k].begin(), blocks[k].end());
+        if (calls[k]) loop_calls[loop[k]] = true;
+      }
+    std::vector<int> loop_map_id(finder.loops(), 0);
+    for (int l = 0; l < finder.loops(); ++l) {
+      if (loop_calls[l]) continue;  // calls would switch maps on every iteration
+      std::array<bool, 32> written;
+      const RegMap m = detail::loop_map(prog, loop_insns[l], tr.map, written);
+      if (m == tr.map) continue;
+      extra_maps.emplace_back(m, written);
+      loop_map_id[l] = static_cast<int>(extra_maps.size());
+    }
+    for (std::size_t k = 0; k < blocks.size(); ++k) block_map[k] = loop[k] >= 0 ? loop_map_id[loop[k]] : 0;
+  }
+  // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
+  auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
+  tr.table.assign(slots, nullptr);
+  tr.interp_entry.assign(slots, false);
+  tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
+  CodeGenerator& g = *tr.code;
+
+  std::uint32_t entry0 = 0;  // entry Ref of slot i: entry0 + i (bound only where referenced)
+  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i)}; };
+  std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
+  std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
+  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
+    if (!prog.fetchable(pc)) return Emitter::Ref{};
+    Emitter& e = *emitter;
+    const std::size_t i = prog.index(pc);
+    if (referenced[i]) {
+      const int from = e.map_id(), to = entry_map(i);
+      if (from == to) return entry(i);
+      return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
+        e.transition(from, to);
+        e.jmp(r);
+      });
+    }
+    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
+    return e.cold([&e, &g, pc] {
+      e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+      g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
+    });
+  });
+  Emitter& em = *emitter;
+  for (const auto& [m, w] : extra_maps) em.add_map(m, w);
+  constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
+  std::map<RegMap, int> local_maps;
+  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
+  std::array<bool, 32> all_written;
+  all_written.fill(true);
+  entry0 = em.new_refs(slots);
+  auto define_entry = [&](std::size_t i) {
+    if (referenced[i]) em.bind(entry(i));
+    slot_addr[i] = g.getCurr();
+  };
+
+  // ---- runtime glue ----
+  const void* enter = g.getCurr();
+  // The Context is copied into this frame: rsp addresses it (16-byte aligned for the ecall thunk).
+  static_assert(sizeof(Context) % 8 == 0);
+  constexpr int ctx_words = static_cast<int>(sizeof(Context) / 8);
+  constexpr int frame = (static_cast<int>(sizeof(Context)) + 15) & ~15;
+  for (const auto& r : {g.rbx, g.rbp, g.r12, g.r13, g.r14, g.r15}) g.push(r);
+  g.push(g.rdi);  // the caller's Context
+  g.sub(g.rsp, frame);
+  for (int i = 0; i < ctx_words; ++i) {
+    g.mov(g.rdx, g.qword[g.rdi + 8 * i]);
+    g.mov(g.qword[g.rsp + 8 * i], g.rdx);
+  }
+  g.mov(g.r15, g.qword[g.rsp + ctx_off::mem_base]);
+  g.mov(g.rax, g.rsi);  // rsi may hold a guest register
+  em.load_mapped();
+  g.jmp(g.rax);
+
+  g.L(em.exit_common);
+  em.store_mapped();
+  g.L(em.exit_nostore);
+  g.mov(g.rdi, g.qword[g.rsp + frame]);
+  for (int i = 0; i < ctx_words; ++i) {
+    g.mov(g.rdx, g.qword[g.rsp + 8 * i]);
+    g.mov(g.qword[g.rdi + 8 * i], g.rdx);
+  }
+  g.add(g.rsp, frame + 8);
+  for (const auto& r : {g.r15, g.r14, g.r13, g.r12, g.rbp, g.rbx}) g.pop(r);
+  g.ret();
+
+  g.L(em.to_interp_rax);
+  g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+  g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+  g.jmp(em.exit_common, N);
+
+  g.L(em.dispatch_rax);  // rax = guest target pc
+  if (lo <= 0x7fffffffULL) {
+    g.lea(g.rdx, g.ptr[g.rax - static_cast<int>(lo)]);
+  } else {
+    g.mov(g.rdx, static_cast<std::uint64_t>(0) - lo);
+    g.add(g.rdx, g.rax);
+  }
+  const std::uint64_t span = prog.hi - prog.lo;
+  if (span <= 0x7fffffffULL) {
+    g.cmp(g.rdx, static_cast<std::uint32_t>(span));
+  } else {
+    g.mov(g.rcx, span);
+    g.cmp(g.rdx, g.rcx);
+  }
+  g.jae(em.to_interp_rax, N);
+  g.shr(g.rdx, 1);
+  g.jc(em.to_interp_rax, N);
+  g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
+  g.jmp(g.qword[g.rcx + g.rdx * 8]);
+
+
+  // ---- instructions ----
+  auto charge = [&](unsigned n, std::uint64_t pc) {
+    g.sub(g.qword[g.rsp + ctx_off::budget], n);
+    em.jcc(Emitter::CC::ltu, em.cold_interp(n, pc));  // the step limit: give back n, leave at pc
+  };
+  em.entry_stub = [&](std::size_t i, unsigned rest, std::uint64_t pc, const Emitter::Hulls& hulls) {
+    define_entry(i);  // (global map) charge the rest of the block
+    if (local_slot[i]) em.enter_map(em.map_id());
+    else em.transition(0, em.map_id());
+    charge(rest, pc);
+    em.check_hulls(hulls, pc, rest);  // the code from here on relies on them
+    g.jmp(body_addr[i], Xbyak::CodeGenerator::T_NEAR);
+  };
+  auto emit_insn = [&](std::size_t i, unsigned k, unsigned n, const Emitter::Hulls* hulls,
+                       const detail::BlockPlan* bp) -> bool {
+    const isa::Decoded& d = prog.slots[i];
+    em.begin(pc_of(i), d.ops.len, k, n);
+    if (hulls)
+      for (const Emitter::Hull& h : *hulls) em.prove(h);
+    if (bp && bp->dead[k]) em.drop_write(d.ops.rd);
+    if (bp && bp->low32[k]) em.low32_write();
+    if (bp && bp->rewrite[k].kind != detail::Rewrite::none)
+      detail::with_rewrite(bp->rewrite[k].kind, [&](auto t) { decltype(t)::type::exec(em, bp->rewrite[k].ops); });
+    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    const bool stops = em.end();
+    if (em.transfers_control() && k + 1 != n)
+      throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
+    return stops;
+  };
+  auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
+    if (next < slots && prog.executable[next]) {
+      em.transition(em.map_id(), entry_map(next));
+      if (!next_is_emitted_here) em.jmp(entry(next));
+    } else {
+      em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
+      g.jmp(em.to_interp_label(), N);
+    }
+  };
+
+  // Primary stream, block by block, in address order.
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::vector<std::size_t>& block = blocks[bi];
+    const std::size_t b = block[0];
+    const auto n = static_cast<unsigned>(block.size());
+    ++tr.blocks;
+    const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
+    const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
+    const int m = block_map[bi];
+    em.use_map(m);
+    const detail::LocalAlloc la =
+        m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m)) : detail::LocalAlloc{};
+    const bool local = la.better;
+    if (local)
+      for (std::size_t i : block) local_slot[i] = true;
+    if (m == 0) {
+      define_entry(b);
+    } else {  // direct jumps from the loop arrive in its map; the pc table's entry switches to it
+      em.bind(entry(b));
+      em.cold([&, b, m] {
+        slot_addr[b] = g.getCurr();
+        em.transition(0, m);
+        em.jmp(entry(b));
+      });
+    }
+    charge(n, pc_of(b));
+    auto local_moves = [&](unsigned k) {  // block-local allocation: moves and map before instruction k
+      if (!local) return;
+      for (const detail::LocalAlloc::Move& mv : la.moves[k])
+        if (mv.store) em.spill(mv.host, mv.r);
+        else em.fill(mv.host, mv.r);
+      if (la.map[k] == em.map_of(m)) {
+        em.use_map(m);
+      } else {
+        auto [it, fresh] = local_maps.try_emplace(la.map[k], 0);
+        if (fresh) it->second = em.add_map(la.map[k], all_written);
+        em.use_map(it->second);
+      }
+    };
+    const std::size_t last = block.back();
+    const std::size_t next = last + prog.slots[last].ops.len / 2;
+    if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
+      // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
+      const int rec = static_cast<int>(tr.warm_words);
+      tr.warm_words += 1 + warm.size();
+      const Emitter::Ref checked = em.new_ref();
+      em.warm_check(rec, warm, checked);
+      std::uint32_t mask = 0;
+      for (const std::uint8_t r : warm) mask |= std::uint32_t{1} << r;
+      em.set_warm(mask);
+      bool fast_stops = false;
+      for (unsigned k = 0; k < n; ++k) {
+        local_moves(k);
+        fast_stops = emit_insn(block[k], k, n, &plan[k], &bp);
+      }
+      em.set_warm(0);
+      if (!fast_stops) fallthrough(next, false);
+      em.use_map(m);
+      em.bind(checked);
+      em.warm_record(rec, warm);
+    }
+    bool stops = false;
+    for (unsigned k = 0; k < n; ++k) {
+      const std::size_t i = block[k];
+      local_moves(k);
+      if (k > 0) {
+        body_addr[i] = g.getCurr();
+        const unsigned rest = n - k;
+        const std::uint64_t pc = pc_of(i);
+        if (bp.no_entry[k]) {  // (see plan_block)
+          tr.interp_entry[i] = true;
+          em.cold([&, i, pc] {
+            define_entry(i);
+            em.mov_imm(g.rax, static_cast<std::int64_t>(pc));
+            g.jmp(em.to_interp_rax, N);  // entered in the global map's state
+          });
+        } else {
+          em.cold_entry(i, rest, pc);  // mid-block entry (em.entry_stub)
+        }
+      }
+      stops = emit_insn(i, k, n, &plan[k], &bp);
+    }
+    if (!stops) {
+      // The next primary leader is emitted right after this block (address order).
+      fallthrough(next, next < slots && primary[next] && leader[next]);
+    }
+  }
+  // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  em.use_map(0);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (!prog.executable[i] || primary[i]) continue;
+    define_entry(i);
+    charge(1, pc_of(i));
+    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+  }
+  for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
+    Emitter::MapExits& x = em.map_exits(id);
+    em.use_map(id);
+    g.L(x.exit_common);
+    em.store_mapped();
+    g.jmp(em.exit_nostore, N);
+    g.L(x.to_interp_rax);
+    g.mov(g.qword[g.rsp + ctx_off::pc], g.rax);
+    g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
+    g.jmp(x.exit_common, N);
+    g.L(x.dispatch_rax);
+    em.transition(id, 0);
+    g.jmp(em.dispatch_rax, N);
+  }
+  em.use_map(0);
+  em.emit_cold();
+
+  // ---- the pc -> host table, then W^X ----
+  const void* interp_stub = em.to_interp_rax.getAddress();
+  for (std::size_t i = 0; i < slots; ++i) {
+    tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (!prog.executable[i]) tr.interp_entry[i] = true;
+    if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
+  }
+  g.setProtectModeRE();
+  tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+  return tr;
+}
+
+// Translates the whole program (growing the code buffer until it fits).
+inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
+  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
+  std::size_t size = 64 * 1024 + prog.slots.size() * 160;
+  for (;;) {
+    try {
+      return translate_once(prog, layout, traced, size);
+    } catch (const Xbyak::Error& e) {
+      if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
+      size *= 2;
+    }
+  }
+}
+
+}  // namespace rvtrace::aot
+
+namespace rvtrace::aot {
+
+inline MemLayout layout_of(const guest::GuestMemory& mem) { return {mem.read_lo(), mem.write_lo(), mem.size()}; }
+
+// A memory policy that keeps a log cursor (LoggingMemory) needs trace-mode code.
+template <class Memory>
+concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
+  { m.cursor() } -> std::convertible_to<std::uint64_t*>;
+  m.set_cursor(c);
+  { m.marks() } -> std::same_as<WordMarks&>;
+};
+
+class CompiledProgram {
+ public:
+  // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
+      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
+    const auto t0 = std::chrono::steady_clock::now();
+    tr_ = translate(*prog_, layout_, trace_);
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
+      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
+
+  const DecodedProgram& program() const { return *prog_; }
+  const MemLayout& layout() const { return layout_; }
+  bool traced() const { return trace_; }
+  double translate_seconds() const { return seconds_; }
+  std::size_t code_bytes() const { return tr_.code_bytes(); }
+  std::size_t blocks() const { return tr_.blocks; }
+  std::size_t warm_words() const { return tr_.warm_words; }
+  const RegMap& register_map() const { return tr_.map; }
+
+  // Host entry of guest pc, or nullptr when pc cannot be fetched.
+  const void* entry_for(std::uint64_t pc) const {
+    return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
+  }
+  // Does native code run from pc (rather than leave for the interpreter right away)?
+  bool enters_natively(std::uint64_t pc) const {
+    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
+  }
+  void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
+
+ private:
+  std::shared_ptr<const DecodedProgram> prog_;
+  MemLayout layout_;
+  bool trace_;
+  Translation tr_;
+  double seconds_ = 0;
+};
+
+template <class Memory>
+class AotRunner {
+  static constexpr bool traced = LoggingPolicy<Memory>;
+
+ public:
+  AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
+    if (code.traced() != traced)
+      throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
+                                         : "aot: a program compiled in trace mode needs a logging memory");
+    if (!(layout_of(mem.memory()) == code.layout()))
+      throw std::invalid_argument("aot: guest memory windows differ from the ones the program was compiled for");
+  }
+
+  // Runs until the program stops or `until_step` steps have retired in total (like Machine::run).
+  RunResult run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
+    if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
+    for (;;) {
+      const RunResult r = run_native(cpu, steps, until_step);
+      if (r.reason != StopReason::paused || steps >= until_step) return r;
+    }
+  }
+
+ private:
+  // Native code from cpu.pc; when it leaves for the interpreter, the interpreter steps until the run
+  // stops or native code can take over again (paused then).
+  RunResult run_native(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
+    Context ctx;
+    ctx.cpu = cpu;
+    ctx.budget = until_step - steps;
+    ctx.until = until_step;
+    ctx.mem_base = mem_.memory().host_base();
+    ctx.ecall = &ecall_thunk;
+    ctx.runner = this;
+    if constexpr (traced) {
+      ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
+      ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
+    }
+    ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
+    if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
+    cpu = ctx.cpu;
+    steps = until_step - ctx.budget;
+    if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
+    switch (static_cast<ExitKind>(ctx.exit_kind)) {
+      case ExitKind::to_interp:
+        // Near until_step (a block that would cross it) the interpreter finishes the run: native
+        // code could not run a whole block before it anyway.
+        if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
+        for (;;) {  // one step at a time: native code continues at the first pc it can enter
+          if (steps >= until_step) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
+          const RunResult r = interpret(cpu, steps, steps + 1);
+          if (r.reason != StopReason::paused || code_.enters_natively(cpu.pc)) return r;
+        }
+      case ExitKind::fault: {
+        auto kind = static_cast<FaultKind>(ctx.exit_aux);
+        if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
+        return RunResult{StopReason::fault, 0, Fault{kind, cpu.pc, ctx.exit_addr, steps}, steps};
+      }
+      case ExitKind::ebreak: return RunResult{StopReason::ebreak, 0, std::nullopt, steps};
+      case ExitKind::exited: return RunResult{StopReason::exited, static_cast<int>(ctx.exit_aux), std::nullopt, steps};
+      case ExitKind::error: {
+        std::exception_ptr e = std::exchange(error_, nullptr);
+        std::rethrow_exception(e);
+      }
+    }
+    throw std::logic_error("aot: unknown exit kind");
+  }
+
+  static constexpr std::uint64_t interp_finish_steps = 4096;
+  RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
+    if (!interp_) interp_.emplace(code_.program(), mem_);
+    return interp_->run_from(cpu, steps, until_step);
+  }
+  // Called from native code for ecall; returns nonzero to leave native code (exit_kind set).
+  static std::uint64_t ecall_thunk(Context* c) noexcept {
+    auto* self = static_cast<AotRunner*>(c->runner);
+    try {
+      if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
+      const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
+      c->cpu.x[0] = 0;
+      if constexpr (traced) {
+        c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
+        c->generation = self->mem_.marks().generation();
+      }
+      if (!r.exited) return 0;
+      c->exit_kind = static_cast<std::uint64_t>(ExitKind::exited);
+      c->exit_aux = static_cast<std::uint64_t>(r.exit_code);
+      return 1;
+    } catch (...) {
+      self->error_ = std::current_exception();
+      c->exit_kind = static_cast<std::uint64_t>(ExitKind::error);
+      return 1;
+    }
+  }
+
+  const CompiledProgram& code_;
+  Memory& mem_;
+  std::optional<Machine<Memory>> interp_;
+  std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
+  std::exception_ptr error_;
+};
+
+// One-shot convenience: same semantics as Machine::run(until_step) on (cpu, steps).
+template <class Memory>
+RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step,
+              Memory& mem) {
+  AotRunner<Memory> runner(code, mem);
+  return runner.run(cpu, steps, until_step);
+}
+
+}  // namespace rvtrace::aot
+
+// ---- rvtrace/trace/aot_engine.hpp ----
+// The AOT runtime as a recorder engine (see recorder.hpp): native code that appends the
+// memory-read log itself. The program must be compiled in trace mode:
+//
+//   aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true);
+//   trace::AotEngine engine(compiled);
+//   trace::record(proc, code, sink, engine, options);
+#include <cstdint>
+#include <optional>
+
+
+namespace rvtrace::trace {
+
+class AotEngine {
+ public:
+  explicit AotEngine(const aot::CompiledProgram& code) : code_(code) {}
+  RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
+    if (!runner_ || mem_ != &mem) {
+      runner_.emplace(code_, mem);
+      mem_ = &mem;
+    }
+    return runner_->run(s, steps, until);
+  }
+
+ private:
+  const aot::CompiledProgram& code_;
+  std::optional<aot::AotRunner<LoggingMemory>> runner_;
+  LoggingMemory* mem_ = nullptr;
+};
+
+}  // namespace rvtrace::trace
+
+// ---- rvtrace/facade.hpp ----
+// The common path in three calls (docs/recording.md):
+//
+//   guest::Program prog = guest::load_elf_file("prog.elf");
+//   trace::MemoryTrace t = rvtrace::record(prog, {.args = {"100"}});           // AOT when available
+//   auto digest = rvtrace::replay(prog, t, [] { return trace::DigestPolicy{}; }, {.threads = 4});
+//   rvtrace::record_file(prog, "prog.rvmt", {.engine = rvtrace::Engine::interp});
+//
+// The guest's stdout/stderr go to the host's; TraceInfo::stop says how the run ended (exit code,
+// fault, step limit). The AOT engine is available when this header is compiled on x86-64 with
+// xbyak on the include path (RVTRACE_AOT_ENABLED = 1; define it to 0 to leave the AOT code out
+// everywhere in a program); otherwise Engine::aot is an error and the default is the interpreter.
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+#ifndef RVTRACE_AOT_ENABLED
+#if defined(__x86_64__) && __has_include(<xbyak/xbyak.h>)
+#define RVTRACE_AOT_ENABLED 1
+#else
+#define RVTRACE_AOT_ENABLED 0
+#endif
+#endif
+#if RVTRACE_AOT_ENABLED
+#endif
+
+namespace rvtrace {
+
+enum class Engine { interp, aot };
+inline constexpr Engine default_engine = RVTRACE_AOT_ENABLED ? Engine::aot : Engine::interp;
+
+struct TraceOptions {
+  Engine engine = default_engine;
+  std::vector<std::string> args;                          // argv[1..]; argv[0] is the program's name
+  std::string input;                                      // file the guest reads as stdin ("" = ours)
+  std::uint64_t chunk_steps = trace::default_chunk_steps;  // power of two, 2^4 .. 2^40
+  std::uint64_t max_steps = ~std::uint64_t{0};            // then TraceStop::step_limit
+};
+
+namespace detail {
+inline guest::Process make_process(const guest::Program& program, const TraceOptions& opt) {
+  std::vector<std::string> argv{program.name};
+  argv.insert(argv.end(), opt.args.begin(), opt.args.end());
+  guest::Process proc(program, argv);
+  if (!opt.input.empty()) proc.syscalls.set_input_file(opt.input);
+  return proc;
+}
+
+template <class Sink>
+RunResult record_into(const guest::Program& program, Sink& sink, const TraceOptions& opt) {
+  guest::Process proc = make_process(program, opt);
+  const DecodedProgram code = decode_program(proc.program);
+  trace::RecordOptions ro;
+  ro.chunk_steps = opt.chunk_steps;
+  ro.max_steps = opt.max_steps;
+  if (opt.engine == Engine::aot) {
+#if RVTRACE_AOT_ENABLED
+    const aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true);
+    trace::AotEngine engine(compiled);
+    return trace::record(proc, code, sink, engine, ro);
+#else
+    throw InputError("rvtrace::record: Engine::aot is not available in this build (RVTRACE_AOT_ENABLED is 0: "
+                     "not x86-64, or no xbyak); use Engine::interp");
+#endif
+  }
+  return trace::record(proc, code, sink, ro);
+}
+}  // namespace detail
+
+// The functions below are templates on the program type (always guest::Program) only so that a
+// translation unit that includes this header without calling them does not compile both engines.
+
+// Records `program` into `into` (cleared first; its log memory is reused). Returns how the run ended.
+template <std::same_as<guest::Program> Program>
+RunResult record(const Program& program, trace::MemoryTrace& into, const TraceOptions& opt = {}) {
+  into.clear();
+  return detail::record_into(program, into, opt);
+}
+
+// Records `program` into a new in-memory trace.
+template <std::same_as<guest::Program> Program>
+trace::MemoryTrace record(const Program& program, const TraceOptions& opt = {}) {
+  trace::MemoryTrace t;
+  record(program, t, opt);
+  return t;
+}
+
+// Records `program` into the .rvmt file `path` (refuses to overwrite an existing file unless
+// `overwrite`). Returns how the run ended.
+template <std::same_as<guest::Program> Program>
+RunResult record_file(const Program& program, const std::string& path, const TraceOptions& opt = {},
+                      bool overwrite = false) {
+  trace::TraceFileWriter writer(path, overwrite);
+  return detail::record_into(program, writer, opt);
+}
+
+// Replays `t` (a MemoryTrace, a TraceFile or a TraceView) of `program` through the policies
+// `make()` returns, one per chunk, merged in chunk order; checks that `t` was recorded from
+// `program`. Same result for any number of threads.
+template <class Trace, class Factory>
+auto replay(const guest::Program& program, const Trace& t, Factory&& make, const trace::ReplayOptions& opt = {}) {
+  const DecodedProgram code = decode_program(program);
+  if constexpr (std::is_convertible_v<const Trace&, trace::TraceView>)
+    return trace::replay(code, t, std::forward<Factory>(make), opt);
+  else
+    return trace::replay(code, t.view(), std::forward<Factory>(make), opt);
+}
+
+// Checks every chunk of `t` against `program` (throws InputError naming the first bad chunk).
+template <class Trace>
+void verify(const guest::Program& program, const Trace& t, const trace::ReplayOptions& opt = {}) {
+  const DecodedProgram code = decode_program(program);
+  if constexpr (std::is_convertible_v<const Trace&, trace::TraceView>)
+    trace::verify(code, t, opt);
+  else
+    trace::verify(code, t.view(), opt);
+}
+
+}  // namespace rvtrace
