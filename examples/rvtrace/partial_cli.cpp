@@ -55,7 +55,8 @@ void PartialCommands::add_to(CLI::App& app) {
   replay_->add_option("--chunks", chunks, "Replay only chunks A to B-1 (A:B; A: or :B for the rest)");
   replay_->add_option("--save-partial", save_partial,
                       "Save the mergeable result of the chunks to this file (rvtrace merge) instead of the output");
-  replay_->add_flag("--force", force, "Overwrite an existing --save-partial file");
+  if (!replay_->get_option_no_throw("--force"))  // replay may have its own (overwrite its output)
+    replay_->add_flag("--force", force, "Overwrite an existing --save-partial file");
 
   merge_ = app.add_subcommand("merge", "Merge partial results (replay --save-partial), given in chunk order, into the policy's output");
   merge_->add_option("partials", inputs, "Partial result files, in chunk order")->required();
@@ -77,6 +78,7 @@ int PartialCommands::cmd_replay_range() {
   const auto output = option_value<std::string>(replay_, "--output");
   if (!save_partial.empty() && !output.empty())
     throw InputError("--save-partial and -o: a partial replay writes only the partial result");
+  force = force || option_value<bool>(replay_, "--force");
   if (!save_partial.empty() && !force && ::access(save_partial.c_str(), F_OK) == 0)  // fail before replaying
     throw InputError(save_partial + ": file exists (use --force to overwrite)");
   TraceFile file(trace_path);

@@ -61,13 +61,13 @@ echo "replay --chunks + merge equal a whole replay"
 
 # A corrupted log word of a chunk rank 1 owns (static blocks of 2 ranks: the second half).
 word() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
-L=$(word "$t" 40) index=$((128 + 8 * $(word "$t" 40)))
+L=$(word "$t" 40) logat=$(word "$t" 80) index=$(word "$t" 88)  # header words 5, 10, 11
 c=$((chunks - 1))
 while [ $c -ge $((chunks / 2)) ] && [ "$(word "$t" $((index + 296 * c + 280)))" = 0 ]; do c=$((c - 1)); done
 [ $c -ge $((chunks / 2)) ] || fail "no chunk with log words in rank 1's block"
 bad=$w/bad.rvmt
 cp "$t" "$bad"
-printf '\377' | dd of="$bad" bs=1 seek=$((128 + 8 * $(word "$t" $((index + 296 * c + 272))))) conv=notrunc 2> /dev/null
+printf '\377' | dd of="$bad" bs=1 seek=$((logat + 8 * $(word "$t" $((index + 296 * c + 272))))) conv=notrunc 2> /dev/null
 for feed in shared ship; do
   set +e
   run -np 2 "$mpi" "$bad" --elf "$elf" --feed $feed --threads 1 > /dev/null 2> "$w/err"
