@@ -161,7 +161,7 @@ void TraceCommands::add_to(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember(policy_names));
   replay_->add_option("-o,--output", out, "Output file (default: stdout)");
-  replay_->add_flag("--force", force, "Overwrite an existing output file");
+  // replay's --force (also for -o) is registered by partial_cli.cpp; cmd_replay reads its count.
   add_count_option(replay_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   replay_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
   replay_->add_flag("--stats", stats, "Print steps and steps/s to stderr");
@@ -248,7 +248,8 @@ int TraceCommands::cmd_replay() {
   const auto& file = opened.file;
   const auto& code = opened.code;
   const auto& opt = opened.opt;
-  Output output(out, force, inputs());
+  const auto* force_opt = replay_->get_option_no_throw("--force");
+  Output output(out, force_opt && force_opt->count() > 0, inputs());
   const auto t0 = std::chrono::steady_clock::now();
   try {
     with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });

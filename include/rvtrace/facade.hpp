@@ -10,6 +10,8 @@
 // fault, step limit). The AOT engine is available when this header is compiled on x86-64 with
 // xbyak on the include path (RVTRACE_AOT_ENABLED = 1; define it to 0 to leave the AOT code out
 // everywhere in a program); otherwise Engine::aot is an error and the default is the interpreter.
+#include <unistd.h>
+
 #include <concepts>
 #include <cstdint>
 #include <string>
@@ -19,12 +21,14 @@
 
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/files.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/trace/file.hpp"
 #include "rvtrace/trace/memory_trace.hpp"
 #include "rvtrace/trace/recorder.hpp"
 #include "rvtrace/trace/replay.hpp"
+#include "rvtrace/trace/run_start.hpp"
 
 #ifndef RVTRACE_AOT_ENABLED
 #if defined(__x86_64__) && __has_include(<xbyak/xbyak.h>)
@@ -120,14 +124,27 @@ auto replay(const guest::Program& program, const Trace& t, Factory&& make, const
     return trace::replay(code, t.view(), std::forward<Factory>(make), opt);
 }
 
-// Checks every chunk of `t` against `program` (throws InputError naming the first bad chunk).
+// Proves that `t` is a run of `program` with the arguments and input of `run` (trace::verify:
+// checkpoint 0 = the initial state, the program's fixed words, memory across chunks, the stop, the
+// input bytes); throws InputError naming the failed check, chunk and word.
 template <class Trace>
-void verify(const guest::Program& program, const Trace& t, const trace::ReplayOptions& opt = {}) {
+void verify(const guest::Program& program, const Trace& t, const TraceOptions& run = {},
+            const trace::ReplayOptions& opt = {}) {
+  guest::Process proc = detail::make_process(program, run);
+  const int fd = run.input.empty() ? 0 : guest::open_regular_file(run.input, "input");
+  struct CloseInput {
+    int fd;
+    ~CloseInput() {
+      if (fd > 0) ::close(fd);
+    }
+  } close_input{fd};
+  trace::InputStream input(fd);
+  trace::RunStart start = trace::run_start(proc, input);
   const DecodedProgram code = decode_program(program);
   if constexpr (std::is_convertible_v<const Trace&, trace::TraceView>)
-    trace::verify(code, t, opt);
+    trace::verify(code, t, start, opt);
   else
-    trace::verify(code, t.view(), opt);
+    trace::verify(code, t.view(), start, opt);
 }
 
 }  // namespace rvtrace

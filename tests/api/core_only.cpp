@@ -52,7 +52,8 @@ TEST_CASE("core.hpp: record (interpreter), file round trip, verify, replay witho
   {
     trace::TraceFile f(path);
     CHECK(f.info().total_steps == t.info.total_steps);
-    rvtrace::verify(prog, f);
+    rvtrace::verify(prog, f, {.args = {"200"}});
+    CHECK_THROWS_AS(rvtrace::verify(prog, f, {.args = {"201"}}), InputError);  // another run
     CHECK(rvtrace::replay(prog, f, [] { return CountLoads{}; }).loads == want.loads);
   }
   std::remove(path.c_str());

@@ -47,7 +47,8 @@ TEST_CASE("facade: record with aot and interp, replay, reuse, files", "[api][fac
   CHECK_THROWS_AS(rvtrace::record_file(prog, path, aot), InputError);  // never overwrites
   {
     trace::TraceFile f(path);
-    rvtrace::verify(prog, f);
+    rvtrace::verify(prog, f, aot);
+    CHECK_THROWS_AS(rvtrace::verify(prog, f), InputError);  // not a run with no arguments
     CHECK(rvtrace::replay(prog, f, [] { return trace::DigestPolicy{}; }) == want);
   }
   std::remove(path.c_str());

@@ -73,7 +73,8 @@ constexpr bool check_trace_policy() {
                 "rvtrace: this trace policy has no usable merge: it needs a public member "
                 "`void merge(Policy&& later)` that appends the results of the chunks after its own "
                 "(see rvtrace/trace/policy.hpp)");
-  static_assert(std::movable<P>, "rvtrace: a trace policy must be movable (replay moves per-chunk instances)");
+  static_assert(std::move_constructible<P>,
+                "rvtrace: a trace policy must be move-constructible (replay moves per-chunk instances)");
   return true;
 }
 

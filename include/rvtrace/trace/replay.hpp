@@ -391,7 +391,7 @@ inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& sta
   if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
   MemoryPass pass(start, t.info);
   VerifyPolicy root(&pass);
-  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // (no on_step: memory effects only)
+  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
   if (start.input) {
     const ByteStreamHash& h = start.input->hash();
     if (h.bytes() != t.info.input_bytes)
