@@ -20,7 +20,10 @@ INDEX_SEED = 0x52564D5449445831   # "RVMTIDX1"
 CHUNK_SEED = 0x52564D5443484B31   # "RVMTCHK1"
 HEADER_FIELDS = ["magic_version", "sizes", "chunk_steps", "total_steps", "num_chunks", "log_words",
                  "stop", "fault_pc", "fault_addr", "program_hash", "log_offset", "index_offset",
-                 "file_size", "index_checksum", "reserved", "header_checksum"]
+                 "file_size", "index_checksum", "args_hash", "input_hash", "input_bytes",
+                 "platform_0", "platform_1", "isa_0", "isa_1"] + [f"reserved_{i}" for i in range(21, 31)] + [
+                 "header_checksum"]
+HEADER_WORDS = 32  # format version 3: a 256-byte header
 CHECKPOINT_WORDS = 37
 STOPS = {0: "exited", 1: "ebreak", 2: "fault", 3: "step limit"}
 
@@ -93,10 +96,10 @@ class Trace:
         self.path = path
         with open(path, "rb") as f:
             data = f.read()
-        if len(data) < 128:
-            raise ValueError(f"{path}: {len(data)} bytes, shorter than the 128-byte header")
+        if len(data) < HEADER_WORDS * 8:
+            raise ValueError(f"{path}: {len(data)} bytes, shorter than the {HEADER_WORDS * 8}-byte header")
         self.raw = data
-        hw = struct.unpack_from("<16Q", data, 0)
+        hw = struct.unpack_from(f"<{HEADER_WORDS}Q", data, 0)
         self.header_words = hw
         self.header = dict(zip(HEADER_FIELDS, hw))
         h = self.header
@@ -106,6 +109,9 @@ class Trace:
         h["fault_kind"] = (hw[6] >> 8) & 0xFF
         code = hw[6] >> 32
         h["exit_code"] = code - (1 << 32) if code >= 1 << 31 else code
+        name = lambda lo, hi: struct.pack("<2Q", lo, hi).rstrip(b"\0").decode("ascii", "replace")
+        h["platform"] = name(hw[17], hw[18])
+        h["isa"] = name(hw[19], hw[20])
         if h["magic"] != 0x544D5652:
             raise ValueError(f"{path}: not an .rvmt file (magic {h['magic']:#x})")
         end = h["index_offset"] + (h["num_chunks"] + 1) * CHECKPOINT_WORDS * 8
@@ -122,9 +128,9 @@ class Trace:
 
     def check(self):
         h, p = self.header, self.path
-        if h["version"] != 2:
+        if h["version"] != 3:
             raise ValueError(f"{p}: unsupported version {h['version']}")
-        if words_hash(HEADER_SEED, self.header_words[:15]) != h["header_checksum"]:
+        if words_hash(HEADER_SEED, self.header_words[:HEADER_WORDS - 1]) != h["header_checksum"]:
             raise ValueError(f"{p}: header checksum mismatch")
         if words_hash(INDEX_SEED, self.index_words) != h["index_checksum"]:
             raise ValueError(f"{p}: index checksum mismatch")

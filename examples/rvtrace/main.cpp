@@ -31,12 +31,12 @@ struct GuestArgs {
   std::uint64_t max_steps = default_max_steps;
 
   void add_to(CLI::App* cmd) {
-    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0: no limit)");
+    rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0 runs no step and reports the entry pc)");
     cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
-  std::uint64_t limit() const { return max_steps ? max_steps : ~std::uint64_t{0}; }
+  std::uint64_t limit() const { return max_steps; }
   guest::Process load() const {
     std::vector<std::string> argv{elf};
     argv.insert(argv.end(), args.begin(), args.end());

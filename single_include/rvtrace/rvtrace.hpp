@@ -3939,7 +3939,8 @@ constexpr bool check_trace_policy() {
                 "rvtrace: this trace policy has no usable merge: it needs a public member "
                 "`void merge(Policy&& later)` that appends the results of the chunks after its own "
                 "(see rvtrace/trace/policy.hpp)");
-  static_assert(std::movable<P>, "rvtrace: a trace policy must be movable (replay moves per-chunk instances)");
+  static_assert(std::move_constructible<P>,
+                "rvtrace: a trace policy must be move-constructible (replay moves per-chunk instances)");
   return true;
 }
 
@@ -5297,8 +5298,8 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
   const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
-  if (count > 0 && t.checkpoints[last].step - t.checkpoints[first].step > opt.max_steps)
-    throw LimitError("the trace has " + std::to_string(t.checkpoints[last].step - t.checkpoints[first].step) +
+  if (count > 0 && t.checkpoint(last).step - t.checkpoint(first).step > opt.max_steps)
+    throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
                      " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
                      " (--max-steps)");
   detail::Progress progress(opt.progress, count);
@@ -5486,7 +5487,7 @@ inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& sta
   if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
   MemoryPass pass(start, t.info);
   VerifyPolicy root(&pass);
-  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // (no on_step: memory effects only)
+  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
   if (start.input) {
     const ByteStreamHash& h = start.input->hash();
     if (h.bytes() != t.info.input_bytes)
@@ -9342,6 +9343,8 @@ class AotEngine {
 // fault, step limit). The AOT engine is available when this header is compiled on x86-64 with
 // xbyak on the include path (RVTRACE_AOT_ENABLED = 1; define it to 0 to leave the AOT code out
 // everywhere in a program); otherwise Engine::aot is an error and the default is the interpreter.
+#include <unistd.h>
+
 #include <concepts>
 #include <cstdint>
 #include <string>
@@ -9442,14 +9445,27 @@ auto replay(const guest::Program& program, const Trace& t, Factory&& make, const
     return trace::replay(code, t.view(), std::forward<Factory>(make), opt);
 }
 
-// Checks every chunk of `t` against `program` (throws InputError naming the first bad chunk).
+// Proves that `t` is a run of `program` with the arguments and input of `run` (trace::verify:
+// checkpoint 0 = the initial state, the program's fixed words, memory across chunks, the stop, the
+// input bytes); throws InputError naming the failed check, chunk and word.
 template <class Trace>
-void verify(const guest::Program& program, const Trace& t, const trace::ReplayOptions& opt = {}) {
+void verify(const guest::Program& program, const Trace& t, const TraceOptions& run = {},
+            const trace::ReplayOptions& opt = {}) {
+  guest::Process proc = detail::make_process(program, run);
+  const int fd = run.input.empty() ? 0 : guest::open_regular_file(run.input, "input");
+  struct CloseInput {
+    int fd;
+    ~CloseInput() {
+      if (fd > 0) ::close(fd);
+    }
+  } close_input{fd};
+  trace::InputStream input(fd);
+  trace::RunStart start = trace::run_start(proc, input);
   const DecodedProgram code = decode_program(program);
   if constexpr (std::is_convertible_v<const Trace&, trace::TraceView>)
-    trace::verify(code, t, opt);
+    trace::verify(code, t, start, opt);
   else
-    trace::verify(code, t.view(), opt);
+    trace::verify(code, t.view(), start, opt);
 }
 
 }  // namespace rvtrace

@@ -23,11 +23,11 @@ for g in "sha256-rv64imac.elf 300" "atomics-rv64im.elf" "keccak-rv64imac.elf 100
 done
 # Negative controls: one changed log word, one changed text row.
 cp sha256-rv64imac.rvmt bad.rvmt
-printf '\377' | dd of=bad.rvmt bs=1 seek=$((128 + 8 * 40 + 3)) conv=notrunc 2>/dev/null
+printf '\377' | dd of=bad.rvmt bs=1 seek=$((256 + 8 * 40 + 3)) conv=notrunc 2>/dev/null
 if "$py" "$tools/rvmt.py" check bad.rvmt 2>err.txt; then fail "rvmt.py accepted a changed log word"; fi
 grep -q "chunk [0-9]*: checksum mismatch" err.txt || fail "rvmt.py: $(cat err.txt)"
 chunk=$(sed 's/.*chunk \([0-9]*\):.*/\1/' err.txt)
-if "$rv" verify bad.rvmt --elf "$guests/sha256-rv64imac.elf" >out.txt 2>&1; then fail "verify accepted bad.rvmt"; fi
+if "$rv" verify bad.rvmt --elf "$guests/sha256-rv64imac.elf" 300 >out.txt 2>&1; then fail "verify accepted bad.rvmt"; fi
 grep -q "chunk $chunk (.*checksum mismatch" out.txt || fail "verify and rvmt.py disagree: $(cat out.txt) / chunk $chunk"
 sed '1000s/^\([0-9]*\) [0-9a-f]*/\1 00000000deadbeef/' sha256-rv64imac.txt > bad.txt
 cmp -s bad.txt sha256-rv64imac.txt && fail "the negative control did not change line 1000"

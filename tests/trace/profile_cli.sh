@@ -8,7 +8,7 @@
 set -u
 mode=$1 rv=$2 guests=$3 work=$4 src=$5
 elf="$guests/profile_calls-rv64imac.elf"
-mkdir -p "$work"
+rm -rf "$work" && mkdir -p "$work"  # outputs are never overwritten: start clean
 fail() { echo "FAIL: $*"; exit 1; }
 "$rv" trace --force -o "$work/p16.rvmt" --chunk-steps 16 "$elf" 12 >/dev/null || fail "trace"
 
@@ -29,7 +29,7 @@ cli)
   [ $? -eq 120 ] || fail "bad cost model: exit code"
   grep -q "bad.json: unknown instruction class 'lod'" "$work/err" || fail "bad cost model: message $(cat "$work/err")"
   "$rv" profile "$work/p16.rvmt" --elf "$elf" -o "$work/p16.rvmt" 2>/dev/null && fail "overwrote its input"
-  "$rv" verify "$work/p16.rvmt" --elf "$elf" >/dev/null || fail "the trace was damaged"
+  "$rv" verify "$work/p16.rvmt" --elf "$elf" 12 >/dev/null || fail "the trace was damaged"
   "$rv" profile "$work/p16.rvmt" --elf "$elf" --format classes | tail -1 | grep -q '^total alu=' || fail "classes"
   ;;
 svg)

@@ -202,8 +202,8 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
   const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
-  if (count > 0 && t.checkpoints[last].step - t.checkpoints[first].step > opt.max_steps)
-    throw LimitError("the trace has " + std::to_string(t.checkpoints[last].step - t.checkpoints[first].step) +
+  if (count > 0 && t.checkpoint(last).step - t.checkpoint(first).step > opt.max_steps)
+    throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
                      " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
                      " (--max-steps)");
   detail::Progress progress(opt.progress, count);
