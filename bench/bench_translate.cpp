@@ -6,14 +6,20 @@
 //   translate/trace:0|1    aot::CompiledProgram construction (translation + making the code executable)
 // Counters: ms (per run), ms_per_MiB (of guest text), text_KiB, code_bytes (host code), blocks, and the
 // instruction mix of the text (percent).
+// Real programs, same counters: elf/NAME/trace:0|1 translates each ELF of RVTRACE_TRANSLATE_ELFS
+// (colon-separated paths; default: ZisK's block validator when the shared data is there, and the
+// keccak and bytecode test guests), loaded as the Linux loader does (load_elf + map_program).
 // Run: build/bin/bench_translate --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <random>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "../tests/differential/random_program.hpp"
 #include "rvtrace/isa/facts.hpp"
@@ -185,11 +191,84 @@ void BM_Translate(benchmark::State& state, bool trace) {
   state.counters["blocks"] = static_cast<double>(blocks);
 }
 
+// ---- real programs ----
+struct Elf {
+  std::string name;
+  guest::Program prog;
+  std::unique_ptr<guest::GuestMemory> memory;
+  DecodedProgram code;
+  std::size_t text_bytes = 0;
+};
+
+std::vector<std::string> elf_paths() {
+  std::string list;
+  if (const char* e = std::getenv("RVTRACE_TRANSLATE_ELFS"); e && *e) {
+    list = e;
+  } else {
+    list = RVTRACE_ZISK_ELF;
+    for (const char* g : {"keccak", "bytecode"}) list += std::string(":") + RVTRACE_GUEST_DIR + "/" + g + "-rv64imac.elf";
+  }
+  std::vector<std::string> out;
+  for (std::size_t a = 0; a <= list.size();) {
+    const std::size_t b = std::min(list.find(':', a), list.size());
+    if (std::FILE* f = b > a ? std::fopen(list.substr(a, b - a).c_str(), "rb") : nullptr) {
+      std::fclose(f);
+      out.push_back(list.substr(a, b - a));
+    }
+    a = b + 1;
+  }
+  return out;
+}
+
+std::unique_ptr<Elf> load(const std::string& path) {
+  auto e = std::make_unique<Elf>();
+  e->name = path.substr(path.find_last_of('/') + 1);
+  e->prog = guest::load_elf_file(path);
+  e->memory = std::make_unique<guest::GuestMemory>();
+  guest::map_program(e->prog, *e->memory);
+  e->code = decode_program(e->prog);
+  for (const guest::Segment& s : e->prog.segments)
+    if (s.exec) e->text_bytes += s.memsz;
+  return e;
+}
+
+void BM_TranslateElf(benchmark::State& state, const Elf* e, bool trace) {
+  double total = 0;
+  std::size_t code_bytes = 0, blocks = 0;
+  for (auto _ : state) {
+    DecodedProgram copy = e->code;
+    const auto t0 = clock_type::now();
+    aot::CompiledProgram compiled(std::move(copy), *e->memory, trace);
+    const double t = since(t0);
+    total += t;
+    code_bytes = compiled.code_bytes();
+    blocks = compiled.blocks();
+    state.SetIterationTime(t);
+  }
+  if (state.iterations() == 0) return;
+  const double ms = total / state.iterations() * 1e3;
+  state.counters["ms"] = ms;
+  state.counters["ms_per_MiB"] = ms * double(1 << 20) / e->text_bytes;
+  state.counters["text_KiB"] = e->text_bytes / 1024.0;
+  state.counters["code_bytes"] = static_cast<double>(code_bytes);
+  state.counters["x86_per_byte"] = static_cast<double>(code_bytes) / e->text_bytes;
+  state.counters["blocks"] = static_cast<double>(blocks);
+}
+
 const int registered = [] {
   benchmark::RegisterBenchmark("decode", BM_Decode)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(5);
   for (bool trace : {false, true})
     benchmark::RegisterBenchmark(trace ? "translate/trace:1" : "translate/trace:0", BM_Translate, trace)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(5);
+  static std::vector<std::unique_ptr<Elf>> elfs;
+  for (const std::string& path : elf_paths()) {
+    elfs.push_back(load(path));
+    const Elf* e = elfs.back().get();
+    const int iterations = e->text_bytes > (256u << 10) ? 1 : 5;
+    for (bool trace : {false, true})
+      benchmark::RegisterBenchmark(("elf/" + e->name + (trace ? "/trace:1" : "/trace:0")).c_str(), BM_TranslateElf, e, trace)
+          ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
+  }
   return 0;
 }();
 }  // namespace
