@@ -127,12 +127,17 @@ RunResult run_aot(const aot::CompiledProgram& code, Memory& m, isa::CpuState& cp
   return r;
 }
 
+// The AOT engine runs twice: translated ahead of time, and lazily in regions of lazy_region_bytes (small:
+// blocks, loops and jumps cross region boundaries, and each region is translated on first entry).
+inline constexpr std::size_t lazy_region_bytes = 96;
+
 // make_world() builds identical fresh worlds; data_lo/len: memory range to compare afterwards.
 template <class MakeWorld>
 RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, const std::vector<std::uint64_t>& untils,
                      bool trace, std::uint64_t data_lo, std::uint64_t data_len, const std::string& what) {
-  Outcome o[2];
-  for (int engine = 0; engine < 2; ++engine) {
+  Outcome o[3];
+  for (int engine = 0; engine < 3; ++engine) {
+    const aot::TranslateOptions when{engine == 2, lazy_region_bytes};
     auto w = make_world();  // holds memory, syscalls; exposes mem(), sys(), cpu
     Outcome& out = o[engine];
     std::uint64_t steps = 0;
@@ -143,7 +148,7 @@ RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, co
       LoggingMemory m(w->mem(), w->sys(), log.data());
       if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
       else {
-        aot::CompiledProgram compiled(code, w->mem(), true);
+        aot::CompiledProgram compiled(code, w->mem(), true, when);
         out.r = run_aot(compiled, m, cpu, steps, untils);
       }
       log.resize(static_cast<std::size_t>(m.cursor() - log.data()));
@@ -151,7 +156,7 @@ RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, co
       FlatMemory m(w->mem(), w->sys());
       if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
       else {
-        aot::CompiledProgram compiled(code, w->mem(), false);
+        aot::CompiledProgram compiled(code, w->mem(), false, when);
         out.r = run_aot(compiled, m, cpu, steps, untils);
       }
     }
@@ -166,6 +171,7 @@ RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, co
     }
   }
   require_same(o[0], o[1], what);
+  require_same(o[0], o[2], what + " (lazy translation)");
   return o[0].r;
 }
 

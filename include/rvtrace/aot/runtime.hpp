@@ -10,15 +10,22 @@
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
 // runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
 // exit to the interpreter steps it only until native code can take over again (a pc it enters).
+// Translation (TranslateOptions): the whole program in the constructor, or lazily, a region of text
+// when native code first enters it (a jump into an untranslated region leaves native code like a
+// jump to the interpreter; the runner translates the region and re-enters): a run pays only for the
+// regions it executes.
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,43 +50,92 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.marks() } -> std::same_as<WordMarks&>;
 };
 
+// When to translate. lazy: regions of region_bytes of text (a multiple of 2), each on first entry;
+// otherwise the whole program, as one region, in the constructor.
+struct TranslateOptions {
+  bool lazy = false;
+  std::size_t region_bytes = 16 * 1024;
+};
+inline constexpr TranslateOptions translate_lazily{true};
+
 class CompiledProgram {
  public:
   // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
-      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
-    const auto t0 = std::chrono::steady_clock::now();
-    tr_ = translate(*prog_, layout_, trace_);
-    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, TranslateOptions when = {})
+      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
+        lock_(std::make_unique<std::mutex>()) {
+    timed([&] {
+      tr_ = start_translation(*prog_, when.lazy ? std::max<std::size_t>(when.region_bytes / 2, 2) : 0);
+      ready_ = std::make_unique<std::atomic<bool>[]>(tr_.regions());
+      if (!when.lazy)
+        for (std::size_t r = 0; r < tr_.regions(); ++r) translate_now(r);
+    });
   }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
-      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, TranslateOptions when = {})
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, when) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
   bool traced() const { return trace_; }
-  double translate_seconds() const { return seconds_; }
-  std::size_t code_bytes() const { return tr_.code_bytes(); }
-  std::size_t blocks() const { return tr_.blocks; }
-  std::size_t warm_words() const { return tr_.warm_words; }
+  // Time spent translating so far (the constructor and every lazy region), and what it produced.
+  double translate_seconds() const { return locked([&] { return seconds_; }); }
+  std::size_t code_bytes() const { return locked([&] { return tr_.code_bytes(); }); }
+  std::size_t blocks() const { return locked([&] { return tr_.blocks; }); }
+  std::size_t warm_words() const { return locked([&] { return tr_.warm_words; }); }
+  std::size_t regions_translated() const { return locked([&] { return tr_.code.size(); }); }
+  std::size_t regions() const { return tr_.regions(); }
   const RegMap& register_map() const { return tr_.map; }
 
-  // Host entry of guest pc, or nullptr when pc cannot be fetched.
-  const void* entry_for(std::uint64_t pc) const {
-    return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
+  // Translates pc's region if it is not yet (lazy); returns whether it did.
+  bool prepare(std::uint64_t pc) const {
+    if (!prog_->fetchable(pc)) return false;
+    const std::size_t r = tr_.region_of(prog_->index(pc));
+    if (ready_[r].load(std::memory_order_acquire)) return false;
+    std::lock_guard<std::mutex> hold(*lock_);
+    if (ready_[r].load(std::memory_order_relaxed)) return false;
+    timed([&] { translate_now(r); });
+    return true;
   }
-  // Does native code run from pc (rather than leave for the interpreter right away)?
+  // Host entry of guest pc (translating its region first), or nullptr when pc cannot be fetched.
+  const void* entry_for(std::uint64_t pc) const {
+    if (!prog_->fetchable(pc)) return nullptr;
+    prepare(pc);
+    return tr_.table[prog_->index(pc)];
+  }
+  // Does native code run from pc (rather than leave for the interpreter right away)? Yes for a pc
+  // whose region is not translated yet: entering translates it.
   bool enters_natively(std::uint64_t pc) const {
-    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
+    if (!prog_->fetchable(pc)) return false;
+    const std::size_t i = prog_->index(pc);
+    return !ready_[tr_.region_of(i)].load(std::memory_order_acquire) || !tr_.interp_entry[i];
   }
   void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
 
  private:
+  // (mutable: lazy translation fills in the Translation under lock_; native code reads its table)
+  void translate_now(std::size_t r) const {
+    translate_region(*prog_, layout_, trace_, tr_, r);
+    ready_[r].store(true, std::memory_order_release);
+  }
+  template <class F>
+  void timed(F&& f) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  template <class F>
+  std::invoke_result_t<F&> locked(F&& f) const {
+    std::lock_guard<std::mutex> hold(*lock_);
+    return f();
+  }
+
   std::shared_ptr<const DecodedProgram> prog_;
   MemLayout layout_;
   bool trace_;
-  Translation tr_;
-  double seconds_ = 0;
+  std::unique_ptr<std::mutex> lock_;
+  mutable Translation tr_;
+  mutable std::unique_ptr<std::atomic<bool>[]> ready_;  // per region: translated (tr_ complete for it)
+  mutable double seconds_ = 0;
 };
 
 template <class Memory>
@@ -120,12 +176,19 @@ class AotRunner {
       ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
     }
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
-    if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
+    const void* target = code_.entry_for(cpu.pc);  // (translates its region, lazily)
+    if constexpr (traced) {
+      if (warm_.size() < code_.warm_words()) warm_.resize(code_.warm_words(), 0);
+      ctx.warm = warm_.data();
+    }
+    if (target) code_.enter(ctx, target);
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
     if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
       case ExitKind::to_interp:
+        // Into a region not translated yet: translate it, native code continues there.
+        if (code_.prepare(cpu.pc)) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
         // Near until_step (a block that would cross it) the interpreter finishes the run: native
         // code could not run a whole block before it anyway.
         if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);

@@ -42,17 +42,42 @@
 
 namespace rvtrace::aot {
 
+// What the translation of any region needs to know about the whole program (analyze_stream).
+struct StreamAnalysis {
+  std::vector<bool> primary, leader;  // the linear sweep's instructions, basic block leaders
+  std::vector<bool> referenced;       // slots a direct jump or a fallthrough names (bound entry Refs)
+  RegMap map{};                       // the global register map
+};
+
 // The product of translate(): code (read+execute), the per-slot entry table and the register map.
+// The slots are cut into regions of region_slots; each region is translated into its own code buffer,
+// all at once (translate) or when native code first enters it (start_translation, translate_region).
+// A slot of a region not yet translated has the table entry `untranslated`, which leaves native code
+// for the runtime with that pc, as for the interpreter.
 struct Translation {
   using EnterFn = void (*)(Context*, const void* target);
-  std::unique_ptr<Xbyak::CodeGenerator> code;
+  std::vector<std::unique_ptr<Xbyak::CodeGenerator>> code;  // one per translated region
   std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
   EnterFn enter = nullptr;
   RegMap map{};
   std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
   std::size_t blocks = 0;
   std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
-  std::size_t code_bytes() const { return code ? code->getSize() : 0; }
+  std::size_t region_slots = 0;
+  std::vector<bool> translated;  // per region
+  StreamAnalysis stream;
+  const void* untranslated = nullptr;
+  // Scratch of the region translations (per slot, entries of the region being translated only).
+  std::vector<std::uint32_t> block_at;
+  std::vector<const std::uint8_t*> slot_addr, body_addr;
+  std::vector<bool> local_slot;
+  std::size_t regions() const { return translated.size(); }
+  std::size_t region_of(std::size_t slot) const { return slot / region_slots; }
+  std::size_t code_bytes() const {
+    std::size_t n = 0;
+    for (const auto& c : code) n += c->getSize();
+    return n;
+  }
 };
 
 namespace detail {
@@ -622,22 +647,24 @@ void exec_instruction(std::uint16_t id, F&& f) {
   isa::visit_instruction(id, std::forward<F>(f));
 }
 
-}  // namespace detail
-
-inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
-                                  std::size_t code_size) {
-  using Xbyak::CodeGenerator;
-  constexpr auto N = CodeGenerator::T_NEAR;
+// The primary stream, leaders (also the first instruction of each region: blocks never cross a region
+// boundary), the referenced slots and the global register map.
+inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t region_slots) {
   const std::size_t slots = prog.slots.size();
   const std::uint64_t lo = prog.lo;
   auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
-
-  // ---- analysis: primary stream, leaders, register map ----
-  std::vector<bool> primary(slots, false), leader(slots, false);
+  StreamAnalysis a;
+  std::vector<bool>&primary = a.primary, &leader = a.leader, &referenced = a.referenced;
+  primary.assign(slots, false), leader.assign(slots, false);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i] || (i > 0 && prog.executable[i - 1])) continue;
     leader[i] = true;  // start of an executable range
     for (std::size_t s = i; s < slots && prog.executable[s]; s += prog.slots[s].ops.len / 2) primary[s] = true;
+  }
+  for (std::size_t r = region_slots; r < slots; r += region_slots) {
+    std::size_t s = r;
+    while (s < slots && s < r + 2 && !primary[s]) ++s;  // (a 4-byte instruction may straddle r)
+    if (s < slots && primary[s]) leader[s] = true;
   }
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i]) continue;
@@ -654,7 +681,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // Only slots that a direct jump or a fallthrough names get a bound entry Ref; every other slot just
   // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
-  std::vector<bool> referenced(slots, false);
+  referenced.assign(slots, false);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i]) continue;
     const isa::Decoded& d = prog.slots[i];
@@ -665,14 +692,31 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
     if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
   }
+  a.map = detail::allocate_registers(prog, primary);
+  return a;
+}
 
-  Translation tr;
-  tr.map = detail::allocate_registers(prog, primary);
+}  // namespace detail
+
+// Translates region `region` of tr (code_size: its code buffer). Throws Xbyak's ERR_CODE_IS_TOO_BIG
+// when the buffer is too small, leaving tr as it was (but for its scratch).
+inline void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                                  std::size_t region, std::size_t code_size) {
+  using Xbyak::CodeGenerator;
+  constexpr auto N = CodeGenerator::T_NEAR;
+  const std::size_t slots = prog.slots.size();
+  const std::uint64_t lo = prog.lo;
+  auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
+  const std::vector<bool>&primary = tr.stream.primary, &leader = tr.stream.leader, &referenced = tr.stream.referenced;
+  const std::size_t s0 = region * tr.region_slots, s1 = std::min(slots, s0 + tr.region_slots);
+  auto in_region = [&](std::size_t i) { return i >= s0 && i < s1; };
+  std::size_t blocks_count = tr.blocks, warm_words = tr.warm_words;  // committed on success
 
   // ---- blocks, innermost loops and their register maps ----
   std::vector<std::vector<std::size_t>> blocks;
-  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
-  for (std::size_t b = 0; b < slots; ++b) {
+  std::vector<std::uint32_t>& block_at = tr.block_at;  // leader slot -> block (of this region)
+  std::fill(block_at.begin() + s0, block_at.begin() + s1, ~std::uint32_t{0});
+  for (std::size_t b = s0; b < s1; ++b) {
     if (!primary[b] || !leader[b]) continue;
     block_at[b] = static_cast<std::uint32_t>(blocks.size());
     std::vector<std::size_t>& block = blocks.emplace_back();
@@ -692,7 +736,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       const std::size_t last = blocks[k].back();
       const isa::Decoded& d = prog.slots[last];
       auto edge = [&](std::size_t slot) {
-        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
+        if (in_region(slot) && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
       };
       const std::size_t next = last + d.ops.len / 2;
       const bool is_jump = detail::facts(d.id).control == isa::Control::jump;
@@ -731,20 +775,18 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   }
   // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
   auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
-  tr.table.assign(slots, nullptr);
-  tr.interp_entry.assign(slots, false);
-  tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
-  CodeGenerator& g = *tr.code;
+  auto code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
+  CodeGenerator& g = *code;
 
-  std::uint32_t entry0 = 0;  // entry Ref of slot i: entry0 + i (bound only where referenced)
-  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i)}; };
-  std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
+  std::uint32_t entry0 = 0;  // entry Ref of slot i of the region: entry0 + i - s0 (bound only where referenced)
+  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i - s0)}; };
+  std::vector<const std::uint8_t*>&slot_addr = tr.slot_addr, &body_addr = tr.body_addr;
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
   emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
     Emitter& e = *emitter;
     const std::size_t i = prog.index(pc);
-    if (referenced[i]) {
+    if (referenced[i] && in_region(i)) {
       const int from = e.map_id(), to = entry_map(i);
       if (from == to) return entry(i);
       return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
@@ -752,7 +794,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         e.jmp(r);
       });
     }
-    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
+    // A constant target the analysis did not foresee (e.g. jalr off x0), or in another region: go
+    // through the pc table.
     return e.cold([&e, &g, pc] {
       e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
       g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
@@ -762,10 +805,11 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
   std::map<RegMap, int> local_maps;
-  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
+  std::vector<bool>& local_slot = tr.local_slot;  // in a block with block-local allocation
+  std::fill(local_slot.begin() + static_cast<std::ptrdiff_t>(s0), local_slot.begin() + static_cast<std::ptrdiff_t>(s1), false);
   std::array<bool, 32> all_written;
   all_written.fill(true);
-  entry0 = em.new_refs(slots);
+  entry0 = em.new_refs(s1 - s0);
   auto define_entry = [&](std::size_t i) {
     if (referenced[i]) em.bind(entry(i));
     slot_addr[i] = g.getCurr();
@@ -857,9 +901,12 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     return stops;
   };
   auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
-    if (next < slots && prog.executable[next]) {
+    if (next < slots && prog.executable[next] && in_region(next)) {
       em.transition(em.map_id(), entry_map(next));
       if (!next_is_emitted_here) em.jmp(entry(next));
+    } else if (next < slots && prog.executable[next]) {  // another region: through the pc table
+      em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
+      g.jmp(em.dispatch_label(), N);
     } else {
       em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
       g.jmp(em.to_interp_label(), N);
@@ -871,7 +918,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const std::vector<std::size_t>& block = blocks[bi];
     const std::size_t b = block[0];
     const auto n = static_cast<unsigned>(block.size());
-    ++tr.blocks;
+    ++blocks_count;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
     const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
@@ -909,8 +956,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const std::size_t next = last + prog.slots[last].ops.len / 2;
     if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
       // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
-      const int rec = static_cast<int>(tr.warm_words);
-      tr.warm_words += 1 + warm.size();
+      const int rec = static_cast<int>(warm_words);
+      warm_words += 1 + warm.size();
       const Emitter::Ref checked = em.new_ref();
       em.warm_check(rec, warm, checked);
       std::uint32_t mask = 0;
@@ -950,12 +997,12 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
     if (!stops) {
       // The next primary leader is emitted right after this block (address order).
-      fallthrough(next, next < slots && primary[next] && leader[next]);
+      fallthrough(next, next < s1 && primary[next] && leader[next]);
     }
   }
   // Other slots (the middle of 4-byte instructions): one-instruction blocks.
   em.use_map(0);
-  for (std::size_t i = 0; i < slots; ++i) {
+  for (std::size_t i = s0; i < s1; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
     define_entry(i);
     charge(1, pc_of(i));
@@ -980,29 +1027,70 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // ---- the pc -> host table, then W^X ----
   const void* interp_stub = em.to_interp_rax.getAddress();
-  for (std::size_t i = 0; i < slots; ++i) {
-    tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
-    if (!prog.executable[i]) tr.interp_entry[i] = true;
-    if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
+  for (std::size_t i = s0; i < s1; ++i) {
+    const void* at = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (!at) throw std::logic_error("aot translator: slot without code");
+    tr.table[i] = at;
   }
   g.setProtectModeRE();
-  tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+  if (!tr.enter) {  // the first region: its glue serves every region (they share the frame and map 0)
+    tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+    tr.untranslated = interp_stub;
+    for (auto& t : tr.table)
+      if (!t) t = interp_stub;
+  }
+  tr.code.push_back(std::move(code));
+  tr.blocks = blocks_count, tr.warm_words = warm_words;
+  tr.translated[region] = true;
+}
+
+inline void require_bmi() {
+  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
+  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
+}
+
+// The analysis and the pc table, no code yet: translate_region translates each region. region_slots:
+// 0 for one region (the whole program).
+inline Translation start_translation(const DecodedProgram& prog, std::size_t region_slots = 0) {
+  require_bmi();
+  const std::size_t slots = prog.slots.size();
+  Translation tr;
+  tr.region_slots = region_slots == 0 || region_slots > slots ? std::max<std::size_t>(slots, 1) : region_slots;
+  tr.stream = detail::analyze_stream(prog, tr.region_slots);
+  tr.map = tr.stream.map;
+  tr.translated.assign((slots + tr.region_slots - 1) / tr.region_slots, false);
+  tr.table.assign(slots, nullptr);
+  tr.interp_entry.assign(slots, false);
+  for (std::size_t i = 0; i < slots; ++i)
+    if (!prog.executable[i]) tr.interp_entry[i] = true;
+  tr.block_at.assign(slots, ~std::uint32_t{0});
+  tr.slot_addr.assign(slots, nullptr);
+  tr.body_addr.assign(slots, nullptr);
+  tr.local_slot.assign(slots, false);
   return tr;
 }
 
-// Translates the whole program (growing the code buffer until it fits).
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
-  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
-  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
-  std::size_t size = 64 * 1024 + prog.slots.size() * 160;
+// Translates one region (growing its code buffer until it fits).
+inline void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                             std::size_t region) {
+  if (tr.translated[region]) return;
+  const std::size_t slots = std::min(tr.region_slots, prog.slots.size() - region * tr.region_slots);
+  std::size_t size = 64 * 1024 + slots * 160;
   for (;;) {
     try {
-      return translate_once(prog, layout, traced, size);
+      return translate_region_once(prog, layout, traced, tr, region, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
     }
   }
+}
+
+// Translates the whole program, as one region.
+inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+  Translation tr = start_translation(prog);
+  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region(prog, layout, traced, tr, r);
+  return tr;
 }
 
 }  // namespace rvtrace::aot
