@@ -232,13 +232,13 @@ std::unique_ptr<Elf> load(const std::string& path) {
   return e;
 }
 
-void BM_TranslateElf(benchmark::State& state, const Elf* e, bool trace) {
+void BM_TranslateElf(benchmark::State& state, const Elf* e, bool trace, bool stubs) {
   double total = 0;
   std::size_t code_bytes = 0, blocks = 0;
   for (auto _ : state) {
     DecodedProgram copy = e->code;
     const auto t0 = clock_type::now();
-    aot::CompiledProgram compiled(std::move(copy), *e->memory, trace);
+    aot::CompiledProgram compiled(std::move(copy), *e->memory, trace, aot::TranslateOptions{false, 0, stubs});
     const double t = since(t0);
     total += t;
     code_bytes = compiled.code_bytes();
@@ -265,9 +265,11 @@ const int registered = [] {
     elfs.push_back(load(path));
     const Elf* e = elfs.back().get();
     const int iterations = e->text_bytes > (256u << 10) ? 1 : 5;
-    for (bool trace : {false, true})
-      benchmark::RegisterBenchmark(("elf/" + e->name + (trace ? "/trace:1" : "/trace:0")).c_str(), BM_TranslateElf, e, trace)
-          ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
+    for (bool stubs : {true, false})
+      for (bool trace : {false, true})
+        benchmark::RegisterBenchmark(("elf/" + e->name + (trace ? "/trace:1" : "/trace:0") + (stubs ? "/stubs:1" : "/stubs:0")).c_str(),
+                                     BM_TranslateElf, e, trace, stubs)
+            ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
   }
   return 0;
 }();

@@ -213,7 +213,7 @@ int TraceCommands::cmd_trace(const Finish& finish) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, true);
+    const aot::CompiledProgram compiled(code, proc.memory, true, aot::translate_lazily);
     AotEngine e(compiled);
     r = record(proc, code, writer, e, opt);
   } else {

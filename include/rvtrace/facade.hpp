@@ -73,7 +73,7 @@ RunResult record_into(const guest::Program& program, Sink& sink, const TraceOpti
   ro.max_steps = opt.max_steps;
   if (opt.engine == Engine::aot) {
 #if RVTRACE_AOT_ENABLED
-    const aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true);
+    const aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true, aot::translate_lazily);
     trace::AotEngine engine(compiled);
     return trace::record(proc, code, sink, engine, ro);
 #else

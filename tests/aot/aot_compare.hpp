@@ -127,8 +127,9 @@ RunResult run_aot(const aot::CompiledProgram& code, Memory& m, isa::CpuState& cp
   return r;
 }
 
-// The AOT engine runs twice: translated ahead of time, and lazily in regions of lazy_region_bytes (small:
-// blocks, loops and jumps cross region boundaries, and each region is translated on first entry).
+// The AOT engine runs twice: translated ahead of time with mid-block entry stubs, and lazily in regions
+// of lazy_region_bytes (small: blocks, loops and jumps cross region boundaries, and each region is
+// translated on first entry) with mid-block entries through the interpreter.
 inline constexpr std::size_t lazy_region_bytes = 96;
 
 // make_world() builds identical fresh worlds; data_lo/len: memory range to compare afterwards.
@@ -137,7 +138,7 @@ RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, co
                      bool trace, std::uint64_t data_lo, std::uint64_t data_len, const std::string& what) {
   Outcome o[3];
   for (int engine = 0; engine < 3; ++engine) {
-    const aot::TranslateOptions when{engine == 2, lazy_region_bytes};
+    const aot::TranslateOptions when{engine == 2, lazy_region_bytes, engine != 2};
     auto w = make_world();  // holds memory, syscalls; exposes mem(), sys(), cpu
     Outcome& out = o[engine];
     std::uint64_t steps = 0;

@@ -51,12 +51,16 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
 };
 
 // When to translate. lazy: regions of region_bytes of text (a multiple of 2), each on first entry;
-// otherwise the whole program, as one region, in the constructor.
+// otherwise the whole program, as one region, in the constructor. mid_block_stubs: native code for
+// entries into the middle of a block (through the pc table: rare), else the interpreter steps to the
+// block's end (Translation::mid_block_stubs).
 struct TranslateOptions {
   bool lazy = false;
   std::size_t region_bytes = 16 * 1024;
+  bool mid_block_stubs = true;
 };
-inline constexpr TranslateOptions translate_lazily{true};
+// What a run needs: translate only the regions it enters, no mid-block stubs.
+inline constexpr TranslateOptions translate_lazily{true, 16 * 1024, false};
 
 class CompiledProgram {
  public:
@@ -65,7 +69,7 @@ class CompiledProgram {
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
         lock_(std::make_unique<std::mutex>()) {
     timed([&] {
-      tr_ = start_translation(*prog_, when.lazy ? std::max<std::size_t>(when.region_bytes / 2, 2) : 0);
+      tr_ = start_translation(*prog_, when.lazy ? std::max<std::size_t>(when.region_bytes / 2, 2) : 0, when.mid_block_stubs);
       ready_ = std::make_unique<std::atomic<bool>[]>(tr_.regions());
       if (!when.lazy)
         for (std::size_t r = 0; r < tr_.regions(); ++r) translate_now(r);
@@ -181,7 +185,7 @@ class AotRunner {
       if (warm_.size() < code_.warm_words()) warm_.resize(code_.warm_words(), 0);
       ctx.warm = warm_.data();
     }
-    if (target) code_.enter(ctx, target);
+    if (target && code_.enters_natively(cpu.pc)) code_.enter(ctx, target);  // (else: the interpreter)
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
     if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);

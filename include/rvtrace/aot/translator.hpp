@@ -10,10 +10,12 @@
 //    block that would cross until_step exits to the runtime (which finishes with the interpreter).
 //    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
 //    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
-//  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
-//    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
-//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
-//    limit exits, constants.
+//  - every other slot (the middle of a 4-byte instruction) continues in the interpreter (its table
+//    entry leaves native code), which steps until a pc native code enters: every 2-byte slot is a
+//    valid entry point.
+//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it; or none, and
+//    the interpreter runs up to the next block: Translation::mid_block_stubs), fault and limit exits,
+//    constants.
 // Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
 // switched on the edges into and out of the loop), and their blocks may hold registers block-locally
 // (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
@@ -65,6 +67,10 @@ struct Translation {
   std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
   std::size_t region_slots = 0;
   std::vector<bool> translated;  // per region
+  // Mid-block entries (only through the pc table: a jalr into a block, a run resumed mid-block): a
+  // native stub per instruction (charge the rest of the block, check its hulls, jump in), or the
+  // interpreter up to the next block (no code: about 40% less code to emit).
+  bool mid_block_stubs = true;
   StreamAnalysis stream;
   const void* untranslated = nullptr;
   // Scratch of the region translations (per slot, entries of the region being translated only).
@@ -690,7 +696,6 @@ inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t reg
       const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
       if (prog.fetchable(t)) referenced[prog.index(t)] = true;
     }
-    if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
   }
   a.map = detail::allocate_registers(prog, primary);
   return a;
@@ -781,6 +786,7 @@ inline void translate_region_once(const DecodedProgram& prog, const MemLayout& l
   std::uint32_t entry0 = 0;  // entry Ref of slot i of the region: entry0 + i - s0 (bound only where referenced)
   auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i - s0)}; };
   std::vector<const std::uint8_t*>&slot_addr = tr.slot_addr, &body_addr = tr.body_addr;
+  std::fill(slot_addr.begin() + static_cast<std::ptrdiff_t>(s0), slot_addr.begin() + static_cast<std::ptrdiff_t>(s1), nullptr);
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
   emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
@@ -982,7 +988,9 @@ inline void translate_region_once(const DecodedProgram& prog, const MemLayout& l
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        if (bp.no_entry[k]) {  // (see plan_block)
+        if (!tr.mid_block_stubs) {  // entries through the pc table continue in the interpreter
+          tr.interp_entry[i] = true;
+        } else if (bp.no_entry[k]) {  // (see plan_block)
           tr.interp_entry[i] = true;
           em.cold([&, i, pc] {
             define_entry(i);
@@ -1000,13 +1008,16 @@ inline void translate_region_once(const DecodedProgram& prog, const MemLayout& l
       fallthrough(next, next < s1 && primary[next] && leader[next]);
     }
   }
-  // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  // Other slots (the middle of 4-byte instructions) continue in the interpreter: only a direct jump
+  // there (an entry Ref) needs code, every other entry is through the pc table.
   em.use_map(0);
   for (std::size_t i = s0; i < s1; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
+    tr.interp_entry[i] = true;
+    if (!referenced[i]) continue;
     define_entry(i);
-    charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+    em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(i)));
+    g.jmp(em.to_interp_rax, N);
   }
   for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
     Emitter::MapExits& x = em.map_exits(id);
@@ -1028,8 +1039,9 @@ inline void translate_region_once(const DecodedProgram& prog, const MemLayout& l
   // ---- the pc -> host table, then W^X ----
   const void* interp_stub = em.to_interp_rax.getAddress();
   for (std::size_t i = s0; i < s1; ++i) {
-    const void* at = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
-    if (!at) throw std::logic_error("aot translator: slot without code");
+    const void* at = slot_addr[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (prog.executable[i] && !tr.interp_entry[i] && !slot_addr[i])
+      throw std::logic_error("aot translator: slot without code");
     tr.table[i] = at;
   }
   g.setProtectModeRE();
@@ -1051,10 +1063,12 @@ inline void require_bmi() {
 
 // The analysis and the pc table, no code yet: translate_region translates each region. region_slots:
 // 0 for one region (the whole program).
-inline Translation start_translation(const DecodedProgram& prog, std::size_t region_slots = 0) {
+inline Translation start_translation(const DecodedProgram& prog, std::size_t region_slots = 0,
+                                     bool mid_block_stubs = true) {
   require_bmi();
   const std::size_t slots = prog.slots.size();
   Translation tr;
+  tr.mid_block_stubs = mid_block_stubs;
   tr.region_slots = region_slots == 0 || region_slots > slots ? std::max<std::size_t>(slots, 1) : region_slots;
   tr.stream = detail::analyze_stream(prog, tr.region_slots);
   tr.map = tr.stream.map;
