@@ -88,7 +88,7 @@ const int registered = [] {
         ->Unit(benchmark::kMillisecond)->MinTime(1.0);
     for (std::size_t r : {std::size_t{1} << 10, std::size_t{4} << 10, rvtrace::aot::translate_lazily.region_bytes})
       benchmark::RegisterBenchmark(("aot+translate/lazy:" + std::to_string(r) + "/" + n).c_str(), BM_AotTranslating, g,
-                                   rvtrace::aot::TranslateOptions{true, r})
+                                   rvtrace::aot::TranslateOptions{true, r, false})
           ->Unit(benchmark::kMillisecond)->MinTime(1.0);
     benchmark::RegisterBenchmark(("qemu/" + n).c_str(), BM_Qemu, g)->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);
       benchmark::RegisterBenchmark(("native/" + n).c_str(), BM_Native, g)->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(1.0);

@@ -1546,60 +1546,87 @@ class Emitter {
   // [rax + bias, + width) (bias is a multiple of 8, so rax's low bits are the address's).
   // Hot path, a naturally aligned access to a word the chunk already touched: one test of the low
   // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
-  // First touches and misaligned accesses go out of line.
+  // First touches and misaligned accesses go out of line, to a call of a routine shared by the
+  // accesses with the same bias, width and kind (touch_routine).
   void log_words(unsigned width, bool is_store, int bias) {
     const Ref done = new_ref();
     const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
     if (width > 1) {
-      const Ref misaligned = cold([this, width, bias, marks, done] {
-        const Ref second = new_ref();
-        g_.mov(g_.rdx, g_.rax);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, second);
-        first_touch(bias, marks, true);
-        bind(second);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.xor_(g_.edx, g_.eax);
-        g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
-        jcc(CC::eq, done);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, done);
-        first_touch(bias, marks, true);
-        jmp(done);
-      });
+      const Ref routine = touch_routine(bias, marks, width, true);
       g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
-      jcc(CC::ne, misaligned);
+      jcc(CC::ne, cold([this, routine, done] {
+        call(routine);
+        jmp(done);
+      }));
     }
     g_.mov(g_.rdx, g_.rax);
     g_.shr(g_.rdx, 3);
     g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
     const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
-    jcc(CC::eq, cold([this, bias, marks, needs_value, done] {
-      first_touch(bias, marks, needs_value);
+    const Ref routine = touch_routine(bias, marks, 0, needs_value);
+    jcc(CC::eq, cold([this, routine, done] {
+      call(routine);
       jmp(done);
     }));
     bind(done);
   }
+  // The shared routine (called: the return address is on the stack) for a first touch of the word
+  // rdx + bias/8 (width 0), or a misaligned access of `width` bytes at rax + bias (both its words).
+  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 1) | needs_value;
+    auto [it, fresh] = touch_routines_.try_emplace(key, Ref{});
+    if (!fresh) return it->second;
+    constexpr int depth = 8;  // (the return address)
+    it->second = cold([this, bias, marks, width, needs_value] {
+      if (width == 0) {
+        first_touch(bias, marks, needs_value, depth);
+        g_.ret();
+        return;
+      }
+      const Ref second = new_ref(), out = new_ref();
+      g_.mov(g_.rdx, g_.rax);
+      g_.shr(g_.rdx, 3);
+      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+      jcc(CC::ne, second);
+      first_touch(bias, marks, true, depth);
+      bind(second);
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.xor_(g_.edx, g_.eax);
+      g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
+      jcc(CC::eq, out);
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.shr(g_.rdx, 3);
+      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+      jcc(CC::ne, out);
+      first_touch(bias, marks, true, depth);
+      bind(out);
+      g_.ret();
+    });
+    return it->second;
+  }
+  void call(Ref r) {
+    g_.db(0xE8);
+    rel32(r);
+  }
   // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
   // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
-  // the Context (first touches are rare: no host register is reserved for them). Clobbers rdx, flags.
-  void first_touch(int bias, int marks, bool needs_value) {
+  // the Context (first touches are rare: no host register is reserved for them); depth: what is on
+  // the stack above the Context. Clobbers rdx, flags.
+  void first_touch(int bias, int marks, bool needs_value, int depth) {
     g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
     if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
     g_.push(g_.rcx);                     // below the Context: rsp moves by 8
-    g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::touched]);
+    const int at = depth + 8;
+    g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::touched]);
     g_.mov(g_.dword[g_.rcx], g_.edx);
     g_.add(g_.rcx, 4);
-    g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::touched], g_.rcx);
     if (needs_value) {
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
-      g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::cursor]);
+      g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
       g_.mov(g_.qword[g_.rcx], g_.rdx);
       g_.add(g_.rcx, 8);
-      g_.mov(g_.qword[g_.rsp + 8 + ctx_off::cursor], g_.rcx);
+      g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
     }
     g_.pop(g_.rcx);
   }
@@ -1673,6 +1700,7 @@ class Emitter {
   };
   std::vector<Site> sites_;
   std::map<std::uint64_t, Xbyak::Label> pool_;
+  std::map<std::uint64_t, Ref> touch_routines_;  // trace mode: shared first-touch routines (touch_routine)
 };
 
 }  // namespace rvtrace::aot
