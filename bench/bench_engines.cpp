@@ -86,7 +86,7 @@ const int registered = [] {
     benchmark::RegisterBenchmark(("aot/" + n).c_str(), BM_Aot, g)->Unit(benchmark::kMillisecond)->MinTime(1.0);
     benchmark::RegisterBenchmark(("aot+translate/ahead/" + n).c_str(), BM_AotTranslating, g, rvtrace::aot::TranslateOptions{})
         ->Unit(benchmark::kMillisecond)->MinTime(1.0);
-    for (std::size_t r : {std::size_t{1} << 10, std::size_t{4} << 10, rvtrace::aot::translate_lazily.region_bytes})
+    for (std::size_t r : {std::size_t{1} << 10, std::size_t{4} << 10, std::size_t{16} << 10})
       benchmark::RegisterBenchmark(("aot+translate/lazy:" + std::to_string(r) + "/" + n).c_str(), BM_AotTranslating, g,
                                    rvtrace::aot::TranslateOptions{true, r, false})
           ->Unit(benchmark::kMillisecond)->MinTime(1.0);

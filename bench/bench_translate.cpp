@@ -4,6 +4,8 @@
 // synthetic guest::Program (no ELF).
 //   decode                 decode_program (the interpreter's decoded table, which AOT translates from)
 //   translate/trace:0|1    aot::CompiledProgram construction (translation + making the code executable)
+//   elf/NAME/trace:T/stubs:S  the same for a real program, with (S=1) or without mid-block entry stubs
+//   elf/NAME/regions:R     every region of a lazy translation in regions of R bytes, one after the other
 // Counters: ms (per run), ms_per_MiB (of guest text), text_KiB, code_bytes (host code), blocks, and the
 // instruction mix of the text (percent).
 // Real programs, same counters: elf/NAME/trace:0|1 translates each ELF of RVTRACE_TRANSLATE_ELFS
@@ -255,6 +257,30 @@ void BM_TranslateElf(benchmark::State& state, const Elf* e, bool trace, bool stu
   state.counters["blocks"] = static_cast<double>(blocks);
 }
 
+// Every region of a lazy translation, one after the other (what splitting into regions costs; a run
+// translates only the regions it enters: bench/text_coverage.py measures how many).
+void BM_TranslateRegions(benchmark::State& state, const Elf* e, std::size_t region_bytes) {
+  double total = 0;
+  std::size_t code_bytes = 0, regions = 0;
+  for (auto _ : state) {
+    DecodedProgram copy = e->code;
+    const auto t0 = clock_type::now();
+    aot::CompiledProgram compiled(std::move(copy), *e->memory, false, aot::TranslateOptions{true, region_bytes, false});
+    for (std::uint64_t pc = e->code.lo; pc < e->code.hi; pc += region_bytes) compiled.prepare(pc);
+    const double t = since(t0);
+    total += t;
+    code_bytes = compiled.code_bytes();
+    regions = compiled.regions_translated();
+    state.SetIterationTime(t);
+  }
+  if (state.iterations() == 0) return;
+  const double ms = total / state.iterations() * 1e3;
+  state.counters["ms"] = ms;
+  state.counters["ms_per_MiB"] = ms * double(1 << 20) / e->text_bytes;
+  state.counters["code_bytes"] = static_cast<double>(code_bytes);
+  state.counters["regions"] = static_cast<double>(regions);
+}
+
 const int registered = [] {
   benchmark::RegisterBenchmark("decode", BM_Decode)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(5);
   for (bool trace : {false, true})
@@ -270,6 +296,9 @@ const int registered = [] {
         benchmark::RegisterBenchmark(("elf/" + e->name + (trace ? "/trace:1" : "/trace:0") + (stubs ? "/stubs:1" : "/stubs:0")).c_str(),
                                      BM_TranslateElf, e, trace, stubs)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
+    for (std::size_t r : {std::size_t{4} << 10, std::size_t{16} << 10})
+      benchmark::RegisterBenchmark(("elf/" + e->name + "/regions:" + std::to_string(r)).c_str(), BM_TranslateRegions, e, r)
+          ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
   }
   return 0;
 }();

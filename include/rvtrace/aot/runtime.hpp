@@ -60,7 +60,7 @@ struct TranslateOptions {
   bool mid_block_stubs = true;
 };
 // What a run needs: translate only the regions it enters, no mid-block stubs.
-inline constexpr TranslateOptions translate_lazily{true, 16 * 1024, false};
+inline constexpr TranslateOptions translate_lazily{true, 4 * 1024, false};
 
 class CompiledProgram {
  public:
