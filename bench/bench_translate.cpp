@@ -6,6 +6,7 @@
 //   translate/trace:0|1    aot::CompiledProgram construction (translation + making the code executable)
 //   elf/NAME/trace:T/stubs:S  the same for a real program, with (S=1) or without mid-block entry stubs
 //   elf/NAME/regions:R     every region of a lazy translation in regions of R bytes, one after the other
+//   elf/NAME/run-regions:R/trace:T  only the regions a run entered (RVTRACE_TRANSLATE_PCS, see below)
 // Counters: ms (per run), ms_per_MiB (of guest text), text_KiB, code_bytes (host code), blocks, and the
 // instruction mix of the text (percent).
 // Real programs, same counters: elf/NAME/trace:0|1 translates each ELF of RVTRACE_TRANSLATE_ELFS
@@ -259,14 +260,20 @@ void BM_TranslateElf(benchmark::State& state, const Elf* e, bool trace, bool stu
 
 // Every region of a lazy translation, one after the other (what splitting into regions costs; a run
 // translates only the regions it enters: bench/text_coverage.py measures how many).
-void BM_TranslateRegions(benchmark::State& state, const Elf* e, std::size_t region_bytes) {
+// With pcs (RVTRACE_TRANSLATE_PCS, for the first ELF: a file of hex addresses, e.g. from
+// bench/text_coverage.py --pcs), only the regions holding them: what that run translates.
+void BM_TranslateRegions(benchmark::State& state, const Elf* e, std::size_t region_bytes, bool trace,
+                         const std::vector<std::uint64_t>* pcs) {
   double total = 0;
   std::size_t code_bytes = 0, regions = 0;
   for (auto _ : state) {
     DecodedProgram copy = e->code;
     const auto t0 = clock_type::now();
-    aot::CompiledProgram compiled(std::move(copy), *e->memory, false, aot::TranslateOptions{true, region_bytes, false});
-    for (std::uint64_t pc = e->code.lo; pc < e->code.hi; pc += region_bytes) compiled.prepare(pc);
+    aot::CompiledProgram compiled(std::move(copy), *e->memory, trace, aot::TranslateOptions{true, region_bytes, false});
+    if (pcs)
+      for (const std::uint64_t pc : *pcs) compiled.prepare(pc);
+    else
+      for (std::uint64_t pc = e->code.lo; pc < e->code.hi; pc += region_bytes) compiled.prepare(pc);
     const double t = since(t0);
     total += t;
     code_bytes = compiled.code_bytes();
@@ -297,8 +304,22 @@ const int registered = [] {
                                      BM_TranslateElf, e, trace, stubs)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
     for (std::size_t r : {std::size_t{4} << 10, std::size_t{16} << 10})
-      benchmark::RegisterBenchmark(("elf/" + e->name + "/regions:" + std::to_string(r)).c_str(), BM_TranslateRegions, e, r)
+      benchmark::RegisterBenchmark(("elf/" + e->name + "/regions:" + std::to_string(r)).c_str(), BM_TranslateRegions, e, r,
+                                   false, nullptr)
           ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
+    static std::vector<std::uint64_t> pcs;
+    if (const char* f = std::getenv("RVTRACE_TRANSLATE_PCS"); f && *f && elfs.size() == 1) {
+      if (std::FILE* in = std::fopen(f, "r")) {
+        unsigned long long pc = 0;
+        while (std::fscanf(in, "%llx", &pc) == 1) pcs.push_back(pc);
+        std::fclose(in);
+      }
+      for (std::size_t r : {std::size_t{4} << 10, std::size_t{16} << 10})
+        for (bool trace : {false, true})
+          benchmark::RegisterBenchmark(("elf/" + e->name + "/run-regions:" + std::to_string(r) + (trace ? "/trace:1" : "/trace:0")).c_str(),
+                                       BM_TranslateRegions, e, r, trace, &pcs)
+              ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(iterations);
+    }
   }
   return 0;
 }();

@@ -5917,15 +5917,22 @@ class WitnessPolicy {
 // run() returns exactly at until_step like Machine::run: a block that would cross it exits to the
 // runtime, which finishes the last steps with the interpreter Machine<Memory> on the same state. Any
 // exit to the interpreter steps it only until native code can take over again (a pc it enters).
+// Translation (TranslateOptions): the whole program in the constructor, or lazily, a region of text
+// when native code first enters it (a jump into an untranslated region leaves native code like a
+// jump to the interpreter; the runner translates the region and re-enters): a run pays only for the
+// regions it executes.
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -7475,60 +7482,87 @@ class Emitter {
   // [rax + bias, + width) (bias is a multiple of 8, so rax's low bits are the address's).
   // Hot path, a naturally aligned access to a word the chunk already touched: one test of the low
   // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
-  // First touches and misaligned accesses go out of line.
+  // First touches and misaligned accesses go out of line, to a call of a routine shared by the
+  // accesses with the same bias, width and kind (touch_routine).
   void log_words(unsigned width, bool is_store, int bias) {
     const Ref done = new_ref();
     const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
     if (width > 1) {
-      const Ref misaligned = cold([this, width, bias, marks, done] {
-        const Ref second = new_ref();
-        g_.mov(g_.rdx, g_.rax);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, second);
-        first_touch(bias, marks, true);
-        bind(second);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.xor_(g_.edx, g_.eax);
-        g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
-        jcc(CC::eq, done);
-        g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
-        g_.shr(g_.rdx, 3);
-        g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-        jcc(CC::ne, done);
-        first_touch(bias, marks, true);
-        jmp(done);
-      });
+      const Ref routine = touch_routine(bias, marks, width, true);
       g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
-      jcc(CC::ne, misaligned);
+      jcc(CC::ne, cold([this, routine, done] {
+        call(routine);
+        jmp(done);
+      }));
     }
     g_.mov(g_.rdx, g_.rax);
     g_.shr(g_.rdx, 3);
     g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
     const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
-    jcc(CC::eq, cold([this, bias, marks, needs_value, done] {
-      first_touch(bias, marks, needs_value);
+    const Ref routine = touch_routine(bias, marks, 0, needs_value);
+    jcc(CC::eq, cold([this, routine, done] {
+      call(routine);
       jmp(done);
     }));
     bind(done);
   }
+  // The shared routine (called: the return address is on the stack) for a first touch of the word
+  // rdx + bias/8 (width 0), or a misaligned access of `width` bytes at rax + bias (both its words).
+  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 1) | needs_value;
+    auto [it, fresh] = touch_routines_.try_emplace(key, Ref{});
+    if (!fresh) return it->second;
+    constexpr int depth = 8;  // (the return address)
+    it->second = cold([this, bias, marks, width, needs_value] {
+      if (width == 0) {
+        first_touch(bias, marks, needs_value, depth);
+        g_.ret();
+        return;
+      }
+      const Ref second = new_ref(), out = new_ref();
+      g_.mov(g_.rdx, g_.rax);
+      g_.shr(g_.rdx, 3);
+      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+      jcc(CC::ne, second);
+      first_touch(bias, marks, true, depth);
+      bind(second);
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.xor_(g_.edx, g_.eax);
+      g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
+      jcc(CC::eq, out);
+      g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
+      g_.shr(g_.rdx, 3);
+      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+      jcc(CC::ne, out);
+      first_touch(bias, marks, true, depth);
+      bind(out);
+      g_.ret();
+    });
+    return it->second;
+  }
+  void call(Ref r) {
+    g_.db(0xE8);
+    rel32(r);
+  }
   // The first touch of the word rdx + bias/8 (rdx = its index relative to the bias): mark it, list
   // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
-  // the Context (first touches are rare: no host register is reserved for them). Clobbers rdx, flags.
-  void first_touch(int bias, int marks, bool needs_value) {
+  // the Context (first touches are rare: no host register is reserved for them); depth: what is on
+  // the stack above the Context. Clobbers rdx, flags.
+  void first_touch(int bias, int marks, bool needs_value, int depth) {
     g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
     if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
     g_.push(g_.rcx);                     // below the Context: rsp moves by 8
-    g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::touched]);
+    const int at = depth + 8;
+    g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::touched]);
     g_.mov(g_.dword[g_.rcx], g_.edx);
     g_.add(g_.rcx, 4);
-    g_.mov(g_.qword[g_.rsp + 8 + ctx_off::touched], g_.rcx);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::touched], g_.rcx);
     if (needs_value) {
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
-      g_.mov(g_.rcx, g_.qword[g_.rsp + 8 + ctx_off::cursor]);
+      g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
       g_.mov(g_.qword[g_.rcx], g_.rdx);
       g_.add(g_.rcx, 8);
-      g_.mov(g_.qword[g_.rsp + 8 + ctx_off::cursor], g_.rcx);
+      g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
     }
     g_.pop(g_.rcx);
   }
@@ -7602,6 +7636,7 @@ class Emitter {
   };
   std::vector<Site> sites_;
   std::map<std::uint64_t, Xbyak::Label> pool_;
+  std::map<std::uint64_t, Ref> touch_routines_;  // trace mode: shared first-touch routines (touch_routine)
 };
 
 }  // namespace rvtrace::aot
@@ -7618,10 +7653,12 @@ class Emitter {
 //    block that would cross until_step exits to the runtime (which finishes with the interpreter).
 //    Direct branches/jal jump straight to their target's entry. Accesses of a block that share an
 //    unchanged base register get one hoisted bounds check (plan_hulls, Emitter::prove).
-//  - every other slot (the middle of a 4-byte instruction) as a one-instruction block whose
-//    fallthrough jumps back into its successor's entry: every 2-byte slot is a valid entry point.
-//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it), fault and
-//    limit exits, constants.
+//  - every other slot (the middle of a 4-byte instruction) continues in the interpreter (its table
+//    entry leaves native code), which steps until a pc native code enters: every 2-byte slot is a
+//    valid entry point.
+//  - cold code: mid-block entry stubs (charge the rest of the block, then jump into it; or none, and
+//    the interpreter runs up to the next block: Translation::mid_block_stubs), fault and limit exits,
+//    constants.
 // Registers: a global map (allocate_registers); call-free innermost loops get their own (loop_map,
 // switched on the edges into and out of the loop), and their blocks may hold registers block-locally
 // (allocate_block). Inside a block, plan_block finds rotates, dead writes and 32-bit results that need
@@ -8172,17 +8209,46 @@ inline constexpr auto rv64zbb =
 
 namespace rvtrace::aot {
 
+// What the translation of any region needs to know about the whole program (analyze_stream).
+struct StreamAnalysis {
+  std::vector<bool> primary, leader;  // the linear sweep's instructions, basic block leaders
+  std::vector<bool> referenced;       // slots a direct jump or a fallthrough names (bound entry Refs)
+  RegMap map{};                       // the global register map
+};
+
 // The product of translate(): code (read+execute), the per-slot entry table and the register map.
+// The slots are cut into regions of region_slots; each region is translated into its own code buffer,
+// all at once (translate) or when native code first enters it (start_translation, translate_region).
+// A slot of a region not yet translated has the table entry `untranslated`, which leaves native code
+// for the runtime with that pc, as for the interpreter.
 struct Translation {
   using EnterFn = void (*)(Context*, const void* target);
-  std::unique_ptr<Xbyak::CodeGenerator> code;
+  std::vector<std::unique_ptr<Xbyak::CodeGenerator>> code;  // one per translated region
   std::vector<const void*> table;  // host entry per 2-byte slot of [lo, hi)
   EnterFn enter = nullptr;
   RegMap map{};
   std::vector<bool> interp_entry;  // per slot: entering there continues in the interpreter
   std::size_t blocks = 0;
   std::size_t warm_words = 0;  // trace mode: words of warm-block records the runner provides
-  std::size_t code_bytes() const { return code ? code->getSize() : 0; }
+  std::size_t region_slots = 0;
+  std::vector<bool> translated;  // per region
+  // Mid-block entries (only through the pc table: a jalr into a block, a run resumed mid-block): a
+  // native stub per instruction (charge the rest of the block, check its hulls, jump in), or the
+  // interpreter up to the next block (no code: about 40% less code to emit).
+  bool mid_block_stubs = true;
+  StreamAnalysis stream;
+  const void* untranslated = nullptr;
+  // Scratch of the region translations (per slot, entries of the region being translated only).
+  std::vector<std::uint32_t> block_at;
+  std::vector<const std::uint8_t*> slot_addr, body_addr;
+  std::vector<bool> local_slot;
+  std::size_t regions() const { return translated.size(); }
+  std::size_t region_of(std::size_t slot) const { return slot / region_slots; }
+  std::size_t code_bytes() const {
+    std::size_t n = 0;
+    for (const auto& c : code) n += c->getSize();
+    return n;
+  }
 };
 
 namespace detail {
@@ -8752,22 +8818,24 @@ void exec_instruction(std::uint16_t id, F&& f) {
   isa::visit_instruction(id, std::forward<F>(f));
 }
 
-}  // namespace detail
-
-inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
-                                  std::size_t code_size) {
-  using Xbyak::CodeGenerator;
-  constexpr auto N = CodeGenerator::T_NEAR;
+// The primary stream, leaders (also the first instruction of each region: blocks never cross a region
+// boundary), the referenced slots and the global register map.
+inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t region_slots) {
   const std::size_t slots = prog.slots.size();
   const std::uint64_t lo = prog.lo;
   auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
-
-  // ---- analysis: primary stream, leaders, register map ----
-  std::vector<bool> primary(slots, false), leader(slots, false);
+  StreamAnalysis a;
+  std::vector<bool>&primary = a.primary, &leader = a.leader, &referenced = a.referenced;
+  primary.assign(slots, false), leader.assign(slots, false);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i] || (i > 0 && prog.executable[i - 1])) continue;
     leader[i] = true;  // start of an executable range
     for (std::size_t s = i; s < slots && prog.executable[s]; s += prog.slots[s].ops.len / 2) primary[s] = true;
+  }
+  for (std::size_t r = region_slots; r < slots; r += region_slots) {
+    std::size_t s = r;
+    while (s < slots && s < r + 2 && !primary[s]) ++s;  // (a 4-byte instruction may straddle r)
+    if (s < slots && primary[s]) leader[s] = true;
   }
   for (std::size_t i = 0; i < slots; ++i) {
     if (!primary[i]) continue;
@@ -8784,7 +8852,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // Only slots that a direct jump or a fallthrough names get a bound entry Ref; every other slot just
   // has its code address recorded (a label per 2-byte slot made 1 MB of text take seconds).
-  std::vector<bool> referenced(slots, false);
+  referenced.assign(slots, false);
   for (std::size_t i = 0; i < slots; ++i) {
     if (!prog.executable[i]) continue;
     const isa::Decoded& d = prog.slots[i];
@@ -8793,16 +8861,32 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       const std::uint64_t t = pc_of(i) + static_cast<std::uint64_t>(static_cast<std::int64_t>(d.ops.imm));
       if (prog.fetchable(t)) referenced[prog.index(t)] = true;
     }
-    if (!primary[i] && i + d.ops.len / 2 < slots) referenced[i + d.ops.len / 2] = true;
   }
+  a.map = detail::allocate_registers(prog, primary);
+  return a;
+}
 
-  Translation tr;
-  tr.map = detail::allocate_registers(prog, primary);
+}  // namespace detail
+
+// Translates region `region` of tr (code_size: its code buffer). Throws Xbyak's ERR_CODE_IS_TOO_BIG
+// when the buffer is too small, leaving tr as it was (but for its scratch).
+inline void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                                  std::size_t region, std::size_t code_size) {
+  using Xbyak::CodeGenerator;
+  constexpr auto N = CodeGenerator::T_NEAR;
+  const std::size_t slots = prog.slots.size();
+  const std::uint64_t lo = prog.lo;
+  auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
+  const std::vector<bool>&primary = tr.stream.primary, &leader = tr.stream.leader, &referenced = tr.stream.referenced;
+  const std::size_t s0 = region * tr.region_slots, s1 = std::min(slots, s0 + tr.region_slots);
+  auto in_region = [&](std::size_t i) { return i >= s0 && i < s1; };
+  std::size_t blocks_count = tr.blocks, warm_words = tr.warm_words;  // committed on success
 
   // ---- blocks, innermost loops and their register maps ----
   std::vector<std::vector<std::size_t>> blocks;
-  std::vector<std::uint32_t> block_at(slots, ~std::uint32_t{0});  // leader slot -> block
-  for (std::size_t b = 0; b < slots; ++b) {
+  std::vector<std::uint32_t>& block_at = tr.block_at;  // leader slot -> block (of this region)
+  std::fill(block_at.begin() + s0, block_at.begin() + s1, ~std::uint32_t{0});
+  for (std::size_t b = s0; b < s1; ++b) {
     if (!primary[b] || !leader[b]) continue;
     block_at[b] = static_cast<std::uint32_t>(blocks.size());
     std::vector<std::size_t>& block = blocks.emplace_back();
@@ -8822,7 +8906,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
       const std::size_t last = blocks[k].back();
       const isa::Decoded& d = prog.slots[last];
       auto edge = [&](std::size_t slot) {
-        if (slot < slots && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
+        if (in_region(slot) && block_at[slot] != ~std::uint32_t{0}) succ[k].push_back(block_at[slot]);
       };
       const std::size_t next = last + d.ops.len / 2;
       const bool is_jump = detail::facts(d.id).control == isa::Control::jump;
@@ -8861,20 +8945,19 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   }
   // The map code jumping directly to a slot's entry Ref must be in: its block's for a primary leader.
   auto entry_map = [&](std::size_t i) { return block_at[i] != ~std::uint32_t{0} ? block_map[block_at[i]] : 0; };
-  tr.table.assign(slots, nullptr);
-  tr.interp_entry.assign(slots, false);
-  tr.code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
-  CodeGenerator& g = *tr.code;
+  auto code = std::make_unique<CodeGenerator>(code_size, Xbyak::DontSetProtectRWE);
+  CodeGenerator& g = *code;
 
-  std::uint32_t entry0 = 0;  // entry Ref of slot i: entry0 + i (bound only where referenced)
-  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i)}; };
-  std::vector<const std::uint8_t*> slot_addr(slots, nullptr), body_addr(slots, nullptr);
+  std::uint32_t entry0 = 0;  // entry Ref of slot i of the region: entry0 + i - s0 (bound only where referenced)
+  auto entry = [&](std::size_t i) { return Emitter::Ref{entry0 + static_cast<std::uint32_t>(i - s0)}; };
+  std::vector<const std::uint8_t*>&slot_addr = tr.slot_addr, &body_addr = tr.body_addr;
+  std::fill(slot_addr.begin() + static_cast<std::ptrdiff_t>(s0), slot_addr.begin() + static_cast<std::ptrdiff_t>(s1), nullptr);
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
   emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
     Emitter& e = *emitter;
     const std::size_t i = prog.index(pc);
-    if (referenced[i]) {
+    if (referenced[i] && in_region(i)) {
       const int from = e.map_id(), to = entry_map(i);
       if (from == to) return entry(i);
       return e.cold([&e, from, to, r = entry(i)] {  // into or out of a loop with its own map
@@ -8882,7 +8965,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         e.jmp(r);
       });
     }
-    // A constant target the analysis did not foresee (e.g. jalr off x0): go through the pc table.
+    // A constant target the analysis did not foresee (e.g. jalr off x0), or in another region: go
+    // through the pc table.
     return e.cold([&e, &g, pc] {
       e.mov_imm(g.rax, static_cast<std::int64_t>(pc));
       g.jmp(e.dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (emit_cold: the jumping code's map)
@@ -8892,10 +8976,11 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
   std::map<RegMap, int> local_maps;
-  std::vector<bool> local_slot(slots, false);  // in a block with block-local allocation
+  std::vector<bool>& local_slot = tr.local_slot;  // in a block with block-local allocation
+  std::fill(local_slot.begin() + static_cast<std::ptrdiff_t>(s0), local_slot.begin() + static_cast<std::ptrdiff_t>(s1), false);
   std::array<bool, 32> all_written;
   all_written.fill(true);
-  entry0 = em.new_refs(slots);
+  entry0 = em.new_refs(s1 - s0);
   auto define_entry = [&](std::size_t i) {
     if (referenced[i]) em.bind(entry(i));
     slot_addr[i] = g.getCurr();
@@ -8987,9 +9072,12 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     return stops;
   };
   auto fallthrough = [&](std::size_t next, bool next_is_emitted_here) {
-    if (next < slots && prog.executable[next]) {
+    if (next < slots && prog.executable[next] && in_region(next)) {
       em.transition(em.map_id(), entry_map(next));
       if (!next_is_emitted_here) em.jmp(entry(next));
+    } else if (next < slots && prog.executable[next]) {  // another region: through the pc table
+      em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
+      g.jmp(em.dispatch_label(), N);
     } else {
       em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(next)));
       g.jmp(em.to_interp_label(), N);
@@ -9001,7 +9089,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const std::vector<std::size_t>& block = blocks[bi];
     const std::size_t b = block[0];
     const auto n = static_cast<unsigned>(block.size());
-    ++tr.blocks;
+    ++blocks_count;
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
     const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
@@ -9039,8 +9127,8 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     const std::size_t next = last + prog.slots[last].ops.len / 2;
     if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
       // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
-      const int rec = static_cast<int>(tr.warm_words);
-      tr.warm_words += 1 + warm.size();
+      const int rec = static_cast<int>(warm_words);
+      warm_words += 1 + warm.size();
       const Emitter::Ref checked = em.new_ref();
       em.warm_check(rec, warm, checked);
       std::uint32_t mask = 0;
@@ -9065,7 +9153,9 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
         body_addr[i] = g.getCurr();
         const unsigned rest = n - k;
         const std::uint64_t pc = pc_of(i);
-        if (bp.no_entry[k]) {  // (see plan_block)
+        if (!tr.mid_block_stubs) {  // entries through the pc table continue in the interpreter
+          tr.interp_entry[i] = true;
+        } else if (bp.no_entry[k]) {  // (see plan_block)
           tr.interp_entry[i] = true;
           em.cold([&, i, pc] {
             define_entry(i);
@@ -9080,16 +9170,19 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     }
     if (!stops) {
       // The next primary leader is emitted right after this block (address order).
-      fallthrough(next, next < slots && primary[next] && leader[next]);
+      fallthrough(next, next < s1 && primary[next] && leader[next]);
     }
   }
-  // Other slots (the middle of 4-byte instructions): one-instruction blocks.
+  // Other slots (the middle of 4-byte instructions) continue in the interpreter: only a direct jump
+  // there (an entry Ref) needs code, every other entry is through the pc table.
   em.use_map(0);
-  for (std::size_t i = 0; i < slots; ++i) {
+  for (std::size_t i = s0; i < s1; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
+    tr.interp_entry[i] = true;
+    if (!referenced[i]) continue;
     define_entry(i);
-    charge(1, pc_of(i));
-    if (!emit_insn(i, 0, 1, nullptr, nullptr)) fallthrough(i + prog.slots[i].ops.len / 2, false);
+    em.mov_imm(g.rax, static_cast<std::int64_t>(pc_of(i)));
+    g.jmp(em.to_interp_rax, N);
   }
   for (int id = 1; id < static_cast<int>(em.map_count()); ++id) {  // the same exits for the loop maps
     Emitter::MapExits& x = em.map_exits(id);
@@ -9110,29 +9203,73 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 
   // ---- the pc -> host table, then W^X ----
   const void* interp_stub = em.to_interp_rax.getAddress();
-  for (std::size_t i = 0; i < slots; ++i) {
-    tr.table[i] = prog.executable[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
-    if (!prog.executable[i]) tr.interp_entry[i] = true;
-    if (!tr.table[i]) throw std::logic_error("aot translator: slot without code");
+  for (std::size_t i = s0; i < s1; ++i) {
+    const void* at = slot_addr[i] ? static_cast<const void*>(slot_addr[i]) : interp_stub;
+    if (prog.executable[i] && !tr.interp_entry[i] && !slot_addr[i])
+      throw std::logic_error("aot translator: slot without code");
+    tr.table[i] = at;
   }
   g.setProtectModeRE();
-  tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+  if (!tr.enter) {  // the first region: its glue serves every region (they share the frame and map 0)
+    tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
+    tr.untranslated = interp_stub;
+    for (auto& t : tr.table)
+      if (!t) t = interp_stub;
+  }
+  tr.code.push_back(std::move(code));
+  tr.blocks = blocks_count, tr.warm_words = warm_words;
+  tr.translated[region] = true;
+}
+
+inline void require_bmi() {
+  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
+  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
+}
+
+// The analysis and the pc table, no code yet: translate_region translates each region. region_slots:
+// 0 for one region (the whole program).
+inline Translation start_translation(const DecodedProgram& prog, std::size_t region_slots = 0,
+                                     bool mid_block_stubs = true) {
+  require_bmi();
+  const std::size_t slots = prog.slots.size();
+  Translation tr;
+  tr.mid_block_stubs = mid_block_stubs;
+  tr.region_slots = region_slots == 0 || region_slots > slots ? std::max<std::size_t>(slots, 1) : region_slots;
+  tr.stream = detail::analyze_stream(prog, tr.region_slots);
+  tr.map = tr.stream.map;
+  tr.translated.assign((slots + tr.region_slots - 1) / tr.region_slots, false);
+  tr.table.assign(slots, nullptr);
+  tr.interp_entry.assign(slots, false);
+  for (std::size_t i = 0; i < slots; ++i)
+    if (!prog.executable[i]) tr.interp_entry[i] = true;
+  tr.block_at.assign(slots, ~std::uint32_t{0});
+  tr.slot_addr.assign(slots, nullptr);
+  tr.body_addr.assign(slots, nullptr);
+  tr.local_slot.assign(slots, false);
   return tr;
 }
 
-// Translates the whole program (growing the code buffer until it fits).
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
-  static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
-  if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
-  std::size_t size = 64 * 1024 + prog.slots.size() * 160;
+// Translates one region (growing its code buffer until it fits).
+inline void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                             std::size_t region) {
+  if (tr.translated[region]) return;
+  const std::size_t slots = std::min(tr.region_slots, prog.slots.size() - region * tr.region_slots);
+  std::size_t size = 64 * 1024 + slots * 160;
   for (;;) {
     try {
-      return translate_once(prog, layout, traced, size);
+      return translate_region_once(prog, layout, traced, tr, region, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
     }
   }
+}
+
+// Translates the whole program, as one region.
+inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+  Translation tr = start_translation(prog);
+  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region(prog, layout, traced, tr, r);
+  return tr;
 }
 
 }  // namespace rvtrace::aot
@@ -9149,43 +9286,96 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.marks() } -> std::same_as<WordMarks&>;
 };
 
+// When to translate. lazy: regions of region_bytes of text (a multiple of 2), each on first entry;
+// otherwise the whole program, as one region, in the constructor. mid_block_stubs: native code for
+// entries into the middle of a block (through the pc table: rare), else the interpreter steps to the
+// block's end (Translation::mid_block_stubs).
+struct TranslateOptions {
+  bool lazy = false;
+  std::size_t region_bytes = 16 * 1024;
+  bool mid_block_stubs = true;
+};
+// What a run needs: translate only the regions it enters, no mid-block stubs.
+inline constexpr TranslateOptions translate_lazily{true, 4 * 1024, false};
+
 class CompiledProgram {
  public:
   // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
-      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
-    const auto t0 = std::chrono::steady_clock::now();
-    tr_ = translate(*prog_, layout_, trace_);
-    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, TranslateOptions when = {})
+      : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
+        lock_(std::make_unique<std::mutex>()) {
+    timed([&] {
+      tr_ = start_translation(*prog_, when.lazy ? std::max<std::size_t>(when.region_bytes / 2, 2) : 0, when.mid_block_stubs);
+      ready_ = std::make_unique<std::atomic<bool>[]>(tr_.regions());
+      if (!when.lazy)
+        for (std::size_t r = 0; r < tr_.regions(); ++r) translate_now(r);
+    });
   }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
-      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, TranslateOptions when = {})
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, when) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
   bool traced() const { return trace_; }
-  double translate_seconds() const { return seconds_; }
-  std::size_t code_bytes() const { return tr_.code_bytes(); }
-  std::size_t blocks() const { return tr_.blocks; }
-  std::size_t warm_words() const { return tr_.warm_words; }
+  // Time spent translating so far (the constructor and every lazy region), and what it produced.
+  double translate_seconds() const { return locked([&] { return seconds_; }); }
+  std::size_t code_bytes() const { return locked([&] { return tr_.code_bytes(); }); }
+  std::size_t blocks() const { return locked([&] { return tr_.blocks; }); }
+  std::size_t warm_words() const { return locked([&] { return tr_.warm_words; }); }
+  std::size_t regions_translated() const { return locked([&] { return tr_.code.size(); }); }
+  std::size_t regions() const { return tr_.regions(); }
   const RegMap& register_map() const { return tr_.map; }
 
-  // Host entry of guest pc, or nullptr when pc cannot be fetched.
-  const void* entry_for(std::uint64_t pc) const {
-    return prog_->fetchable(pc) ? tr_.table[prog_->index(pc)] : nullptr;
+  // Translates pc's region if it is not yet (lazy); returns whether it did.
+  bool prepare(std::uint64_t pc) const {
+    if (!prog_->fetchable(pc)) return false;
+    const std::size_t r = tr_.region_of(prog_->index(pc));
+    if (ready_[r].load(std::memory_order_acquire)) return false;
+    std::lock_guard<std::mutex> hold(*lock_);
+    if (ready_[r].load(std::memory_order_relaxed)) return false;
+    timed([&] { translate_now(r); });
+    return true;
   }
-  // Does native code run from pc (rather than leave for the interpreter right away)?
+  // Host entry of guest pc (translating its region first), or nullptr when pc cannot be fetched.
+  const void* entry_for(std::uint64_t pc) const {
+    if (!prog_->fetchable(pc)) return nullptr;
+    prepare(pc);
+    return tr_.table[prog_->index(pc)];
+  }
+  // Does native code run from pc (rather than leave for the interpreter right away)? Yes for a pc
+  // whose region is not translated yet: entering translates it.
   bool enters_natively(std::uint64_t pc) const {
-    return prog_->fetchable(pc) && !tr_.interp_entry[prog_->index(pc)];
+    if (!prog_->fetchable(pc)) return false;
+    const std::size_t i = prog_->index(pc);
+    return !ready_[tr_.region_of(i)].load(std::memory_order_acquire) || !tr_.interp_entry[i];
   }
   void enter(Context& ctx, const void* target) const { tr_.enter(&ctx, target); }
 
  private:
+  // (mutable: lazy translation fills in the Translation under lock_; native code reads its table)
+  void translate_now(std::size_t r) const {
+    translate_region(*prog_, layout_, trace_, tr_, r);
+    ready_[r].store(true, std::memory_order_release);
+  }
+  template <class F>
+  void timed(F&& f) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  template <class F>
+  std::invoke_result_t<F&> locked(F&& f) const {
+    std::lock_guard<std::mutex> hold(*lock_);
+    return f();
+  }
+
   std::shared_ptr<const DecodedProgram> prog_;
   MemLayout layout_;
   bool trace_;
-  Translation tr_;
-  double seconds_ = 0;
+  std::unique_ptr<std::mutex> lock_;
+  mutable Translation tr_;
+  mutable std::unique_ptr<std::atomic<bool>[]> ready_;  // per region: translated (tr_ complete for it)
+  mutable double seconds_ = 0;
 };
 
 template <class Memory>
@@ -9226,12 +9416,19 @@ class AotRunner {
       ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
     }
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
-    if (const void* target = code_.entry_for(cpu.pc)) code_.enter(ctx, target);
+    const void* target = code_.entry_for(cpu.pc);  // (translates its region, lazily)
+    if constexpr (traced) {
+      if (warm_.size() < code_.warm_words()) warm_.resize(code_.warm_words(), 0);
+      ctx.warm = warm_.data();
+    }
+    if (target && code_.enters_natively(cpu.pc)) code_.enter(ctx, target);  // (else: the interpreter)
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
     if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
       case ExitKind::to_interp:
+        // Into a region not translated yet: translate it, native code continues there.
+        if (code_.prepare(cpu.pc)) return RunResult{StopReason::paused, 0, std::nullopt, steps, cpu.pc};
         // Near until_step (a block that would cross it) the interpreter finishes the run: native
         // code could not run a whole block before it anyway.
         if (until_step - steps <= interp_finish_steps) return interpret(cpu, steps, until_step);
@@ -9394,7 +9591,7 @@ RunResult record_into(const guest::Program& program, Sink& sink, const TraceOpti
   ro.max_steps = opt.max_steps;
   if (opt.engine == Engine::aot) {
 #if RVTRACE_AOT_ENABLED
-    const aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true);
+    const aot::CompiledProgram compiled(code, proc.memory, /*trace=*/true, aot::translate_lazily);
     trace::AotEngine engine(compiled);
     return trace::record(proc, code, sink, engine, ro);
 #else
