@@ -15,6 +15,7 @@
 #include "rvtrace/trace/text_policy.hpp"
 #include "partial_cli.hpp"
 #include "profile_cli.hpp"
+#include "target.hpp"
 #include "trace_cli.hpp"
 
 namespace {
@@ -29,20 +30,28 @@ struct GuestArgs {
   std::vector<std::string> args;
   std::string input;  // file fed to the guest's stdin (default: our stdin)
   std::uint64_t max_steps = default_max_steps;
+  rvtrace_cli::Target target;
 
   void add_to(CLI::App* cmd) {
+    target.add_to(cmd);
     rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0 runs no step and reports the entry pc)");
     cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
   std::uint64_t limit() const { return max_steps; }
+  // The process as platform P boots it.
+  template <class P>
   guest::Process load() const {
-    std::vector<std::string> argv{elf};
-    argv.insert(argv.end(), args.begin(), args.end());
-    guest::Process p(guest::load_elf_file(elf), argv);
-    if (!input.empty()) p.syscalls.set_input_file(input);
-    return p;
+    platform::BootOptions o;
+    o.argv = {elf};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.input = input;
+    return P::boot(guest::load_elf_file(elf), o);
+  }
+  template <class P>
+  DecodedProgram decode(const guest::Process& proc) const {
+    return platform::isa_named<P>(target.isa).decode(proc.program);
   }
 };
 
@@ -78,29 +87,34 @@ int finish(const RunResult& r, std::uint64_t max_steps, const DecodedProgram* co
   return exit_code::guest_fault;
 }
 
-int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
+template <class P>
+int cmd_run(const GuestArgs& g, const std::string& engine, bool stats, bool outputs) {
+  using Isa = typename P::engine_isa;
   if (engine != "interp" && engine != "aot") throw InputError("unknown engine '" + engine + "' (aot, interp)");
-  guest::Process proc = g.load();
-  const DecodedProgram code = decode_program(proc.program);
+  if (outputs && !P::has_outputs)
+    throw InputError("--outputs: platform " + std::string(P::name) + " has no end-of-run outputs");
+  guest::Process proc = g.load<P>();
+  const DecodedProgram code = g.decode<P>(proc);
   RunResult r;
   double secs = 0;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory);
+    const aot::CompiledProgram compiled(code, proc.memory, false, aot::isa_tag<Isa>);
     if (stats)
       std::fprintf(stderr, "rvtrace: translated %zu slots into %zu blocks, %zu bytes of x86 in %.3f s\n",
                    code.slots.size(), compiled.blocks(), compiled.code_bytes(), compiled.translate_seconds());
-    FlatMemory mem(proc.memory, proc.syscalls);
+    FlatMemory mem(proc.memory, proc.environment());
     isa::CpuState cpu = initial_state(proc);
     std::uint64_t steps = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    r = aot::run(compiled, cpu, steps, g.limit(), mem);
+    r = aot::run<Isa>(compiled, cpu, steps, g.limit(), mem);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   } else {
     NoTrace none;
     const auto t0 = std::chrono::steady_clock::now();
-    r = interpret(proc, code, g.limit(), none);
+    r = interpret<NoTrace, Isa>(proc, code, g.limit(), none);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+  P::finish(proc, r, platform::FinishOptions{outputs});
   std::fflush(stdout);
   if (stats)
     std::fprintf(stderr, "rvtrace: %llu steps in %.3f s (%.1f M steps/s, engine %s)\n", (unsigned long long)r.steps,
@@ -110,7 +124,9 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
 
 int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
                 rvtrace_cli::ProfileCommand& profile) {
-  guest::Process proc = g.load();
+  if (g.target.platform != "linux" || !g.target.isa.empty())
+    throw InputError("witness runs linux rv64imac programs only; for another platform or ISA, trace it and use replay");
+  guest::Process proc = g.load<platform::Linux>();
   const DecodedProgram code = decode_program(proc.program);
   rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
   if (policy == "profile") return finish(profile.witness(proc, code, out, g.limit()), g.limit(), &code);
@@ -154,6 +170,8 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a program; its stdout/stderr pass through, its exit code is ours");
   run->add_option("--engine", engine, "Execution engine: aot (x86_64 translation) or interp")->capture_default_str();
   run->add_flag("--stats", stats, "Print steps and steps/s to stderr");
+  bool outputs = false;
+  run->add_flag("--outputs", outputs, "Print the platform's end-of-run outputs (zisk: the 64 public outputs)");
   run_args.add_to(run);
   run->prefix_command(false);
 
@@ -185,7 +203,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : exit_code::bad_input;
   }
   const int rc = dispatch([&] {
-    if (*run) return cmd_run(run_args, engine, stats);
+    if (*run)
+      return rvtrace_cli::with_platform(run_args.target.platform, [&](auto p) {
+        return cmd_run<typename decltype(p)::type>(run_args, engine, stats, outputs);
+      });
     if (*witness) return cmd_witness(witness_args, out_path, witness_policy, witness_force, profile_cmd);
     if (auto r = partial_cmds.run()) return *r;
     if (auto r = profile_cmd.run()) return *r;

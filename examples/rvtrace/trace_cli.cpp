@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <type_traits>
 
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/guest/elf.hpp"
@@ -23,6 +24,7 @@
 #include "rvtrace/trace/sequential.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "rvtrace/trace/witness_policy.hpp"
+#include "rvtrace/platform/platform.hpp"
 
 namespace rvtrace_cli {
 
@@ -148,7 +150,8 @@ void TraceCommands::add_to(CLI::App& app) {
   add_count_option(trace_, "--max-bytes", max_bytes,
                    "Stop (exit 122, no trace) when the trace file would exceed this size (default " +
                        std::to_string(default_max_trace_bytes) + ")");
-  trace_->add_option("--input", input, "File the guest reads as its standard input");
+  trace_->add_option("--input", input, "File the guest reads as its standard input (zisk: its input file)");
+  target.add_to(trace_);
   trace_->add_option("program", elf, "RISC-V ELF executable")->required();
   trace_->add_option("args", args, "Arguments passed to the guest");
   trace_->prefix_command(false);
@@ -172,7 +175,8 @@ void TraceCommands::add_to(CLI::App& app) {
   verify_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
   verify_->add_option("--elf", elf, "The traced RISC-V ELF executable (the same path as given to trace: it is argv[0])")
       ->required();
-  verify_->add_option("--input", input, "The file the traced run read as stdin (default: our stdin, if it read any)");
+  verify_->add_option("--input", input,
+                      "The file the traced run read as stdin (default: our stdin, if it read any); zisk: its input file");
   add_count_option(verify_, "--threads", threads, "Worker threads (default: all cores)");
   add_count_option(verify_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   verify_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
@@ -191,20 +195,22 @@ std::optional<int> TraceCommands::run(const Finish& finish) {
   return std::nullopt;
 }
 
-namespace {
-guest::Process load_process(const std::string& elf, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{elf};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return guest::Process(guest::load_elf_file(elf), argv);
-}
-}  // namespace
 
 int TraceCommands::cmd_trace(const Finish& finish) {
+  return with_platform(target.platform, [&](auto p) { return trace_on<typename decltype(p)::type>(finish); });
+}
+
+template <class P>
+int TraceCommands::trace_on(const Finish& finish) {
+  using Isa = typename P::engine_isa;
   if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   check_chunk_steps(chunk_steps);
-  guest::Process proc = load_process(elf, args);
-  if (!input.empty()) proc.syscalls.set_input_file(input);
-  const DecodedProgram code = decode_program(proc.program);
+  platform::BootOptions boot;
+  boot.argv = {elf};
+  boot.argv.insert(boot.argv.end(), args.begin(), args.end());
+  boot.input = input;
+  guest::Process proc = P::boot(guest::load_elf_file(elf), boot);
+  const DecodedProgram code = platform::isa_named<P>(target.isa).decode(proc.program);
   const std::vector<std::string> ins = inputs();
   TraceFileWriter writer(out, force, ins, max_bytes);
   RecordOptions opt;
@@ -213,11 +219,11 @@ int TraceCommands::cmd_trace(const Finish& finish) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, true);
-    AotEngine e(compiled);
+    const aot::CompiledProgram compiled(code, proc.memory, true, aot::isa_tag<Isa>);
+    AotEngine<Isa> e(compiled);
     r = record(proc, code, writer, e, opt);
   } else {
-    r = record(proc, code, writer, opt);
+    r = record<Isa>(proc, code, writer, opt);
   }
   const double secs = seconds_since(t0);
   std::fflush(stdout);
@@ -236,15 +242,21 @@ struct TraceCommands::Opened {
   ReplayOptions opt;
   explicit Opened(const TraceCommands& c) : file(c.trace_path), program(guest::load_elf_file(c.elf)) {
     file.check_program(program, c.elf);
-    code = decode_program(program);
     opt.threads = default_threads(c.threads);
     opt.progress = c.progress || ::isatty(2);
     opt.max_steps = c.max_steps;
   }
+  // Decodes the program as the trace says (its platform's decoding of its ISA), for platform P.
+  template <class P>
+  void decode_for() {
+    code = platform::isa_named<P>(file.info().isa).decode(program);
+    opt.platform = std::string(P::name);
+    opt.exit_rule = P::exit_rule;
+  }
 };
 
 int TraceCommands::cmd_replay() {
-  const Opened opened(*this);
+  Opened opened(*this);
   const auto& file = opened.file;
   const auto& code = opened.code;
   const auto& opt = opened.opt;
@@ -252,7 +264,13 @@ int TraceCommands::cmd_replay() {
   Output output(out, force_opt && force_opt->count() > 0, inputs());
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
+    with_platform(file.info().platform, [&](auto p) {
+      using P = typename decltype(p)::type;
+      opened.decode_for<P>();
+      with_policy(policy, code, output.f, [&](auto& root, auto make) {
+        replay_into<typename P::engine_isa>(root, code, file.view(), make, opt);
+      });
+    });
   } catch (const InputError& e) {
     rethrow_with(trace_path, e);
   }
@@ -272,38 +290,52 @@ int TraceCommands::cmd_replay() {
 int TraceCommands::cmd_verify() {
   const TraceFile file(trace_path);
   const guest::Program program = guest::load_elf_file(elf);
-  guest::Process proc = load_process(elf, args);
-  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
+  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");  // unreadable: 120
   struct CloseInput {
     int fd;
     ~CloseInput() {
       if (fd > 0) ::close(fd);
     }
   } close_input{input_fd};
-  ReplayOptions opt;
-  opt.threads = default_threads(threads);
-  opt.progress = progress || ::isatty(2);
-  opt.max_steps = max_steps;
   try {
     file.check_program(program, elf);
-    const DecodedProgram code = decode_program(program);
-    InputStream in(input_fd);
-    RunStart start = run_start(proc, in);
-    try {
-      verify(code, file.view(), start, opt);
-    } catch (const InputError& e) {
-      rethrow_with(trace_path, e);
-    }
-    const TraceInfo& info = file.info();
-    std::printf("OK: %s: %llu steps in %llu chunks verified: a run of %s%s\n", trace_path.c_str(),
-                (unsigned long long)info.total_steps, (unsigned long long)info.num_chunks, elf.c_str(),
-                info.stop == TraceStop::step_limit ? " (its first steps: the trace stopped at a step limit)" : "");
-    return 0;
+    return with_platform(file.info().platform,
+                         [&](auto p) { return verify_on<typename decltype(p)::type>(file, program, input_fd); });
   } catch (const InputError& e) {
     std::printf("FAILED: %s\n", e.what());
     status().kind = "verify_failed";
     return 1;
   }
+}
+
+// The run the trace claims, started as platform P starts it (the trace names P and its ISA).
+template <class P>
+int TraceCommands::verify_on(const TraceFile& file, const guest::Program& program, int input_fd) {
+  using Isa = typename P::engine_isa;
+  constexpr bool linux = std::is_same_v<P, platform::Linux>;
+  platform::BootOptions boot;
+  boot.argv = {elf};
+  boot.argv.insert(boot.argv.end(), args.begin(), args.end());
+  if (!linux) boot.input = input;  // (linux: the ecall model reads it as a stream, below)
+  guest::Process proc = P::boot(program, boot);
+  ReplayOptions opt;
+  opt.threads = default_threads(threads);
+  opt.progress = progress || ::isatty(2);
+  opt.max_steps = max_steps;
+  const DecodedProgram code = platform::isa_named<P>(file.info().isa).decode(program);
+  InputStream in(linux ? input_fd : 0);
+  RunStart start = linux ? run_start(proc, in) : platform_run_start(proc, code.isa->name);
+  if (linux) start.isa = std::string(code.isa->name);
+  try {
+    verify<Isa>(code, file.view(), start, opt);
+  } catch (const InputError& e) {
+    rethrow_with(trace_path, e);
+  }
+  const TraceInfo& info = file.info();
+  std::printf("OK: %s: %llu steps in %llu chunks verified: a run of %s%s\n", trace_path.c_str(),
+              (unsigned long long)info.total_steps, (unsigned long long)info.num_chunks, elf.c_str(),
+              info.stop == TraceStop::step_limit ? " (its first steps: the trace stopped at a step limit)" : "");
+  return 0;
 }
 
 int TraceCommands::cmd_info() {

@@ -11,7 +11,9 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/machine.hpp"
 #include "rvtrace/interp/program.hpp"
+#include "rvtrace/trace/file.hpp"
 #include "rvtrace/trace/trace_view.hpp"
+#include "target.hpp"
 
 namespace rvtrace_cli {
 
@@ -61,6 +63,7 @@ class TraceCommands {
   std::uint64_t max_steps = rvtrace::trace::default_step_budget, chunk_steps = std::uint64_t{1} << 18;
   std::uint64_t max_bytes = rvtrace::trace::default_max_trace_bytes;
   bool force = false, stats = false, progress = false;
+  Target target;  // trace: --platform, --isa (replay and verify read them from the trace)
   // replay / verify / info
   std::string trace_path, policy = "digest";
   std::uint64_t threads = 0;
@@ -70,6 +73,10 @@ class TraceCommands {
   int cmd_replay();
   int cmd_verify();
   int cmd_info();
+  template <class P>
+  int trace_on(const Finish& finish);
+  template <class P>
+  int verify_on(const rvtrace::trace::TraceFile& file, const rvtrace::guest::Program& program, int input_fd);
 };
 
 // `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run,
