@@ -12,7 +12,8 @@ ProgressLine* active = nullptr;  // the line being drawn (one at a time; drawn f
 
 std::string duration(double s) {
   char b[32];
-  if (s < 60) std::snprintf(b, sizeof b, "%.0f s", s);
+  if (s < 10) std::snprintf(b, sizeof b, "%.1f s", s);
+  else if (s < 60) std::snprintf(b, sizeof b, "%.0f s", s);
   else if (s < 3600) std::snprintf(b, sizeof b, "%d:%02d", int(s) / 60, int(s) % 60);
   else std::snprintf(b, sizeof b, "%d:%02d:%02d", int(s) / 3600, int(s) / 60 % 60, int(s) % 60);
   return b;
