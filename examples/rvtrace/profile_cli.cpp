@@ -22,6 +22,7 @@
 #include "rvtrace/trace/profile_report.hpp"
 #include "rvtrace/trace/replay.hpp"
 #include "rvtrace/trace/sequential.hpp"
+#include "cli_stats.hpp"
 
 namespace rvtrace_cli {
 
@@ -100,6 +101,7 @@ void ProfileCommand::add_to(CLI::App& app, CLI::App* witness) {
   add_count_option(profile_, "--threads", threads, "Replay threads (default: all cores)");
   profile_->add_option("-o,--output", out, "Output file (default: stdout)");
   profile_->add_flag("--stats", stats, "Print replay speed to stderr");
+  profile_->add_flag("--json", json, "With --stats: print them as one JSON object on stderr");
   profile_->add_flag("--force", force, "Overwrite an existing output file");
   for (CLI::App* c : {profile_, witness}) {
     c->add_option("--format", format, std::string("Profile output: ") + formats)->capture_default_str();
@@ -136,8 +138,14 @@ std::optional<int> ProfileCommand::run() {
   output.close();
   if (stats) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "rvtrace: profiled %llu steps in %.3f s on %u threads (%.1f M steps/s)\n",
-                 (unsigned long long)file.info().total_steps, s, opt.threads, file.info().total_steps / s / 1e6);
+    const std::uint64_t n = file.info().total_steps;
+    char text[160];
+    std::snprintf(text, sizeof text, "profiled %llu steps in %.3f s on %u threads (%.1f M steps/s)",
+                  (unsigned long long)n, s, opt.threads, n / s / 1e6);
+    print_stats(json,
+                {{"command", "profile"}, {"steps", n}, {"seconds", s}, {"threads", opt.threads},
+                 {"steps_per_second", n / s}, {"format", format}},
+                text);
   }
   return 0;
 }

@@ -28,7 +28,7 @@ class ProfileCommand {
   CLI::App* profile_ = nullptr;
   std::string trace_path, elf, out, format = "text", cost_model;
   std::uint64_t threads = 0, top = 20;
-  bool stats = false, force = false;
+  bool stats = false, force = false, json = false;
 };
 
 }  // namespace rvtrace_cli

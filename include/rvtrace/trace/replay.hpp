@@ -184,15 +184,21 @@ class Progress {
     if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double s = std::chrono::duration<double>(now - t0_).count();
-    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s   ",
+    const double eta = steps > 0 && total_steps_ > steps ? s * double(total_steps_ - steps) / double(steps) : 0.0;
+    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s, ETA %.0f s\033[K",
                  (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
-                 s > 0 ? steps / s / 1e6 : 0.0);
+                 s > 0 ? steps / s / 1e6 : 0.0, eta);
+    drawn_ = done != total_;
     if (done == total_) std::fputc('\n', stderr);
+  }
+  // An error ends the replay early: end the line, so that the error message starts its own.
+  ~Progress() {
+    if (drawn_) std::fputc('\n', stderr);
   }
 
  private:
   using clock = std::chrono::steady_clock;
-  bool on_;
+  bool on_, drawn_ = false;
   std::uint64_t total_, total_steps_;
   const std::function<void(std::uint64_t, std::uint64_t)>& callback_;
   clock::time_point t0_, last_;
