@@ -43,13 +43,13 @@ void PartialCommands::add_to(CLI::App& app) {
   replay_->add_option("--save-partial", save_partial,
                       "Save the mergeable result of the chunks to this file (rvtrace merge) instead of the output");
   if (!replay_->get_option_no_throw("--force"))  // replay may have its own (overwrite its output)
-    replay_->add_flag("--force", force, "Overwrite an existing --save-partial file");
+    replay_->add_flag("--force", force, "Overwrite an existing output file (-o or --save-partial)");
 
   merge_ = app.add_subcommand("merge", "Merge partial results (replay --save-partial), given in chunk order, into the policy's output");
   merge_->add_option("partials", inputs, "Partial result files, in chunk order")->required();
   merge_->add_option("-o,--output", out, "Output file (default: stdout); the partials must cover the whole trace");
   merge_->add_option("--save-partial", save_partial, "Save the merged result as a partial instead (any contiguous range)");
-  merge_->add_flag("--force", force, "Overwrite an existing --save-partial file");
+  merge_->add_flag("--force", force, "Overwrite an existing output file (-o or --save-partial)");
 }
 
 std::optional<int> PartialCommands::run() {

@@ -283,6 +283,23 @@ rc, _, err = run('trace', '-o', f'{work}/no/such/dir/t.rvmt', exitcode)
 check(rc == 120 and 'no/such/dir/t.rvmt' in err and '.tmp.' not in err, f'trace into a missing directory: {err!r}')
 check(not [f for f in os.listdir(work) if '.tmp.' in f], f'temporaries left: {os.listdir(work)}')
 
+# --- replay --chunks -o and merge -o follow the file rule like every other output ---
+shat = f'{work}/sha.rvmt'
+part = f'{work}/sha.part'
+rc, _, err = run('replay', shat, '--elf', sha, '--chunks', '0:', '--save-partial', part)
+check(rc == 0, f'replay --save-partial: {rc} {err!r}')
+exists = f'{work}/exists.txt'
+open(exists, 'w').write('keep')
+for what, args in (('replay --chunks -o EXISTING', ['replay', shat, '--elf', sha, '--chunks', '0:', '-o', exists]),
+                   ('replay --chunks -o TRACE', ['replay', shat, '--elf', sha, '--chunks', '0:', '-o', shat, '--force']),
+                   ('merge -o EXISTING', ['merge', part, '-o', exists]),
+                   ('merge -o PARTIAL', ['merge', part, '-o', part, '--force'])):
+    rc, _, err = run(*args)
+    check(rc == 120 and open(exists).read() == 'keep', f'{what}: {rc} {err!r}')
+    one_error_line(err, what)
+rc, _, err = run('merge', part, '-o', exists, '--force')
+check(rc == 0 and open(exists).read().startswith('digest'), f'merge -o EXISTING --force: {rc} {err!r}')
+
 # --- SIGINT / SIGTERM remove the temporaries of every command that writes a file ---
 # (replay --save-partial and merge create their file only once the result is complete.)
 writers = {
