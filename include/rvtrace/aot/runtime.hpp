@@ -62,12 +62,20 @@ struct TranslateOptions {
 // What a run needs: translate only the regions it enters, no mid-block stubs.
 inline constexpr TranslateOptions translate_lazily{true, 4 * 1024, false};
 
+// Which instruction set to translate for: CompiledProgram(prog, mem, trace, aot::isa_tag<MyIsa>).
+template <class Isa>
+inline constexpr std::type_identity<Isa> isa_tag{};
+
 class CompiledProgram {
  public:
-  // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, TranslateOptions when = {})
+  // Translates `prog` (decoded for instruction set Isa) for guest memories with this layout.
+  // trace: emit the memory-read log.
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, std::type_identity<Isa> = {},
+                  TranslateOptions when = {})
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
-        lock_(std::make_unique<std::mutex>()) {
+        lock_(std::make_unique<std::mutex>()), translate_region_(&translate_region<Isa>) {
+    require_isa<Isa>(*prog_);
     timed([&] {
       tr_ = start_translation(*prog_, when.lazy ? std::max<std::size_t>(when.region_bytes / 2, 2) : 0, when.mid_block_stubs);
       ready_ = std::make_unique<std::atomic<bool>[]>(tr_.regions());
@@ -75,8 +83,15 @@ class CompiledProgram {
         for (std::size_t r = 0; r < tr_.regions(); ++r) translate_now(r);
     });
   }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, TranslateOptions when = {})
-      : CompiledProgram(std::move(prog), layout_of(mem), trace, when) {}
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, std::type_identity<Isa> i = {},
+                  TranslateOptions when = {})
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, i, when) {}
+  // The base instruction set, translated `when`.
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace, TranslateOptions when)
+      : CompiledProgram(std::move(prog), layout, trace, isa_tag<isa::Rv64imac>, when) {}
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace, TranslateOptions when)
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, isa_tag<isa::Rv64imac>, when) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
@@ -118,7 +133,7 @@ class CompiledProgram {
  private:
   // (mutable: lazy translation fills in the Translation under lock_; native code reads its table)
   void translate_now(std::size_t r) const {
-    translate_region(*prog_, layout_, trace_, tr_, r);
+    translate_region_(*prog_, layout_, trace_, tr_, r);
     ready_[r].store(true, std::memory_order_release);
   }
   template <class F>
@@ -137,17 +152,21 @@ class CompiledProgram {
   MemLayout layout_;
   bool trace_;
   std::unique_ptr<std::mutex> lock_;
+  // translate_region for the instruction set the program was compiled for
+  void (*translate_region_)(const DecodedProgram&, const MemLayout&, bool, Translation&, std::size_t);
   mutable Translation tr_;
   mutable std::unique_ptr<std::atomic<bool>[]> ready_;  // per region: translated (tr_ complete for it)
   mutable double seconds_ = 0;
 };
 
-template <class Memory>
+template <class Memory, class Isa = isa::Rv64imac>
 class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
 
  public:
+  using instruction_set = Isa;
   AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
+    require_isa<Isa>(code.program());
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
@@ -203,6 +222,10 @@ class AotRunner {
         }
       case ExitKind::fault: {
         auto kind = static_cast<FaultKind>(ctx.exit_aux);
+        // A store into the MMIO range (below the writable window) is the interpreter's: it stores
+        // and tells the platform (or faults exactly, if the store is not entirely MMIO).
+        if (kind == FaultKind::store_out_of_range && mem_.memory().in_mmio(ctx.exit_addr, 1))
+          return interpret(cpu, steps, steps + 1);
         if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
         return RunResult{StopReason::fault, 0, Fault{kind, cpu.pc, ctx.exit_addr, steps}, steps};
       }
@@ -245,16 +268,16 @@ class AotRunner {
 
   const CompiledProgram& code_;
   Memory& mem_;
-  std::optional<Machine<Memory>> interp_;
+  std::optional<Machine<Memory, NoTrace, Isa>> interp_;
   std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
   std::exception_ptr error_;
 };
 
 // One-shot convenience: same semantics as Machine::run(until_step) on (cpu, steps).
-template <class Memory>
+template <class Isa = isa::Rv64imac, class Memory>
 RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step,
               Memory& mem) {
-  AotRunner<Memory> runner(code, mem);
+  AotRunner<Memory, Isa> runner(code, mem);
   return runner.run(cpu, steps, until_step);
 }
 

@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -89,7 +90,20 @@ struct Translation {
 namespace detail {
 
 // What the translator knows about an instruction: derived from its exec (isa/facts.hpp), never listed.
-inline const isa::InsnFacts& facts(std::uint16_t id) { return isa::instruction_facts[id]; }
+// The table is the program's instruction set's (DecodedProgram::isa): translate_once sets it for the
+// thread while it translates, so the planning helpers below can take bare ids.
+inline thread_local std::span<const isa::InsnFacts> current_facts{isa::instruction_facts};
+inline const isa::InsnFacts& facts(std::uint16_t id) { return current_facts[id]; }
+class FactsScope {
+ public:
+  explicit FactsScope(std::span<const isa::InsnFacts> f) : saved_(current_facts) { current_facts = f; }
+  ~FactsScope() { current_facts = saved_; }
+  FactsScope(const FactsScope&) = delete;
+  FactsScope& operator=(const FactsScope&) = delete;
+
+ private:
+  std::span<const isa::InsnFacts> saved_;
+};
 
 // Instructions that end a basic block (they may transfer control or stop the run).
 inline bool ends_block(std::uint16_t id) { return facts(id).ends_block; }
@@ -648,14 +662,15 @@ inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t
   return m;
 }
 
-template <class F>
+template <class Isa, class F>
 void exec_instruction(std::uint16_t id, F&& f) {
-  isa::visit_instruction(id, std::forward<F>(f));
+  Isa::visit(id, std::forward<F>(f));
 }
 
 // The primary stream, leaders (also the first instruction of each region: blocks never cross a region
 // boundary), the referenced slots and the global register map.
 inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t region_slots) {
+  const FactsScope facts_scope(prog.isa->facts);
   const std::size_t slots = prog.slots.size();
   const std::uint64_t lo = prog.lo;
   auto pc_of = [&](std::size_t i) { return lo + 2 * static_cast<std::uint64_t>(i); };
@@ -705,8 +720,11 @@ inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t reg
 
 // Translates region `region` of tr (code_size: its code buffer). Throws Xbyak's ERR_CODE_IS_TOO_BIG
 // when the buffer is too small, leaving tr as it was (but for its scratch).
-inline void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
-                                  std::size_t region, std::size_t code_size) {
+template <class Isa>
+void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                           std::size_t region, std::size_t code_size) {
+  require_isa<Isa>(prog);
+  const detail::FactsScope facts_scope(prog.isa->facts);
   using Xbyak::CodeGenerator;
   constexpr auto N = CodeGenerator::T_NEAR;
   const std::size_t slots = prog.slots.size();
@@ -900,7 +918,7 @@ inline void translate_region_once(const DecodedProgram& prog, const MemLayout& l
     if (bp && bp->low32[k]) em.low32_write();
     if (bp && bp->rewrite[k].kind != detail::Rewrite::none)
       detail::with_rewrite(bp->rewrite[k].kind, [&](auto t) { decltype(t)::type::exec(em, bp->rewrite[k].ops); });
-    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    else detail::exec_instruction<Isa>(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
       throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
@@ -1085,14 +1103,15 @@ inline Translation start_translation(const DecodedProgram& prog, std::size_t reg
 }
 
 // Translates one region (growing its code buffer until it fits).
-inline void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
-                             std::size_t region) {
+template <class Isa = isa::Rv64imac>
+void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+                      std::size_t region) {
   if (tr.translated[region]) return;
   const std::size_t slots = std::min(tr.region_slots, prog.slots.size() - region * tr.region_slots);
   std::size_t size = 64 * 1024 + slots * 160;
   for (;;) {
     try {
-      return translate_region_once(prog, layout, traced, tr, region, size);
+      return translate_region_once<Isa>(prog, layout, traced, tr, region, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
@@ -1101,9 +1120,10 @@ inline void translate_region(const DecodedProgram& prog, const MemLayout& layout
 }
 
 // Translates the whole program, as one region.
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+template <class Isa = isa::Rv64imac>
+Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
   Translation tr = start_translation(prog);
-  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region(prog, layout, traced, tr, r);
+  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region<Isa>(prog, layout, traced, tr, r);
   return tr;
 }
 
