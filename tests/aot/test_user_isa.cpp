@@ -157,8 +157,8 @@ TEST_CASE("user ISA: a custom load that faults leaves the same registers in both
   // addi a0,a0,5; lwx a1,0(x0); addi a0,a0,6: the load faults (address 0 is not mapped)
   const std::vector<std::uint32_t> prog = {encode<Addi>(a0, a0, 5), encode<Lwx>(a1, 0, 0), encode<Addi>(a0, a0, 6)};
   for (const bool trace : {false, true}) {
-    aot_test::Outcome o[2];
-    for (int engine = 0; engine < 2; ++engine) {
+    aot_test::Outcome o[3];
+    for (int engine = 0; engine < 3; ++engine) {  // 2: translated lazily, in small regions
       World w = load(prog, false);
       isa::CpuState cpu = initial_state(*w.proc);
       std::uint64_t steps = 0;
@@ -170,8 +170,9 @@ TEST_CASE("user ISA: a custom load that faults leaves the same registers in both
           o[0].r = m.run(100);
           cpu = m.state, steps = m.steps;
         } else {
-          const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>);
-          o[1].r = aot::run<Isa>(compiled, cpu, steps, 100, mem);
+          const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>,
+                                              aot::TranslateOptions{engine == 2, aot_test::lazy_region_bytes, engine != 2});
+          o[engine].r = aot::run<Isa>(compiled, cpu, steps, 100, mem);
         }
       };
       if (trace) {
@@ -186,6 +187,7 @@ TEST_CASE("user ISA: a custom load that faults leaves the same registers in both
       o[engine].cpu = cpu, o[engine].steps = steps, o[engine].log = log;
     }
     aot_test::require_same(o[0], o[1], trace ? "traced" : "untraced");
+    aot_test::require_same(o[0], o[2], trace ? "traced, lazy" : "untraced, lazy");
     REQUIRE(o[0].r.reason == StopReason::fault);
     REQUIRE(o[0].r.fault->pc == text_base + 4);
     REQUIRE(o[0].cpu.x[a0] == 5);
@@ -195,8 +197,8 @@ TEST_CASE("user ISA: a custom load that faults leaves the same registers in both
 TEST_CASE("user ISA: host calls, custom loads and Zba/Zbb run the same on both engines", "[aot][user_isa]") {
   for (const unsigned iterations : {1u, 7u, 300u}) {
     for (const bool trace : {false, true}) {
-      aot_test::Outcome o[2];
-      for (int engine = 0; engine < 2; ++engine) {
+      aot_test::Outcome o[3];
+      for (int engine = 0; engine < 3; ++engine) {  // 2: translated lazily, in small regions
         World w = load(workload(iterations), true);
         isa::CpuState cpu = initial_state(*w.proc);
         std::uint64_t steps = 0;
@@ -212,10 +214,11 @@ TEST_CASE("user ISA: host calls, custom loads and Zba/Zbb run the same on both e
               if ((o[0].r = m.run(u)).reason != StopReason::paused) break;
             cpu = m.state, steps = m.steps;
           } else {
-            const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>);
+            const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>,
+                                                aot::TranslateOptions{engine == 2, aot_test::lazy_region_bytes, engine != 2});
             aot::AotRunner<Mem, Isa> runner(compiled, mem);
             for (auto u : untils)
-              if ((o[1].r = runner.run(cpu, steps, u)).reason != StopReason::paused) break;
+              if ((o[engine].r = runner.run(cpu, steps, u)).reason != StopReason::paused) break;
           }
         };
         if (trace) {
@@ -232,6 +235,7 @@ TEST_CASE("user ISA: host calls, custom loads and Zba/Zbb run the same on both e
       }
       INFO("iterations " << iterations);
       aot_test::require_same(o[0], o[1], trace ? "traced" : "untraced");
+      aot_test::require_same(o[0], o[2], trace ? "traced, lazy" : "untraced, lazy");
       REQUIRE(o[0].r.reason == StopReason::exited);
       REQUIRE(o[0].steps == 3 + 13 * iterations - iterations + 2);  // the skipped addi does not retire
     }
