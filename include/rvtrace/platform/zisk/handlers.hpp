@@ -88,6 +88,21 @@ std::uint64_t companion_count(H& h, const Companion& c) {
   return c.is_add ? h.x(c.rs2) : static_cast<std::uint64_t>(c.imm);
 }
 
+// memcpy/memcmp (§9): csrs rsS + add rd, rsD, rsN (or addi rd, rsD, n). The add form keeps its
+// count at 0xa000_0f00 as ZisK does.
+struct CopyOperands {
+  Companion c;
+  std::uint64_t n, dst, src;  // memcmp: a = dst, b = src
+};
+
+template <class H>
+CopyOperands copy_operands(H& h, const isa::Operands& o, const char* op) {
+  const Companion c = read_companion(h, op);
+  const std::uint64_t n = companion_count(h, c);
+  if (c.is_add) h.store(abi::extra_params_addr, n, 8);
+  return {c, n, h.x(c.rs1), h.x(o.rs1)};
+}
+
 // One step's part [done, done + len) of an operation on `total` units (bytes).
 struct Piece {
   std::uint64_t done = 0, len = 0;
@@ -146,15 +161,12 @@ struct Add256 {
 };
 
 // csrs 0x813, rsS + add x0, rsD, rsN (or addi rd, rsD, n): memmove(x[rsD], x[rsS], n); the addi
-// form also sets rd <- dst. The add form first stores the count at 0xa000_0f00, as ZisK does; with
-// rd != x0 that add is a plain add and ZisK copies nothing.
+// form also sets rd <- dst. An add with rd != x0 is a plain add, and ZisK copies nothing.
 struct Memcpy {
   static constexpr std::uint64_t max_log_words = companion_words + progress_words + 2 * piece_words;
   template <class H>
   void operator()(H& h, const isa::Operands& o) const {
-    const detail::Companion c = detail::read_companion(h, "memcpy");
-    const std::uint64_t n = detail::companion_count(h, c), dst = h.x(c.rs1), src = h.x(o.rs1);
-    if (c.is_add) h.store(abi::extra_params_addr, n, 8);
+    const auto [c, n, dst, src] = detail::copy_operands(h, o, "memcpy");
     if (c.is_add && c.rd != 0) return h.set_next_pc(h.pc() + 4);
     const detail::Piece p = detail::next_piece(h, n, "memcpy");
     const bool backward = dst > src && dst - src < n;  // overlapping, destination above: pieces from the end
@@ -172,9 +184,7 @@ struct Memcmp {
   static constexpr std::uint64_t max_log_words = companion_words + progress_words + 2 * piece_words;
   template <class H>
   void operator()(H& h, const isa::Operands& o) const {
-    const detail::Companion c = detail::read_companion(h, "memcmp");
-    const std::uint64_t n = detail::companion_count(h, c), a = h.x(c.rs1), b = h.x(o.rs1);
-    if (c.is_add) h.store(abi::extra_params_addr, n, 8);
+    const auto [c, n, a, b] = detail::copy_operands(h, o, "memcmp");
     const detail::Piece p = detail::next_piece(h, n, "memcmp");
     const std::uint64_t diff = dma_memcmp(h, a + p.done, b + p.done, p.len);
     const bool complete = diff != 0 || p.completes(n);
