@@ -582,6 +582,13 @@ class Emitter {
   void jump(value target) { set_control(CtlKind::jump, {}, target); }
   void ebreak() { set_control(CtlKind::ebreak, {}, {}); }
   void illegal() { set_control(CtlKind::illegal, {}, {}); }
+  // A host call is C++ (isa/host_call.hpp): native code leaves for the interpreter at this
+  // instruction, which runs it (and the memory policy sees its accesses); native code resumes at the
+  // next block. (Its facts end the block, so it is the block's last instruction.)
+  template <class Handler>
+  void host_call(const Handler&, const isa::Operands&) {
+    set_control(CtlKind::illegal, {}, {});
+  }
 
   // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
   void ecall() {

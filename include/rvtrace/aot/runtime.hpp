@@ -18,6 +18,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -43,17 +44,24 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.marks() } -> std::same_as<WordMarks&>;
 };
 
+// Which instruction set to translate for: CompiledProgram(prog, mem, trace, aot::isa_tag<MyIsa>).
+template <class Isa>
+inline constexpr std::type_identity<Isa> isa_tag{};
+
 class CompiledProgram {
  public:
-  // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
+  // Translates `prog` (decoded for instruction set Isa) for guest memories with this layout.
+  // trace: emit the memory-read log.
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, std::type_identity<Isa> = {})
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
     const auto t0 = std::chrono::steady_clock::now();
-    tr_ = translate(*prog_, layout_, trace_);
+    tr_ = translate<Isa>(*prog_, layout_, trace_);
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
-      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, std::type_identity<Isa> i = {})
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, i) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
@@ -82,12 +90,14 @@ class CompiledProgram {
   double seconds_ = 0;
 };
 
-template <class Memory>
+template <class Memory, class Isa = isa::Rv64imac>
 class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
 
  public:
+  using instruction_set = Isa;
   AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
+    require_isa<Isa>(code.program());
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
@@ -136,6 +146,10 @@ class AotRunner {
         }
       case ExitKind::fault: {
         auto kind = static_cast<FaultKind>(ctx.exit_aux);
+        // A store into the MMIO range (below the writable window) is the interpreter's: it stores
+        // and tells the platform (or faults exactly, if the store is not entirely MMIO).
+        if (kind == FaultKind::store_out_of_range && mem_.memory().in_mmio(ctx.exit_addr, 1))
+          return interpret(cpu, steps, steps + 1);
         if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
         return RunResult{StopReason::fault, 0, Fault{kind, cpu.pc, ctx.exit_addr, steps}, steps};
       }
@@ -178,16 +192,16 @@ class AotRunner {
 
   const CompiledProgram& code_;
   Memory& mem_;
-  std::optional<Machine<Memory>> interp_;
+  std::optional<Machine<Memory, NoTrace, Isa>> interp_;
   std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
   std::exception_ptr error_;
 };
 
 // One-shot convenience: same semantics as Machine::run(until_step) on (cpu, steps).
-template <class Memory>
+template <class Isa = isa::Rv64imac, class Memory>
 RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step,
               Memory& mem) {
-  AotRunner<Memory> runner(code, mem);
+  AotRunner<Memory, Isa> runner(code, mem);
   return runner.run(cpu, steps, until_step);
 }
 

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -58,7 +59,20 @@ struct Translation {
 namespace detail {
 
 // What the translator knows about an instruction: derived from its exec (isa/facts.hpp), never listed.
-inline const isa::InsnFacts& facts(std::uint16_t id) { return isa::instruction_facts[id]; }
+// The table is the program's instruction set's (DecodedProgram::isa): translate_once sets it for the
+// thread while it translates, so the planning helpers below can take bare ids.
+inline thread_local std::span<const isa::InsnFacts> current_facts{isa::instruction_facts};
+inline const isa::InsnFacts& facts(std::uint16_t id) { return current_facts[id]; }
+class FactsScope {
+ public:
+  explicit FactsScope(std::span<const isa::InsnFacts> f) : saved_(current_facts) { current_facts = f; }
+  ~FactsScope() { current_facts = saved_; }
+  FactsScope(const FactsScope&) = delete;
+  FactsScope& operator=(const FactsScope&) = delete;
+
+ private:
+  std::span<const isa::InsnFacts> saved_;
+};
 
 // Instructions that end a basic block (they may transfer control or stop the run).
 inline bool ends_block(std::uint16_t id) { return facts(id).ends_block; }
@@ -617,15 +631,17 @@ inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t
   return m;
 }
 
-template <class F>
+template <class Isa, class F>
 void exec_instruction(std::uint16_t id, F&& f) {
-  isa::visit_instruction(id, std::forward<F>(f));
+  Isa::visit(id, std::forward<F>(f));
 }
 
 }  // namespace detail
 
-inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
-                                  std::size_t code_size) {
+template <class Isa>
+Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, std::size_t code_size) {
+  require_isa<Isa>(prog);
+  const detail::FactsScope facts_scope(prog.isa->facts);
   using Xbyak::CodeGenerator;
   constexpr auto N = CodeGenerator::T_NEAR;
   const std::size_t slots = prog.slots.size();
@@ -850,7 +866,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (bp && bp->low32[k]) em.low32_write();
     if (bp && bp->rewrite[k].kind != detail::Rewrite::none)
       detail::with_rewrite(bp->rewrite[k].kind, [&](auto t) { decltype(t)::type::exec(em, bp->rewrite[k].ops); });
-    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    else detail::exec_instruction<Isa>(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
       throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
@@ -991,13 +1007,14 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 }
 
 // Translates the whole program (growing the code buffer until it fits).
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+template <class Isa = isa::Rv64imac>
+Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
   static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
   if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
   std::size_t size = 64 * 1024 + prog.slots.size() * 160;
   for (;;) {
     try {
-      return translate_once(prog, layout, traced, size);
+      return translate_once<Isa>(prog, layout, traced, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;

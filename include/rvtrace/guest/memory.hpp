@@ -70,6 +70,19 @@ class GuestMemory {
     write_lo_ = write_lo;
   }
 
+  // Stores into [lo, hi) go through the platform (Environment::on_mmio_store) after they land, e.g.
+  // a UART byte. The range must lie below write_lo: native code and writable() refuse it, and the
+  // memory policies' slow path (in_mmio) takes it.
+  void set_mmio(std::uint64_t lo, std::uint64_t hi) {
+    if (!(lo <= hi && hi <= write_lo_ && lo >= read_lo_))
+      throw std::invalid_argument("bad guest MMIO range [0x" + hex(lo) + ", 0x" + hex(hi) + ")");
+    mmio_lo_ = lo;
+    mmio_hi_ = hi;
+  }
+  bool in_mmio(std::uint64_t addr, std::uint64_t len) const { return range_within(addr, len, mmio_lo_, mmio_hi_); }
+  std::uint64_t mmio_lo() const { return mmio_lo_; }
+  std::uint64_t mmio_hi() const { return mmio_hi_; }
+
   // --- checks (overflow-safe, any length; misaligned is fine) ---
   bool readable(std::uint64_t addr, std::uint64_t len) const {
     return range_within(addr, len, read_lo_, size_);
@@ -136,12 +149,15 @@ class GuestMemory {
     size_ = std::exchange(o.size_, 0);
     read_lo_ = std::exchange(o.read_lo_, 0);
     write_lo_ = std::exchange(o.write_lo_, 0);
+    mmio_lo_ = std::exchange(o.mmio_lo_, 0);
+    mmio_hi_ = std::exchange(o.mmio_hi_, 0);
   }
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
   std::uint64_t read_lo_ = 0;   // until a program is mapped, all of memory is readable
   std::uint64_t write_lo_ = 0;  // and writable
+  std::uint64_t mmio_lo_ = 0, mmio_hi_ = 0;  // none
 };
 
 }  // namespace rvtrace::guest

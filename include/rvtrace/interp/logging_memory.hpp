@@ -14,26 +14,30 @@
 //  - an AMO is a load then a store, an SC that succeeds is a store;
 //  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
 //    Every ecall forgets the chunk's words (a syscall may write memory), as does a new chunk
-//    (new_chunk()).
-// So one step logs at most 2 words: a misaligned access crossing a word boundary (LR/SC/AMOs must
-// be naturally aligned, so they never cross one).
+//    (new_chunk());
+//  - a host call's accesses follow the same rules (they go through this policy), and each value it
+//    declares external (advice replay cannot recompute) is logged when it is produced.
+// So an ordinary step logs at most 2 words (isa::base_log_words_per_step): a misaligned access
+// crossing a word boundary (LR/SC/AMOs must be naturally aligned, so they never cross one). A host
+// call logs at most its handler's max_log_words; InstructionSet::max_log_words_per_step is the bound.
 #include <array>
 #include <cstdint>
 #include <cstring>
 
 #include "rvtrace/interp/flat_memory.hpp"
+#include "rvtrace/isa/host_call.hpp"
 #include "rvtrace/interp/step_words.hpp"
 #include "rvtrace/interp/word_marks.hpp"
 
 namespace rvtrace {
 
-inline constexpr std::uint64_t max_log_words_per_step = 2;
+inline constexpr std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;  // RV64IMAC's bound
 
 class LoggingMemory : public FlatMemory {
  public:
   // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
-  LoggingMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys, std::uint64_t* cursor)
-      : FlatMemory(mem, sys), marks_(mem), cursor_(cursor) {}
+  LoggingMemory(guest::GuestMemory& mem, guest::Environment& env, std::uint64_t* cursor)
+      : FlatMemory(mem, env), marks_(mem), cursor_(cursor) {}
 
   std::uint64_t load(std::uint64_t addr, unsigned width) {
     const std::uint64_t v = FlatMemory::load(addr, width);
@@ -41,10 +45,21 @@ class LoggingMemory : public FlatMemory {
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!memory().writable(addr, width)) [[unlikely]]
-      throw AccessFault{store_fault_kind(memory(), addr), addr};
+    if (!memory().writable(addr, width)) [[unlikely]] {
+      if (!memory().in_mmio(addr, width)) throw AccessFault{store_fault_kind(memory(), addr), addr};
+      touch(addr, width, width < 8 || (addr & 7) != 0);
+      return mmio_store(addr, v, width);
+    }
     touch(addr, width, width < 8 || (addr & 7) != 0);
     std::memcpy(memory().host(addr), &v, width);
+  }
+  // A host call's advice value: logged, so replay takes it from the log.
+  template <class F>
+  std::uint64_t external(F&& f) {
+    const std::uint64_t v = f();
+    *cursor_++ = v;
+    words_.add(v);
+    return v;
   }
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
     const guest::SyscallResult r = FlatMemory::ecall(x);

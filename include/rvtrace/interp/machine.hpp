@@ -3,6 +3,9 @@
 // backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
 // is a policy too. The loop does no decoding: one indirect call per step.
 #include <array>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -17,6 +20,19 @@
 
 namespace rvtrace {
 
+// A host-call handler failed (its message, with the instruction, pc and step). Not a guest fault:
+// the platform refused to go on (e.g. an advice function without an answer).
+struct HostCallError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+namespace detail {
+inline std::string hex_u64(std::uint64_t v) {
+  char b[17];
+  std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+}  // namespace detail
+
 // Why a run stopped.
 enum class StopReason : std::uint8_t { exited, ebreak, fault, paused /* reached the requested step */ };
 
@@ -28,14 +44,16 @@ struct RunResult {
   std::uint64_t pc = 0;         // pc of the next instruction (of the faulting one after a fault)
 };
 
-template <class Memory, class Policy = NoTrace>
+template <class Memory, class Policy = NoTrace, class Isa = isa::Rv64imac>
 class Machine : public isa::ScalarOps {
   static constexpr bool traced = StepPolicy<Policy>;
 
  public:
+  using instruction_set = Isa;
   Machine(const DecodedProgram& prog, Memory& mem, Policy& policy = default_policy())
       : prog_(prog), mem_(mem), policy_(policy) {
-    const auto& table = isa::dispatch_table<Machine>;
+    require_isa<Isa>(prog);
+    const auto& table = Isa::template dispatch_table<Machine>;
     code_.reserve(prog.slots.size());
     for (std::size_t i = 0; i < prog.slots.size(); ++i)
       code_.push_back({prog.executable[i] ? table[prog.slots[i].id] : &fetch_fault, prog.slots[i].ops});
@@ -121,6 +139,10 @@ class Machine : public isa::ScalarOps {
       rec_.rd = 10, rec_.rd_value = state.x[10];  // a syscall's only register result
     }
   }
+  // Host calls (isa/host_call.hpp): the handler runs here, on this machine's registers and memory policy.
+  class Host;
+  template <class Handler>
+  void host_call(const Handler& handler, const isa::Operands& o);
   void ebreak() { stop(StopReason::ebreak); }
   [[noreturn]] void illegal() { throw AccessFault{FaultKind::illegal_instruction, prog_.at(pc_).word}; }
   value instret() const { return steps; }
@@ -156,6 +178,8 @@ class Machine : public isa::ScalarOps {
     rec_.rd_value = 0;
     rec_.load = MemAccess{};
     rec_.store = MemAccess{};
+    if (!host_accesses_.empty()) [[unlikely]]
+      host_accesses_.clear(), rec_.host_accesses = {};
     if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
   }
   void end_step(std::size_t slot) {
@@ -175,6 +199,58 @@ class Machine : public isa::ScalarOps {
   int exit_code_ = 0;
   Fault fault_{};
   StepRecord rec_{};
+  std::vector<MemAccess> host_accesses_;  // a traced host call's accesses (StepRecord::host_accesses)
 };
+
+template <class Memory, class Policy, class Isa>
+class Machine<Memory, Policy, Isa>::Host {
+ public:
+  explicit Host(Machine& m) : m_(m) {}
+  std::uint64_t x(unsigned r) const { return m_.state.x[r]; }
+  void set_x(unsigned r, std::uint64_t v) { m_.set_x(r, v); }
+  std::uint64_t pc() const { return m_.pc_; }
+  void set_next_pc(std::uint64_t pc) { m_.next_pc_ = pc; }
+  std::uint64_t load(std::uint64_t addr, unsigned width) {
+    const std::uint64_t v = m_.mem_.load(addr, width);
+    if constexpr (traced) m_.host_accesses_.push_back({addr, v, static_cast<std::uint8_t>(width), false});
+    return v;
+  }
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    m_.mem_.store(addr, v, width);
+    if constexpr (traced)
+      m_.host_accesses_.push_back({addr, width == 8 ? v : v & ((std::uint64_t{1} << (8 * width)) - 1),
+                                   static_cast<std::uint8_t>(width), true});
+  }
+  template <class F>
+  std::uint64_t external(F&& f) {
+    return m_.mem_.external(static_cast<F&&>(f));
+  }
+  template <class F>
+  void host_only(F&& f) {
+    if (m_.mem_.environment()) f();
+  }
+  template <class S>
+  S* state() const {
+    return dynamic_cast<S*>(m_.mem_.environment());
+  }
+  std::uint64_t instret() const { return m_.steps; }
+
+ private:
+  Machine& m_;
+};
+
+template <class Memory, class Policy, class Isa>
+template <class Handler>
+void Machine<Memory, Policy, Isa>::host_call(const Handler& handler, const isa::Operands& o) {
+  Host h(*this);
+  try {
+    handler(h, o);
+  } catch (const std::exception& e) {  // (faults, LogExhausted and HostCallError are not std::exceptions)
+    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc 0x" + detail::hex_u64(pc_) + ", step " +
+                        std::to_string(steps) + ": " + e.what());
+  }
+  if constexpr (traced)
+    if (!host_accesses_.empty()) rec_.host_accesses = host_accesses_;
+}
 
 }  // namespace rvtrace

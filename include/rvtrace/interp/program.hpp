@@ -3,12 +3,29 @@
 // range (so any jump target has an entry, as in the AOT translator's linear sweep). Both the
 // interpreter and the AOT translator start from this; replay uses it as the program ROM.
 #include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "rvtrace/guest/elf.hpp"
-#include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/facts.hpp"
+#include "rvtrace/isa/instruction_set.hpp"
 
 namespace rvtrace {
+
+// What a decoded program knows of the instruction set its ids belong to (engines, which need the set
+// as a type, check that it is theirs: the name).
+struct IsaInfo {
+  std::string_view name;
+  std::span<const isa::Encoding> encodings;  // by id
+  std::span<const isa::InsnFacts> facts;     // by id
+  std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;
+  std::string_view name_of(std::uint16_t id) const { return encodings[id].name; }
+};
+template <class Isa>
+inline constexpr IsaInfo isa_info{Isa::name, Isa::encodings, isa::facts_of<Isa>, Isa::max_log_words_per_step};
 
 struct DecodedProgram {
   std::uint64_t lo = 0, hi = 0;             // executable range [lo, hi) covered by `slots`
@@ -16,6 +33,7 @@ struct DecodedProgram {
   std::vector<bool> executable;             // false for gaps between executable segments
   std::uint64_t entry = 0;
   std::uint64_t program_hash = 0;
+  const IsaInfo* isa = &isa_info<isa::Rv64imac>;  // the set slots[].id index
 
   // Is there an instruction (possibly illegal) that can be fetched at pc?
   bool fetchable(std::uint64_t pc) const { return pc - lo < hi - lo && (pc & 1) == 0 && executable[(pc - lo) >> 1]; }
@@ -23,8 +41,18 @@ struct DecodedProgram {
   std::size_t index(std::uint64_t pc) const { return static_cast<std::size_t>((pc - lo) >> 1); }
 };
 
-inline DecodedProgram decode_program(const guest::Program& prog) {
+// Engines over instruction set Isa run only programs decoded for it.
+template <class Isa>
+void require_isa(const DecodedProgram& d) {
+  if (d.isa->name != Isa::name)
+    throw std::invalid_argument("program decoded for instruction set " + std::string(d.isa->name) +
+                                " run by an engine for " + std::string(Isa::name));
+}
+
+template <class Isa = isa::Rv64imac>
+DecodedProgram decode_program(const guest::Program& prog) {
   DecodedProgram d;
+  d.isa = &isa_info<Isa>;
   d.entry = prog.entry;
   d.program_hash = prog.hash;
   bool first = true;
@@ -53,7 +81,7 @@ inline DecodedProgram decode_program(const guest::Program& prog) {
       const bool fits = isa::is_compressed(low) || a + 4 <= s.vaddr + s.memsz;
       const std::size_t i = d.index(a);
       d.executable[i] = true;
-      d.slots[i] = fits ? isa::decode_parcels(low, parcel(a + 2)) : isa::Decoded{isa::illegal_id, {}, low};
+      d.slots[i] = fits ? Isa::decode_parcels(low, parcel(a + 2)) : isa::Decoded{isa::illegal_id, {}, low};
     }
   }
   return d;

@@ -2,8 +2,9 @@
 // What a trace policy sees for every retired step, and how the interpreter detects what a policy
 // wants: a policy without on_step costs nothing per step.
 #include <cstdint>
+#include <span>
 
-#include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/instruction_set.hpp"
 #include "rvtrace/isa/operands.hpp"
 
 namespace rvtrace {
@@ -23,6 +24,8 @@ struct StepRecord {
   std::uint8_t rd = 0;              // register written, 0 if none (writes to x0 are not writes)
   std::uint64_t rd_value = 0;
   MemAccess load, store;            // an AMO has both
+  // Every access of a host call (isa/host_call.hpp), in order; load and store stay empty then.
+  std::span<const MemAccess> host_accesses;
   // Source register values before the step; filled only for policies that declare
   // `static constexpr bool reads_operands = true;` (others pay nothing). rs1/rs2 as decoded
   // (0 when the format has none, so the value is 0).

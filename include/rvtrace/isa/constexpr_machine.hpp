@@ -52,6 +52,10 @@ class ConstexprMachine : public ScalarOps {
   constexpr value instret() const { return s_.steps; }
   constexpr value reservation() const { return s_.cpu.reservation; }
   constexpr void set_reservation(value v) { s_.cpu.reservation = v; }
+  // A host call runs its handler here too (constexpr if the handler is); no platform state exists.
+  template <class Handler>
+  constexpr void host_call(const Handler& handler, const Operands& o);
+  class Host;
 
  private:
   static constexpr std::size_t offset(value addr, unsigned width) {
@@ -64,6 +68,33 @@ class ConstexprMachine : public ScalarOps {
 };
 static_assert(Backend<ConstexprMachine>);
 
+class ConstexprMachine::Host {
+ public:
+  constexpr explicit Host(ConstexprMachine& m) : m_(m) {}
+  constexpr std::uint64_t x(unsigned r) const { return m_.x(r); }
+  constexpr void set_x(unsigned r, std::uint64_t v) { m_.set_x(r, v); }
+  constexpr std::uint64_t pc() const { return m_.pc_plus(0); }
+  constexpr void set_next_pc(std::uint64_t pc) { m_.jump(pc); }
+  constexpr std::uint64_t load(std::uint64_t addr, unsigned width) const { return m_.load(addr, width, false); }
+  constexpr void store(std::uint64_t addr, std::uint64_t v, unsigned width) { m_.store(addr, v, width); }
+  template <class F>
+  constexpr std::uint64_t external(F&& f) { return f(); }
+  template <class F>
+  constexpr void host_only(F&& f) { f(); }
+  template <class S>
+  constexpr S* state() const { return nullptr; }
+  constexpr std::uint64_t instret() const { return m_.instret(); }
+
+ private:
+  ConstexprMachine& m_;
+};
+
+template <class Handler>
+constexpr void ConstexprMachine::host_call(const Handler& handler, const Operands& o) {
+  Host h(*this);
+  handler(h, o);
+}
+
 // Execute instruction type Insn with explicit operands; returns the state after it.
 template <class Insn>
 constexpr EvalState eval(EvalState s, const Operands& o) {
@@ -75,12 +106,14 @@ constexpr EvalState eval(EvalState s, const Operands& o) {
   return s;
 }
 
-// Decode and execute one instruction word (16-bit compressed words are expanded first).
+// Decode and execute one instruction word of instruction set Isa (16-bit compressed words are
+// expanded first).
+template <class Isa = Rv64imac>
 constexpr EvalState eval_word(EvalState s, std::uint32_t word) {
-  const Decoded d = decode_parcels(static_cast<std::uint16_t>(word), static_cast<std::uint16_t>(word >> 16));
+  const Decoded d = Isa::decode_parcels(static_cast<std::uint16_t>(word), static_cast<std::uint16_t>(word >> 16));
   std::uint64_t next_pc = s.cpu.pc + d.ops.len;
   ConstexprMachine m{s, next_pc};
-  dispatch_table<ConstexprMachine>[d.id](m, d.ops);
+  Isa::template dispatch_table<ConstexprMachine>[d.id](m, d.ops);
   s.cpu.pc = next_pc;
   ++s.steps;
   return s;

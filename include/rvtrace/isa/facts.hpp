@@ -55,7 +55,9 @@ struct InsnFacts {
   bool writes_rd = false, writes_rs1 = false, writes_rs2 = false;
   bool writes_rd_always = false;  // written on every path (not only inside an if_ arm)
   std::uint32_t fixed_reads = 0, fixed_writes = 0;
-  bool host_call = false;         // ecall: may read and write any register, may stop the run
+  bool host_call = false;         // ecall or a handler: may read and write any register, may stop the run
+  bool handler = false;           // calls C++ through host_call (isa/host_call.hpp): every engine runs it
+                                  // through the interpreter; may touch any memory, fault, set the next pc
   bool ebreak = false, illegal = false;
   bool counter = false;           // reads instret() (cycle/time/instret: differs between engines' runs)
   // Memory: one kind per instruction (other: anything the analysis does not recognize).
@@ -272,6 +274,8 @@ class FactsMachine {
   constexpr void branch(cond c, value target) { control(Control::branch, target), root(c, 64); }
   constexpr void jump(value target) { control(Control::jump, target); }
   constexpr void ecall() { f.host_call = true; }
+  template <class Handler>
+  constexpr void host_call(const Handler&, const Operands&) { f.host_call = f.handler = true; }
   constexpr void ebreak() { f.ebreak = true; }
   constexpr void illegal() { f.illegal = true; }
   constexpr value instret() {
@@ -291,8 +295,9 @@ class FactsMachine {
   constexpr InsnFacts finish() {
     classify_memory();
     f.reservation = reservation_reads + reservation_writes > 0;
-    f.may_fault = loads + stores + aligned > 0 || f.illegal || f.too_complex;
-    f.ends_block = f.control != Control::none || f.ebreak || f.illegal || f.too_complex;
+    if (f.handler && f.access == Access::none) f.access = Access::other;
+    f.may_fault = loads + stores + aligned > 0 || f.illegal || f.too_complex || f.handler;
+    f.ends_block = f.control != Control::none || f.ebreak || f.illegal || f.too_complex || f.handler;
     demanded_bits();
     results();
     if (f.too_complex) conservative();
@@ -445,8 +450,10 @@ constexpr auto facts_table(Tuple instructions) {
   });
 }
 
-// The facts of every instruction of the instruction set, by id (Illegal's last). The one place the
-// instruction list is named here: an ISA parameter replaces all_instructions.
-inline constexpr auto instruction_facts = facts_table(all_instructions);
+// The facts of every instruction of an instruction set, by id.
+template <class Isa>
+inline constexpr auto facts_of = facts_table(Isa::types);
+// RV64IMAC's.
+inline constexpr auto instruction_facts = facts_of<Rv64imac>;
 
 }  // namespace rvtrace::isa

@@ -14,8 +14,10 @@
 
 namespace rvtrace::trace {
 
+template <class Isa = isa::Rv64imac>
 class AotEngine {
  public:
+  using instruction_set = Isa;
   explicit AotEngine(const aot::CompiledProgram& code) : code_(code) {}
   RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
     if (!runner_ || mem_ != &mem) {
@@ -27,7 +29,7 @@ class AotEngine {
 
  private:
   const aot::CompiledProgram& code_;
-  std::optional<aot::AotRunner<LoggingMemory>> runner_;
+  std::optional<aot::AotRunner<LoggingMemory, Isa>> runner_;
   LoggingMemory* mem_ = nullptr;
 };
 

@@ -73,7 +73,8 @@ enum : unsigned {
   w_input_bytes = 16,    // how many it read
   w_platform = 17,       // 2 words: platform name, ASCII, NUL-padded (16 bytes)
   w_isa = 19,            // 2 words: ISA name, ASCII, NUL-padded (16 bytes)
-  w_reserved = 21,       // words 21..30: 0
+  w_max_log_words = 21,  // the instruction set's bound on log words per step; 0 = 2 (RV64IMAC's)
+  w_reserved = 22,       // words 22..30: 0
   w_header_checksum = 31,
   header_words = 32,
 };
@@ -197,6 +198,7 @@ class TraceFileWriter {
     h[w_input_bytes] = info.input_bytes;
     put_identifier(h + w_platform, info.platform);
     put_identifier(h + w_isa, info.isa);
+    h[w_max_log_words] = info.max_log_words_per_step == isa::base_log_words_per_step ? 0 : info.max_log_words_per_step;
     h[w_header_checksum] = header_checksum(h);
     if (h[w_index_offset] + (info.num_chunks + 1) * checkpoint_bytes != out_.written())
       throw std::logic_error("trace writer: the log size differs from the header's");
@@ -331,6 +333,9 @@ class TraceFile {
     info_.input_bytes = h[w_input_bytes];
     info_.platform = get_identifier(h + w_platform);
     info_.isa = get_identifier(h + w_isa);
+    info_.max_log_words_per_step = h[w_max_log_words] ? h[w_max_log_words] : isa::base_log_words_per_step;
+    if (info_.max_log_words_per_step > (std::uint64_t{1} << 20))
+      fail("bad log words per step bound " + std::to_string(info_.max_log_words_per_step) + " (offset 168)");
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);

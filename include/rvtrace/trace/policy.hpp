@@ -98,7 +98,7 @@ class StepAdapter {
   explicit StepAdapter(Memory* mem = nullptr) : mem_(mem) {}
   void bind(P* p) {
     p_ = p;
-    if constexpr (reads_log_v<P>) mem_->step_words().clear();
+    if constexpr (reads_log_v<P>) mem_->step_words().clear(), mem_->step_words().keep_all(true);
   }
 
   void on_step(const StepRecord& r) {

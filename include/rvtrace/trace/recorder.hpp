@@ -44,6 +44,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -67,8 +68,10 @@ struct RecordOptions {
 };
 
 // The interpreter as a recorder engine.
+template <class Isa = isa::Rv64imac>
 class InterpreterEngine {
  public:
+  using instruction_set = Isa;
   explicit InterpreterEngine(const DecodedProgram& code) : code_(code) {}
   RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
     if (!m_ || &m_->memory() != &mem) m_.emplace(code_, mem);
@@ -77,15 +80,28 @@ class InterpreterEngine {
 
  private:
   const DecodedProgram& code_;
-  std::optional<Machine<LoggingMemory>> m_;
+  std::optional<Machine<LoggingMemory, NoTrace, Isa>> m_;
+};
+
+// The instruction set an engine runs (its `instruction_set`, else RV64IMAC).
+template <class Engine>
+struct engine_isa {
+  using type = isa::Rv64imac;
+};
+template <class Engine>
+  requires requires { typename Engine::instruction_set; }
+struct engine_isa<Engine> {
+  using type = typename Engine::instruction_set;
 };
 
 namespace detail {
 // Replays [from.step, to_step) of a chunk against its log to count the words those steps consume.
-inline std::size_t consumed_words(const DecodedProgram& code, const isa::CpuState& from, std::uint64_t from_step,
-                                  std::uint64_t to_step, std::span<const std::uint64_t> log) {
+template <class Isa>
+std::size_t consumed_words(const DecodedProgram& code, const isa::CpuState& from, std::uint64_t from_step,
+                           std::uint64_t to_step, std::span<const std::uint64_t> log, guest::ExitRule exit_rule) {
   ReplayMemory mem(log);
-  Machine<ReplayMemory> m(code, mem);
+  mem.set_exit_rule(exit_rule);
+  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
   m.state = from;
   m.steps = from_step;
   try {
@@ -305,14 +321,19 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
                  const RecordOptions& opt = {}) {
   const std::uint64_t n = opt.chunk_steps;
   check_chunk_steps(n);
-  const std::uint64_t max_words = max_log_words_per_step * n + 16;
+  using Isa = typename engine_isa<std::remove_cvref_t<Engine>>::type;
+  require_isa<Isa>(code);
+  const std::uint64_t max_words = code.isa->max_log_words_per_step * n + 16;
   detail::ChunkPipeline<Sink> pipe(sink, max_words);
-  LoggingMemory mem(proc.memory, proc.syscalls, nullptr);
+  LoggingMemory mem(proc.memory, proc.environment(), nullptr);
 
   TraceInfo info;
   info.chunk_steps = n;
   info.program_hash = proc.program.hash;
   info.args_hash = hash_arguments(proc.argv, proc.envp);
+  info.platform = proc.platform;
+  info.isa = std::string(code.isa->name);
+  info.max_log_words_per_step = code.isa->max_log_words_per_step;
   // The input the guest reads is part of what the trace is a run of: hash what it consumes.
   ByteStreamHash input(input_hash_seed);
   proc.syscalls.observe_input([&input](const std::uint8_t* p, std::size_t k) { input.add(p, k); });
@@ -337,7 +358,7 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
     if (r.reason == StopReason::paused && steps != until)
       throw std::logic_error("recorder: engine paused before the requested step");
     if (r.reason == StopReason::fault && steps > cp.step)
-      used = detail::consumed_words(code, start, cp.step, steps, {buf, used});
+      used = detail::consumed_words<Isa>(code, start, cp.step, steps, {buf, used}, proc.exit_rule);
     if (steps > cp.step) {  // a fault on the first step of a chunk leaves it empty: no chunk
       cp.log_words = used;
       pipe.submit(cp, used);
@@ -349,8 +370,8 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   pipe.finish();
   info.total_steps = steps;
   info.log_words = log_total;
-  info.input_hash = input.digest();
-  info.input_bytes = input.bytes();
+  info.input_hash = proc.input_fixed ? proc.input_hash : input.digest();
+  info.input_bytes = proc.input_fixed ? proc.input_bytes : input.bytes();
   switch (r.reason) {
     case StopReason::exited: info.stop = TraceStop::exited, info.exit_code = r.exit_code; break;
     case StopReason::ebreak: info.stop = TraceStop::ebreak; break;
@@ -367,10 +388,10 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   return r;
 }
 
-// Records with the interpreter.
-template <class Sink>
+// Records with the interpreter (of instruction set Isa).
+template <class Isa = isa::Rv64imac, class Sink>
 RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, const RecordOptions& opt = {}) {
-  InterpreterEngine e(code);
+  InterpreterEngine<Isa> e(code);
   return record(proc, code, sink, e, opt);
 }
 

@@ -56,6 +56,10 @@ struct ReplayOptions {
   // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
   // every access faults as it did in the run (verify sets them).
   std::uint64_t read_lo = 0, write_lo = 0;
+  std::uint64_t mmio_lo = 0, mmio_hi = 0;  // and its MMIO range (stores there are plain stores)
+  // The platform the trace must have been recorded on, and its exit rule (which ecall ends the run).
+  std::string platform = "linux";
+  guest::ExitRule exit_rule = &guest::linux_exit_status;
 };
 
 // The policy of check_chunks: nothing per step (the interpreter runs untraced).
@@ -77,7 +81,7 @@ namespace detail {
 }
 
 // One worker's machine, reused for all the chunks it replays.
-template <class P>
+template <class P, class Isa>
 class ChunkReplayer {
   static constexpr bool traced = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
@@ -87,6 +91,8 @@ class ChunkReplayer {
       : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
     mem_.keep_step_words(reads_log_v<P>);
     mem_.set_windows(opt.read_lo, opt.write_lo);
+    if (opt.mmio_hi > opt.mmio_lo) mem_.set_mmio(opt.mmio_lo, opt.mmio_hi);
+    mem_.set_exit_rule(opt.exit_rule);
   }
 
   template <class Factory>
@@ -159,7 +165,7 @@ class ChunkReplayer {
   const TraceView& t_;
   ReplayMemory mem_;
   Adapter adapter_;
-  Machine<ReplayMemory, Adapter> m_;
+  Machine<ReplayMemory, Adapter, Isa> m_;
 };
 
 class Progress {
@@ -184,9 +190,15 @@ class Progress {
   clock::time_point t0_, last_;
 };
 
-inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
+inline void check_trace_program(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
   if (t.is_slice()) validate_slice(t);
   else validate_structure(t);
+  if (t.info.platform != opt.platform)
+    throw InputError("the trace was recorded on platform '" + t.info.platform + "', not '" + opt.platform +
+                     "' (--platform)");
+  if (t.info.isa != code.isa->name)
+    throw InputError("the trace was recorded for ISA '" + t.info.isa + "', but the program is decoded as '" +
+                     std::string(code.isa->name) + "' (--isa)");
   if (code.program_hash != t.info.program_hash)
     throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
                      ", this ELF has " + hex64(code.program_hash) + ")");
@@ -196,9 +208,10 @@ inline void check_trace_program(const DecodedProgram& code, const TraceView& t) 
 }
 
 // replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
-template <class P, class Factory>
+template <class Isa, class P, class Factory>
 void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
-  detail::check_trace_program(code, t);
+  require_isa<Isa>(code);
+  detail::check_trace_program(code, t, opt);
   const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
   const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
@@ -211,7 +224,7 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {
-    detail::ChunkReplayer<P> w(code, t, opt);
+    detail::ChunkReplayer<P, Isa> w(code, t, opt);
     for (std::uint64_t i = first; i < last; ++i) {
       root.merge(w.run(i, make, opt.check_checksums));
       progress.update(i + 1 - first, steps_before(i + 1));
@@ -230,7 +243,7 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   bool abort = false;
 
   auto worker = [&] {
-    std::optional<detail::ChunkReplayer<P>> w;
+    std::optional<detail::ChunkReplayer<P, Isa>> w;
     for (;;) {
       std::uint64_t i;
       {
@@ -292,37 +305,39 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
 }  // namespace detail
 
 // Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
-template <class P, class Factory>
+// Isa: the instruction set `code` was decoded for (default RV64IMAC).
+template <class Isa = isa::Rv64imac, class P, class Factory>
 void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
   static_assert(check_trace_policy<P>());
   static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
                 "rvtrace: replay_into(root, ...): make() must return the root's policy type");
-  detail::replay_chunks(root, code, t, make, opt);
+  detail::replay_chunks<Isa>(root, code, t, make, opt);
 }
 
 // Replays the trace and returns the merged policy: make() for the root, then once per chunk.
-template <class Factory>
+template <class Isa = isa::Rv64imac, class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
   static_assert(std::is_invocable_v<Factory&>,
                 "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
                 "called once per chunk");
   auto root = make();
-  replay_into(root, code, t, make, opt);
+  replay_into<Isa>(root, code, t, make, opt);
   return root;
 }
-template <class Factory>
+template <class Isa = isa::Rv64imac, class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsigned threads) {
   ReplayOptions o;
   o.threads = threads;
-  return replay(code, t, make, o);
+  return replay<Isa>(code, t, make, o);
 }
 
 // Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
 // consumption, stop); throws InputError naming the first failing chunk. This says the trace is
 // self-consistent, NOT that it is a run of the program: verify() below proves that.
-inline void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+template <class Isa = isa::Rv64imac>
+void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
   NoPolicy root;
-  detail::replay_chunks(root, code, t, [] { return NoPolicy{}; }, opt);
+  detail::replay_chunks<Isa>(root, code, t, [] { return NoPolicy{}; }, opt);
 }
 
 namespace detail {
@@ -354,14 +369,17 @@ inline void check_run_identity(const TraceView& t, const RunStart& start) {
 
 // A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
 // windows; the values it would load do not decide the fault) must fault the same way.
-inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+template <class Isa>
+void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
   const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
   const Fault want = t.info.fault();
   ReplayMemory mem;
   mem.set_windows(opt.read_lo, opt.write_lo);
+  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
+  mem.set_exit_rule(opt.exit_rule);
   mem.set_lenient(true);
   mem.reset({});
-  Machine<ReplayMemory> m(code, mem);
+  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
   m.state = final_state.cpu();
   m.steps = final_state.step;
   const RunResult r = m.run(final_state.step + 1);
@@ -381,17 +399,26 @@ inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, cons
 // image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
 // A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
 // the run's final memory). Throws InputError naming the check, and the chunk and word.
-inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
-  detail::check_trace_program(code, t);
+template <class Isa = isa::Rv64imac>
+void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
+  opt.platform = start.platform;
+  opt.exit_rule = start.exit_rule;
+  detail::check_trace_program(code, t, opt);
   detail::check_run_identity(t, start);
   opt.read_lo = start.memory->read_lo();
   opt.write_lo = start.memory->write_lo();
+  opt.mmio_lo = start.memory->mmio_lo();
+  opt.mmio_hi = start.memory->mmio_hi();
   opt.first_chunk = 0;
   opt.chunk_count = ~std::uint64_t{0};
-  if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
+  if (t.info.stop == TraceStop::fault) detail::reproduce_fault<Isa>(code, t, opt);
   MemoryPass pass(start, t.info);
   VerifyPolicy root(&pass);
-  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
+  detail::replay_chunks<Isa>(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
+  if (start.input_fixed && (start.input_hash != t.info.input_hash || start.input_bytes != t.info.input_bytes))
+    detail::verify_error("input: the trace was recorded with other input (" + std::to_string(t.info.input_bytes) +
+                         " bytes hashing to " + hex64(t.info.input_hash) + "; the given input has " +
+                         std::to_string(start.input_bytes) + " bytes hashing to " + hex64(start.input_hash) + ")");
   if (start.input) {
     const ByteStreamHash& h = start.input->hash();
     if (h.bytes() != t.info.input_bytes)

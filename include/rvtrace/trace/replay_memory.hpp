@@ -4,8 +4,8 @@
 // rvtrace/interp/logging_memory.hpp say: at a word's first touch in the chunk its value comes from
 // the log (an aligned 8-byte store instead defines it), after that the chunk's own stores keep it
 // current. Loads then read these words (including accesses that cross a word boundary); an ecall
-// takes a0 from the log and forgets the words, except exit/exit_group (a7 = 93/94), which log
-// nothing.
+// takes a0 from the log and forgets the words, except an exit by the platform's rule (linux:
+// exit/exit_group, a7 = 93/94), which logs nothing. A host call's external values come from the log.
 //
 // The words live in a sparse GuestMemory of the default size (only the pages the chunks touch cost
 // memory) with its WordMarks, so a step costs a few byte tests more than reading the log alone.
@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -77,7 +78,7 @@ class ReplayMemory {
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!words_.writable(addr, width)) [[unlikely]]
+    if (!words_.writable(addr, width) && !words_.in_mmio(addr, width)) [[unlikely]]
       throw AccessFault{FlatMemory::store_fault_kind(words_, addr), addr};
     if (width == 8 && (addr & 7) == 0) marks_.mark(addr >> 3);  // defines the whole word
     else touch(addr, width);
@@ -87,9 +88,11 @@ class ReplayMemory {
         if (marks_.mark_written(index)) written_.push_back(index);
       });
   }
+  // The platform's exit rule (a pure function of the registers; default: linux's).
+  void set_exit_rule(guest::ExitRule rule) { exit_rule_ = rule; }
+
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
-    if (x[17] == guest::sys::exit || x[17] == guest::sys::exit_group)
-      return {true, static_cast<int>(x[10] & 0xff)};
+    if (const std::optional<int> status = exit_rule_(x)) return {true, *status};
     EcallRecord call;
     if (effects_) {
       call.step = *steps_, call.number = x[17];
@@ -105,6 +108,18 @@ class ReplayMemory {
     if (keep_words_) step_words_.add(x[10]);
     return {};
   }
+
+  // A host call's advice value: the log's next word (the recorded run logged it where it was produced).
+  template <class F>
+  std::uint64_t external(F&&) {
+    const std::uint64_t v = take();
+    if (keep_words_) step_words_.add(v);
+    return v;
+  }
+  // Replay has no platform state: host calls skip what needs it (h.host_only, h.state).
+  guest::Environment* environment() { return nullptr; }
+  // The traced run's MMIO range: stores there are plain stores in replay.
+  void set_mmio(std::uint64_t lo, std::uint64_t hi) { words_.set_mmio(lo, hi); }
 
   // Whether to collect step_words() (only policies that read them need it).
   void keep_step_words(bool on) { keep_words_ = on; }
@@ -159,6 +174,7 @@ class ReplayMemory {
     seg.writes_end = effects_->writes.size();
     if (call) seg.has_ecall = true, seg.ecall = *call;
   }
+  guest::ExitRule exit_rule_ = &guest::linux_exit_status;
   guest::GuestMemory words_;  // the chunk's known words (sparse)
   WordMarks marks_{words_};
   StepWords step_words_;

@@ -17,7 +17,7 @@
 
 namespace rvtrace::trace {
 
-template <class P>
+template <class P, class Isa = isa::Rv64imac>
 RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
                          std::uint64_t max_steps = ~std::uint64_t{0}) {
   static_assert(check_trace_policy<P>());
@@ -27,11 +27,11 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     // The words of each step come from a LoggingMemory; its log goes to a small buffer that is
     // rewound between slices of steps (nobody reads it).
     constexpr std::uint64_t slice = 4096;
-    std::vector<std::uint64_t> buf(max_log_words_per_step * slice + 16);
-    LoggingMemory mem(proc.memory, proc.syscalls, buf.data());
+    std::vector<std::uint64_t> buf(code.isa->max_log_words_per_step * slice + 16);
+    LoggingMemory mem(proc.memory, proc.environment(), buf.data());
     StepAdapter<P, LoggingMemory> adapter(&mem);
     adapter.bind(&policy);
-    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>> m(code, mem, adapter);
+    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>, Isa> m(code, mem, adapter);
     m.state = initial_state(proc);
     do {
       mem.set_cursor(buf.data());
@@ -39,10 +39,10 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
   } else {
-    FlatMemory mem(proc.memory, proc.syscalls);
+    FlatMemory mem(proc.memory, proc.environment());
     StepAdapter<P, FlatMemory> adapter(&mem);
     adapter.bind(&policy);
-    Machine<FlatMemory, StepAdapter<P, FlatMemory>> m(code, mem, adapter);
+    Machine<FlatMemory, StepAdapter<P, FlatMemory>, Isa> m(code, mem, adapter);
     m.state = initial_state(proc);
     r = m.run(max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));

@@ -56,6 +56,7 @@ struct TraceInfo {
   std::uint64_t input_bytes = 0;    // how many it read
   std::string platform = default_platform;  // what ran the guest (its syscalls, its initial image)
   std::string isa = default_isa;            // the instruction set it was decoded as
+  std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;  // that set's bound
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -136,9 +137,9 @@ inline void validate_structure(const TraceView& t) {
     if (c.log_offset != offset)
       fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
     const std::uint64_t steps = i < in.num_chunks ? in.chunk_end_step(i) - step : 0;
-    if (c.log_words > max_log_words_per_step * steps)
+    if (c.log_words > in.max_log_words_per_step * steps)
       fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most " +
-           std::to_string(max_log_words_per_step) + " per step)");
+           std::to_string(in.max_log_words_per_step) + " per step)");
     offset += c.log_words;
   }
   if (offset != in.log_words)
