@@ -14,6 +14,7 @@
 #include "rvtrace/interp/run.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "partial_cli.hpp"
+#include "platform_cli.hpp"
 #include "profile_cli.hpp"
 #include "trace_cli.hpp"
 
@@ -27,23 +28,21 @@ constexpr std::uint64_t default_max_steps = 100'000'000'000;  // 1e11: ~10-20 s 
 struct GuestArgs {
   std::string elf;
   std::vector<std::string> args;
-  std::string input;  // file fed to the guest's stdin (default: our stdin)
+  std::string input;  // file fed to the guest's stdin (default: our stdin); zisk: its input
+  std::string platform = "linux";
+  bool outputs = false;
   std::uint64_t max_steps = default_max_steps;
 
   void add_to(CLI::App* cmd) {
     rvtrace_cli::add_count_option(cmd, "--max-steps", max_steps, "Stop with exit code 122 after this many steps (default 1e11; 0 runs no step and reports the entry pc)");
-    cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file)");
+    cmd->add_option("--platform", platform, std::string("Guest platform: ") + rvtrace_cli::platform_names)->capture_default_str();
+    cmd->add_option("--input", input, "File the guest reads as its standard input (a regular file; zisk: the input placed in memory)");
+    cmd->add_flag("--outputs", outputs, "At the end, print the platform's public outputs (zisk: the 64 words, as ziskemu -c)");
     cmd->add_option("program", elf, "RISC-V ELF executable")->required();
     cmd->add_option("args", args, "Arguments passed to the guest");
   }
   std::uint64_t limit() const { return max_steps; }
-  guest::Process load() const {
-    std::vector<std::string> argv{elf};
-    argv.insert(argv.end(), args.begin(), args.end());
-    guest::Process p(guest::load_elf_file(elf), argv);
-    if (!input.empty()) p.syscalls.set_input_file(input);
-    return p;
-  }
+  rvtrace_cli::GuestStart start(std::FILE* console = stdout) const { return {platform, elf, input, args, console}; }
 };
 
 // A jump to itself (jal x0, 0 or c.j 0): the guest can only loop there forever.
@@ -78,51 +77,95 @@ int finish(const RunResult& r, std::uint64_t max_steps, const DecodedProgram* co
   return exit_code::guest_fault;
 }
 
+// The interpreter, counting the platform's own steps on the way when it has a count and stats are wanted.
+template <class P>
+RunResult interpret_counting(guest::Process& proc, const DecodedProgram& code, std::uint64_t limit, bool stats) {
+  using Isa = typename P::isa;
+  if constexpr (rvtrace_cli::has_step_count<P>) {
+    if (stats) {
+      typename P::step_count count(code);
+      const RunResult r = interpret<typename P::step_count, Isa>(proc, code, limit, count);
+      std::fflush(stdout);
+      std::fprintf(stderr, "rvtrace: %s steps: %llu\n", std::string(P::name).c_str(),
+                   (unsigned long long)count.zisk_steps());
+      return r;
+    }
+  }
+  NoTrace none;
+  return interpret<NoTrace, Isa>(proc, code, limit, none);
+}
+
+template <class P>
 int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
-  if (engine != "interp" && engine != "aot") throw InputError("unknown engine '" + engine + "' (aot, interp)");
-  guest::Process proc = g.load();
-  const DecodedProgram code = decode_program(proc.program);
+  using Isa = typename P::isa;
+  guest::Process proc = rvtrace_cli::boot<P>(g.start());
+  const DecodedProgram code = decode_program<Isa>(proc.program);
   RunResult r;
   double secs = 0;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory);
+    const aot::CompiledProgram compiled(code, proc.memory, false, aot::isa_tag<Isa>);
     if (stats)
       std::fprintf(stderr, "rvtrace: translated %zu slots into %zu blocks, %zu bytes of x86 in %.3f s\n",
                    code.slots.size(), compiled.blocks(), compiled.code_bytes(), compiled.translate_seconds());
-    FlatMemory mem(proc.memory, proc.syscalls);
+    FlatMemory mem(proc.memory, proc.environment());
     isa::CpuState cpu = initial_state(proc);
     std::uint64_t steps = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    r = aot::run(compiled, cpu, steps, g.limit(), mem);
+    r = aot::run<Isa>(compiled, cpu, steps, g.limit(), mem);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (stats && rvtrace_cli::has_step_count<P>)
+      std::fprintf(stderr, "rvtrace: %s steps: counted by --engine interp, trace --stats or replay --policy %s-steps\n",
+                   std::string(P::name).c_str(), std::string(P::name).c_str());
   } else {
-    NoTrace none;
     const auto t0 = std::chrono::steady_clock::now();
-    r = interpret(proc, code, g.limit(), none);
+    r = interpret_counting<P>(proc, code, g.limit(), stats);
     secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::fflush(stdout);
+  rvtrace_cli::print_outputs<P>(proc, r, g.outputs);
   if (stats)
     std::fprintf(stderr, "rvtrace: %llu steps in %.3f s (%.1f M steps/s, engine %s)\n", (unsigned long long)r.steps,
                  secs, r.steps / secs / 1e6, engine.c_str());
   return finish(r, g.limit(), &code);
 }
 
+int cmd_run(const GuestArgs& g, const std::string& engine, bool stats) {
+  if (engine != "interp" && engine != "aot") throw InputError("unknown engine '" + engine + "' (aot, interp)");
+  rvtrace_cli::check_outputs_flag(g.platform, g.outputs);
+  return rvtrace_cli::with_platform(g.platform, [&](auto p) { return cmd_run<typename decltype(p)::type>(g, engine, stats); });
+}
+
+template <class P>
 int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
                 rvtrace_cli::ProfileCommand& profile) {
-  guest::Process proc = g.load();
-  const DecodedProgram code = decode_program(proc.program);
+  using Isa = typename P::isa;
   rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
-  if (policy == "profile") return finish(profile.witness(proc, code, out, g.limit()), g.limit(), &code);
-  if (policy != "text") return finish(rvtrace_cli::witness_policy(proc, code, policy, out, g.limit()), g.limit(), &code);
-  if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
+  std::FILE* console = out.f == stdout ? stderr : stdout;  // keep the witness on stdout clean
+  guest::Process proc = rvtrace_cli::boot<P>(g.start(console));
+  const DecodedProgram code = decode_program<Isa>(proc.program);
+  if constexpr (std::is_same_v<Isa, isa::Rv64imac>)
+    if (policy == "profile") return finish(profile.witness(proc, code, out, g.limit()), g.limit(), &code);
   RunResult r;
-  {
-    TextWitness policy(out.f);
-    r = interpret(proc, code, g.limit(), policy);
+  if (policy != "text") {
+    r = rvtrace_cli::witness_policy<P>(proc, code, policy, out, g.limit());
+  } else {
+    {
+      TextWitness policy(out.f);
+      r = interpret<TextWitness, Isa>(proc, code, g.limit(), policy);
+    }
+    out.close();
   }
-  out.close();
+  rvtrace_cli::print_outputs<P>(proc, r, g.outputs, console);
   return finish(r, g.limit(), &code);
+}
+
+int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
+                rvtrace_cli::ProfileCommand& profile) {
+  rvtrace_cli::check_outputs_flag(g.platform, g.outputs);
+  if (g.platform != "linux" && policy == "profile") throw InputError("--policy profile: linux programs only");
+  return rvtrace_cli::with_platform(g.platform, [&](auto p) {
+    return cmd_witness<typename decltype(p)::type>(g, out_path, policy, force, profile);
+  });
 }
 
 // Runs a command; errors become one line on stderr and their documented exit code.
@@ -135,6 +178,11 @@ int dispatch(F&& command) {
     std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
     st.kind = "step_limit";
     return exit_code::step_limit;
+  } catch (const HostCallError& e) {  // the platform refused to go on, as its emulator would panic
+    std::fflush(stdout);
+    std::fprintf(stderr, "rvtrace: guest fault: %s\n", e.what());
+    st.kind = "guest_fault";
+    return exit_code::guest_fault;
   } catch (const std::exception& e) {  // InputError and anything else the input caused
     std::fprintf(stderr, "rvtrace: error: %s\n", e.what());
     st.kind = "bad_input";

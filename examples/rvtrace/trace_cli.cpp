@@ -23,6 +23,7 @@
 #include "rvtrace/trace/sequential.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "rvtrace/trace/witness_policy.hpp"
+#include "platform_cli.hpp"
 
 namespace rvtrace_cli {
 
@@ -85,15 +86,25 @@ Output::~Output() {
 
 namespace {
 
-const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text"};
+const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text", "zisk-steps"};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Runs `policy` over the trace (replay) or sequentially (sequential != nullptr), writing its output.
-template <class Run>
+// Runs `policy` over the trace (replay) or sequentially, writing its output. Platform P's own step
+// count (platform_cli.hpp) is the policy "P-steps".
+template <class P, class Run>
 void with_policy(const std::string& name, const DecodedProgram& code, std::FILE* out, Run&& run) {
+  if constexpr (has_step_count<P>) {
+    if (name == std::string(P::name) + "-steps") {
+      using Count = typename P::step_count;
+      Count root(code);
+      run(root, [&] { return Count(code); });
+      std::fprintf(out, "%s steps: %llu\n", std::string(P::name).c_str(), (unsigned long long)root.zisk_steps());
+      return;
+    }
+  }
   if (name == "digest") {
     DigestPolicy root;
     run(root, [] { return DigestPolicy{}; });
@@ -115,7 +126,8 @@ void with_policy(const std::string& name, const DecodedProgram& code, std::FILE*
     run(root, [] { return TextPolicy{}; });
     root.flush();
   } else {
-    throw InputError("unknown policy '" + name + "' (digest, histogram, witness, memops, text)");
+    throw InputError("unknown policy '" + name + "' (digest, histogram, witness, memops, text" +
+                     (has_step_count<P> ? ", " + std::string(P::name) + "-steps" : std::string()) + ")");
   }
 }
 
@@ -145,10 +157,12 @@ void TraceCommands::add_to(CLI::App& app) {
   trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
   add_count_option(trace_, "--max-steps", max_steps,
                    "Stop (exit 122, recording a step-limit trace) after this many steps (default " + budget + ")");
+  trace_->add_option("--platform", platform, std::string("Guest platform: ") + platform_names)->capture_default_str();
+  trace_->add_flag("--outputs", outputs, "At the end, print the platform's public outputs (zisk: as ziskemu -c)");
   add_count_option(trace_, "--max-bytes", max_bytes,
                    "Stop (exit 122, no trace) when the trace file would exceed this size (default " +
                        std::to_string(default_max_trace_bytes) + ")");
-  trace_->add_option("--input", input, "File the guest reads as its standard input");
+  trace_->add_option("--input", input, "File the guest reads as its standard input (zisk: the input placed in memory)");
   trace_->add_option("program", elf, "RISC-V ELF executable")->required();
   trace_->add_option("args", args, "Arguments passed to the guest");
   trace_->prefix_command(false);
@@ -157,7 +171,7 @@ void TraceCommands::add_to(CLI::App& app) {
   replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
   replay_->add_option("--elf", elf, "The traced RISC-V ELF executable")->required();
   add_count_option(replay_, "--threads", threads, "Worker threads (default: all cores)");
-  replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops or text")
+  replay_->add_option("--policy", policy, "digest, histogram, witness (binary columns), memops, text or zisk-steps")
       ->capture_default_str()
       ->check(CLI::IsMember(policy_names));
   replay_->add_option("-o,--output", out, "Output file (default: stdout)");
@@ -172,7 +186,8 @@ void TraceCommands::add_to(CLI::App& app) {
   verify_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
   verify_->add_option("--elf", elf, "The traced RISC-V ELF executable (the same path as given to trace: it is argv[0])")
       ->required();
-  verify_->add_option("--input", input, "The file the traced run read as stdin (default: our stdin, if it read any)");
+  verify_->add_option("--input", input,
+                      "The file the traced run read as stdin (default: our stdin, if it read any); zisk: its input");
   add_count_option(verify_, "--threads", threads, "Worker threads (default: all cores)");
   add_count_option(verify_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   verify_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
@@ -191,20 +206,18 @@ std::optional<int> TraceCommands::run(const Finish& finish) {
   return std::nullopt;
 }
 
-namespace {
-guest::Process load_process(const std::string& elf, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{elf};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return guest::Process(guest::load_elf_file(elf), argv);
-}
-}  // namespace
-
 int TraceCommands::cmd_trace(const Finish& finish) {
   if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   check_chunk_steps(chunk_steps);
-  guest::Process proc = load_process(elf, args);
-  if (!input.empty()) proc.syscalls.set_input_file(input);
-  const DecodedProgram code = decode_program(proc.program);
+  check_outputs_flag(platform, outputs);
+  return with_platform(platform, [&](auto p) { return cmd_trace<typename decltype(p)::type>(finish); });
+}
+
+template <class P>
+int TraceCommands::cmd_trace(const Finish& finish) {
+  using Isa = typename P::isa;
+  guest::Process proc = boot<P>({platform, elf, input, args});
+  const DecodedProgram code = decode_program<Isa>(proc.program);
   const std::vector<std::string> ins = inputs();
   TraceFileWriter writer(out, force, ins, max_bytes);
   RecordOptions opt;
@@ -213,18 +226,30 @@ int TraceCommands::cmd_trace(const Finish& finish) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, true);
-    AotEngine e(compiled);
+    const aot::CompiledProgram compiled(code, proc.memory, true, aot::isa_tag<Isa>);
+    AotEngine<Isa> e(compiled);
     r = record(proc, code, writer, e, opt);
   } else {
-    r = record(proc, code, writer, opt);
+    r = record<Isa>(proc, code, writer, opt);
   }
   const double secs = seconds_since(t0);
   std::fflush(stdout);
+  print_outputs<P>(proc, r, outputs);
   if (stats)
     std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3g bytes/step)\n",
                  (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(),
                  (unsigned long long)writer.bytes_written(), r.steps ? double(writer.bytes_written()) / r.steps : 0.0);
+  if constexpr (has_step_count<P>)
+    if (stats && r.reason != StopReason::fault) {  // the platform's own count, by a replay of the trace just written
+      const TraceFile written(out);
+      ReplayOptions ro;
+      ro.threads = default_threads(0);
+      ro.platform = std::string(P::name);
+      ro.exit_rule = &P::exit_status;
+      const auto count = replay<Isa>(code, written.view(), [&] { return typename P::step_count(code); }, ro);
+      std::fprintf(stderr, "rvtrace: %s steps: %llu\n", std::string(P::name).c_str(),
+                   (unsigned long long)count.zisk_steps());
+    }
   return finish(r, max_steps);
 }
 
@@ -236,15 +261,28 @@ struct TraceCommands::Opened {
   ReplayOptions opt;
   explicit Opened(const TraceCommands& c) : file(c.trace_path), program(guest::load_elf_file(c.elf)) {
     file.check_program(program, c.elf);
-    code = decode_program(program);
     opt.threads = default_threads(c.threads);
     opt.progress = c.progress || ::isatty(2);
     opt.max_steps = c.max_steps;
   }
 };
 
+// The trace names its platform: replay runs that platform's instruction set.
 int TraceCommands::cmd_replay() {
-  const Opened opened(*this);
+  Opened opened(*this);
+  const std::string name = opened.file.info().platform;
+  return with_platform(name, [&](auto p) {
+    using P = typename decltype(p)::type;
+    opened.code = decode_program<typename P::isa>(opened.program);
+    opened.opt.platform = name;
+    opened.opt.exit_rule = &P::exit_status;
+    return cmd_replay<P>(opened);
+  });
+}
+
+template <class P>
+int TraceCommands::cmd_replay(const Opened& opened) {
+  using Isa = typename P::isa;
   const auto& file = opened.file;
   const auto& code = opened.code;
   const auto& opt = opened.opt;
@@ -252,7 +290,8 @@ int TraceCommands::cmd_replay() {
   Output output(out, force_opt && force_opt->count() > 0, inputs());
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
+    with_policy<P>(policy, code, output.f,
+                   [&](auto& root, auto make) { replay_into<Isa>(root, code, file.view(), make, opt); });
   } catch (const InputError& e) {
     rethrow_with(trace_path, e);
   }
@@ -270,10 +309,20 @@ int TraceCommands::cmd_replay() {
 // Exit 0: the trace is a run of the program; 1: it is not (FAILED: the first failing check);
 // 120: an input cannot be read or is malformed (no verdict).
 int TraceCommands::cmd_verify() {
+  const std::string name = TraceFile(trace_path).info().platform;
+  return with_platform(name, [&](auto p) { return cmd_verify<typename decltype(p)::type>(); });
+}
+
+// The start state of the traced run: a Linux process reads its stdin as it goes (the input is
+// checked as verify reaches its reads); another platform's process has its input in memory.
+template <class P>
+int TraceCommands::cmd_verify() {
+  using Isa = typename P::isa;
   const TraceFile file(trace_path);
   const guest::Program program = guest::load_elf_file(elf);
-  guest::Process proc = load_process(elf, args);
-  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
+  constexpr bool linux = std::is_same_v<P, LinuxPlatform>;
+  guest::Process proc = boot<P>({std::string(P::name), elf, linux ? std::string() : input, args});
+  const int input_fd = input.empty() || !linux ? 0 : guest::open_regular_file(input, "input");
   struct CloseInput {
     int fd;
     ~CloseInput() {
@@ -286,11 +335,11 @@ int TraceCommands::cmd_verify() {
   opt.max_steps = max_steps;
   try {
     file.check_program(program, elf);
-    const DecodedProgram code = decode_program(program);
+    const DecodedProgram code = decode_program<Isa>(program);
     InputStream in(input_fd);
-    RunStart start = run_start(proc, in);
+    RunStart start = linux ? run_start(proc, in) : platform_run_start(proc, Isa::name);
     try {
-      verify(code, file.view(), start, opt);
+      verify<Isa>(code, file.view(), start, opt);
     } catch (const InputError& e) {
       rethrow_with(trace_path, e);
     }
@@ -331,13 +380,21 @@ int TraceCommands::cmd_info() {
   return 0;
 }
 
+template <class P>
 RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy, Output& output,
                          std::uint64_t max_steps) {
   if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
   RunResult r;
-  with_policy(policy, code, output.f, [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps); });
+  with_policy<P>(policy, code, output.f, [&](auto& root, auto) {
+    r = run_sequential<std::remove_reference_t<decltype(root)>, typename P::isa>(proc, code, root, max_steps);
+  });
   output.close();
   return r;
 }
+
+template RunResult witness_policy<LinuxPlatform>(guest::Process&, const DecodedProgram&, const std::string&, Output&,
+                                                 std::uint64_t);
+template RunResult witness_policy<platform::zisk::ZiskPlatform>(guest::Process&, const DecodedProgram&,
+                                                                const std::string&, Output&, std::uint64_t);
 
 }  // namespace rvtrace_cli

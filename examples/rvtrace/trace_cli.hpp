@@ -56,11 +56,11 @@ class TraceCommands {
  private:
   CLI::App *trace_ = nullptr, *replay_ = nullptr, *verify_ = nullptr, *info_ = nullptr;
   // trace
-  std::string elf, input, out, engine = "aot";
+  std::string elf, input, out, engine = "aot", platform = "linux";
   std::vector<std::string> args;
   std::uint64_t max_steps = rvtrace::trace::default_step_budget, chunk_steps = std::uint64_t{1} << 18;
   std::uint64_t max_bytes = rvtrace::trace::default_max_trace_bytes;
-  bool force = false, stats = false, progress = false;
+  bool force = false, stats = false, progress = false, outputs = false;
   // replay / verify / info
   std::string trace_path, policy = "digest";
   std::uint64_t threads = 0;
@@ -69,11 +69,19 @@ class TraceCommands {
   int cmd_trace(const Finish& finish);
   int cmd_replay();
   int cmd_verify();
+  template <class P>
+  int cmd_trace(const Finish& finish);
+  template <class P>
+  int cmd_replay(const Opened& opened);
+  template <class P>
+  int cmd_verify();
   int cmd_info();
 };
 
-// `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run,
-// written to `out` (stdout when empty or "-").
+// `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run of a
+// process of platform P (platform_cli.hpp; instantiated for each), written to `out` (stdout when
+// empty or "-").
+template <class P>
 rvtrace::RunResult witness_policy(rvtrace::guest::Process& proc, const rvtrace::DecodedProgram& code,
                                   const std::string& policy, Output& out, std::uint64_t max_steps);
 
