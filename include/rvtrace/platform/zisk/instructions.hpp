@@ -14,7 +14,8 @@
 #include "handlers.hpp"
 
 namespace rvtrace::platform::zisk {
-// Mnemonics of the block precompiles, by CSR number (ABI.md §8).
+
+// Mnemonics of ZisK's CSRs 0x800-0x819, by CSR number (ABI.md §8, §9).
 constexpr std::string_view precompile_mnemonic(std::uint32_t number) {
   constexpr std::string_view names[] = {
       "zisk.keccakf",          "zisk.arith256",        "zisk.arith256_mod",    "zisk.secp256k1_add",
@@ -27,33 +28,26 @@ constexpr std::string_view precompile_mnemonic(std::uint32_t number) {
   return names[number - csr::keccakf];
 }
 
-// An instruction whose exec is one host call of Handler.
-template <class Format, class Handler, const std::string_view& Name>
-struct HostInsn : Format {
-  static constexpr std::string_view name = Name;
-  static constexpr std::uint64_t max_log_words = isa::handler_log_words<Handler>();
+// A precompile: csrrs x0, Csr, rs1, a host call of handlers::Precompile<Csr> (RVTRACE_HOST_INSN's
+// shape, for a family of CSR numbers).
+template <std::uint32_t Csr>
+struct Precompile : CsrSetX0Type<Csr> {
+  static constexpr std::string_view name = precompile_mnemonic(Csr);
+  static constexpr std::uint64_t max_log_words = isa::handler_log_words<handlers::Precompile<Csr>>();
   template <class M>
   static constexpr void exec(M& m, const isa::Operands& o) {
-    m.host_call(Handler{}, o);
+    m.host_call(handlers::Precompile<Csr>{}, o);
   }
 };
 
-template <std::uint32_t Csr>
-inline constexpr std::string_view precompile_name = precompile_mnemonic(Csr);
-template <std::uint32_t Csr>
-using Precompile = HostInsn<CsrSetX0Type<Csr>, handlers::Precompile<Csr>, precompile_name<Csr>>;
-
-inline constexpr std::string_view fcall_param_name = "zisk.fcall_param", fcall_call_name = "zisk.fcall",
-                                  fcall_get_name = "zisk.fcall_get";
-
-using Add256 = HostInsn<CsrSetType<csr::add256>, handlers::Add256, precompile_name<csr::add256>>;
-using Memcpy = HostInsn<CsrSetX0Type<csr::dma_memcpy>, handlers::Memcpy, precompile_name<csr::dma_memcpy>>;
-using Memcmp = HostInsn<CsrSetX0Type<csr::dma_memcmp>, handlers::Memcmp, precompile_name<csr::dma_memcmp>>;
-using Inputcpy = HostInsn<CsrSetX0Type<csr::dma_inputcpy>, handlers::Inputcpy, precompile_name<csr::dma_inputcpy>>;
-using Memset = HostInsn<CsrSetX0Type<csr::dma_memset>, handlers::Memset, precompile_name<csr::dma_memset>>;
-using FcallParam = HostInsn<CsrSetX0RangeType<abi::csr_fcall_param_first>, handlers::FcallParam, fcall_param_name>;
-using FcallCall = HostInsn<CsrWriteImmRangeType<abi::csr_fcall_call_first>, handlers::FcallCall, fcall_call_name>;
-using FcallGet = HostInsn<isa::CounterReadType<abi::csr_fcall_get>, handlers::FcallGet, fcall_get_name>;
+RVTRACE_HOST_INSN(Add256, CsrSetType, csr::add256, precompile_mnemonic(csr::add256), handlers::Add256);
+RVTRACE_HOST_INSN(Memcpy, CsrSetX0Type, csr::dma_memcpy, precompile_mnemonic(csr::dma_memcpy), handlers::Memcpy);
+RVTRACE_HOST_INSN(Memcmp, CsrSetX0Type, csr::dma_memcmp, precompile_mnemonic(csr::dma_memcmp), handlers::Memcmp);
+RVTRACE_HOST_INSN(Inputcpy, CsrSetX0Type, csr::dma_inputcpy, precompile_mnemonic(csr::dma_inputcpy), handlers::Inputcpy);
+RVTRACE_HOST_INSN(Memset, CsrSetX0Type, csr::dma_memset, precompile_mnemonic(csr::dma_memset), handlers::Memset);
+RVTRACE_HOST_INSN(FcallParam, CsrSetX0RangeType, abi::csr_fcall_param_first, "zisk.fcall_param", handlers::FcallParam);
+RVTRACE_HOST_INSN(FcallCall, CsrWriteImmRangeType, abi::csr_fcall_call_first, "zisk.fcall", handlers::FcallCall);
+RVTRACE_HOST_INSN(FcallGet, isa::CounterReadType, abi::csr_fcall_get, "zisk.fcall_get", handlers::FcallGet);
 
 // csrr rd, marchid: the CSR cell, which boot sets to 0x0FFF_EEEE (ZisK's BIOS does).
 struct ReadMarchid : isa::CounterReadType<abi::csr_marchid> {
