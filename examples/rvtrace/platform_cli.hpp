@@ -89,7 +89,8 @@ rvtrace::guest::Process boot(const GuestStart& g) {
     if (g.console != stdout) p.syscalls.set_stdout_fd(::fileno(g.console));
     return p;
   } else {
-    if (g.input.empty()) throw rvtrace::InputError(std::string("--platform ") + std::string(P::name) + " needs --input FILE");
+    if (g.input.empty())
+      throw rvtrace::InputError("platform '" + std::string(P::name) + "' needs --input FILE (the input it places in memory)");
     return P::boot(rvtrace::guest::load_elf_file(g.elf), argv, read_file(g.input, "input"), g.input, g.console);
   }
 }

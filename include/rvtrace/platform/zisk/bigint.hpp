@@ -68,6 +68,41 @@ Int mod(const Int& a, const Int& m) {
   return r;
 }
 
+// --- 256-bit limb arithmetic on unsigned __int128 (arith256, add256) ---
+
+// a + b + carry_in over N limbs; returns the carry out.
+template <std::size_t N>
+std::uint64_t add_limbs(const Limbs<N>& a, const Limbs<N>& b, std::uint64_t carry_in, Limbs<N>& out) {
+  unsigned __int128 carry = carry_in;
+  for (std::size_t i = 0; i < N; ++i) {
+    carry += static_cast<unsigned __int128>(a[i]) + b[i];
+    out[i] = static_cast<std::uint64_t>(carry);
+    carry >>= 64;
+  }
+  return static_cast<std::uint64_t>(carry);
+}
+
+// a * b + c as a 2N-limb value (schoolbook; cannot overflow 2N limbs).
+template <std::size_t N>
+Limbs<2 * N> mul_add_limbs(const Limbs<N>& a, const Limbs<N>& b, const Limbs<N>& c) {
+  Limbs<2 * N> r{};
+  for (std::size_t i = 0; i < N; ++i) r[i] = c[i];
+  for (std::size_t i = 0; i < N; ++i) {
+    unsigned __int128 carry = 0;
+    for (std::size_t j = 0; j < N; ++j) {
+      carry += static_cast<unsigned __int128>(a[i]) * b[j] + r[i + j];
+      r[i + j] = static_cast<std::uint64_t>(carry);
+      carry >>= 64;
+    }
+    for (std::size_t k = i + N; carry != 0 && k < 2 * N; ++k) {
+      carry += r[k];
+      r[k] = static_cast<std::uint64_t>(carry);
+      carry >>= 64;
+    }
+  }
+  return r;
+}
+
 namespace detail {
 
 // Binary extended GCD on N limbs (odd moduli below 2^(64 N)): shifts and subtractions only, no
@@ -96,13 +131,7 @@ std::uint64_t limbs_sub(Limbs<N>& a, const Limbs<N>& b) {  // a -= b mod 2^(64 N
 }
 template <std::size_t N>
 std::uint64_t limbs_add(Limbs<N>& a, const Limbs<N>& b) {  // a += b mod 2^(64 N); the carry
-  unsigned __int128 carry = 0;
-  for (std::size_t i = 0; i < N; ++i) {
-    carry += static_cast<unsigned __int128>(a[i]) + b[i];
-    a[i] = static_cast<std::uint64_t>(carry);
-    carry >>= 64;
-  }
-  return static_cast<std::uint64_t>(carry);
+  return add_limbs<N>(a, b, 0, a);
 }
 template <std::size_t N>
 void limbs_shr(Limbs<N>& a, unsigned k, std::uint64_t top = 0) {  // 0 < k < 64, top's low bits shift in
@@ -174,41 +203,6 @@ std::optional<Int> inverse(const Int& a, const Int& m) {
 template <class Int>
 Int pow_mod(const Int& base, const Int& exp, const Int& m) {
   return bmp::powm(mod(base, m), exp, m);
-}
-
-// --- 256-bit limb arithmetic on unsigned __int128 (arith256, add256) ---
-
-// a + b + carry_in over N limbs; returns the carry out.
-template <std::size_t N>
-std::uint64_t add_limbs(const Limbs<N>& a, const Limbs<N>& b, std::uint64_t carry_in, Limbs<N>& out) {
-  unsigned __int128 carry = carry_in;
-  for (std::size_t i = 0; i < N; ++i) {
-    carry += static_cast<unsigned __int128>(a[i]) + b[i];
-    out[i] = static_cast<std::uint64_t>(carry);
-    carry >>= 64;
-  }
-  return static_cast<std::uint64_t>(carry);
-}
-
-// a * b + c as a 2N-limb value (schoolbook; cannot overflow 2N limbs).
-template <std::size_t N>
-Limbs<2 * N> mul_add_limbs(const Limbs<N>& a, const Limbs<N>& b, const Limbs<N>& c) {
-  Limbs<2 * N> r{};
-  for (std::size_t i = 0; i < N; ++i) r[i] = c[i];
-  for (std::size_t i = 0; i < N; ++i) {
-    unsigned __int128 carry = 0;
-    for (std::size_t j = 0; j < N; ++j) {
-      carry += static_cast<unsigned __int128>(a[i]) * b[j] + r[i + j];
-      r[i + j] = static_cast<std::uint64_t>(carry);
-      carry >>= 64;
-    }
-    for (std::size_t k = i + N; carry != 0 && k < 2 * N; ++k) {
-      carry += r[k];
-      r[k] = static_cast<std::uint64_t>(carry);
-      carry >>= 64;
-    }
-  }
-  return r;
 }
 
 }  // namespace rvtrace::platform::zisk

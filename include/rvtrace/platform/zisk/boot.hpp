@@ -27,6 +27,7 @@
 #include "rvtrace/guest/loader.hpp"
 #include "rvtrace/guest/memory.hpp"
 #include "rvtrace/guest/process.hpp"
+#include "rvtrace/interp/machine.hpp"
 
 #include "abi.hpp"
 #include "state.hpp"
@@ -48,11 +49,13 @@ class ZiskEnvironment final : public guest::Environment, public ZiskState {
  public:
   explicit ZiskEnvironment(std::FILE* uart, std::uint64_t input_len) : uart_(uart) { context.input_len = input_len; }
 
-  // Only exit means anything. ZisK's BIOS returns from any other ecall with ra <- pc + 4, which
-  // this interface cannot do (it has no pc); no ZisK guest makes one, so it stops the run.
+  // Only exit means anything. ZisK's BIOS returns from any other ecall with ra <- pc + 4, which an
+  // ecall may not do here (its only register result is a0); no ZisK guest makes one, so it stops
+  // the run as a failed host call does.
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x, guest::GuestMemory&) override {
     if (const std::optional<int> status = exit_status(x)) return {true, *status};
-    fail("ecall with a7 = " + std::to_string(x[17]) + ": ZisK guests make only the exit ecall (a7 = 93)");
+    throw HostCallError("zisk: ecall with a7 = " + std::to_string(x[17]) +
+                        ": ZisK guests make only the exit ecall (a7 = 93)");
   }
   // A byte store to the UART address prints the byte, raw (ziskemu re-encodes bytes >= 0x80 as UTF-8).
   void on_mmio_store(std::uint64_t addr, std::uint64_t value, unsigned width, guest::GuestMemory&) override {
