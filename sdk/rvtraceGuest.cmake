@@ -10,6 +10,9 @@
 #   riscv64-unknown-elf-gcc -march=MARCH -mabi=MABI -O2 -g OPTIONS --specs=picolibc.specs
 #       -static -nostartfiles -T guest.ld crt0.S syscalls.c SOURCES -o NAME.elf
 #
+# A MARCH with Z extensions (rv64imac_zba_zbb) compiles with them and links against the libraries of
+# its base ISA (rv64imac): the toolchain has no libraries for the extended ISA.
+#
 # It adds a custom target NAME (built by `all`) whose property RVTRACE_GUEST_ELF is the ELF's
 # path, e.g. add_test(NAME t COMMAND rvtrace run $<TARGET_PROPERTY:NAME,RVTRACE_GUEST_ELF>).
 # Guest documentation: docs/guests.md. The cross compiler is found as RVTRACE_RISCV_CC
@@ -88,12 +91,32 @@ function(rvtrace_add_guest name)
   set(rt "${RVTRACE_GUEST_RUNTIME_DIR}")
   get_filename_component(outdir "${G_OUTPUT}" DIRECTORY)
   get_filename_component(outname "${G_OUTPUT}" NAME)
+  set(flags -mabi=${G_MABI} -O2 -g ${G_OPTIONS} ${incs} "-I${rt}" --specs=picolibc.specs)
+  set(link_flags -static -nostartfiles -T "${rt}/guest.ld")
+  set(all_srcs "${rt}/crt0.S" "${rt}/syscalls.c" ${srcs})
+  # The toolchain's libraries exist for base ISAs only (rv64imac, ...): a MARCH with Z extensions
+  # (rv64imac_zba_zbb) compiles with them and links against the libraries of its base ISA.
+  string(REGEX REPLACE "_.*$" "" base_march "${G_MARCH}")
+  if(base_march STREQUAL G_MARCH)
+    set(steps COMMAND "${RVTRACE_RISCV_CC}" -march=${G_MARCH} ${flags} ${link_flags} ${all_srcs} -o "${G_OUTPUT}")
+  else()
+    set(objdir "${CMAKE_CURRENT_BINARY_DIR}/${name}.objs")
+    set(steps COMMAND ${CMAKE_COMMAND} -E make_directory "${objdir}")
+    set(objs "")
+    set(i 0)
+    foreach(s IN LISTS all_srcs)
+      get_filename_component(stem "${s}" NAME_WE)
+      set(obj "${objdir}/${i}-${stem}.o")
+      list(APPEND steps COMMAND "${RVTRACE_RISCV_CC}" -march=${G_MARCH} ${flags} -c "${s}" -o "${obj}")
+      list(APPEND objs "${obj}")
+      math(EXPR i "${i} + 1")
+    endforeach()
+    list(APPEND steps COMMAND "${RVTRACE_RISCV_CC}" -march=${base_march} ${flags} ${link_flags} ${objs} -o "${G_OUTPUT}")
+  endif()
   add_custom_command(OUTPUT "${G_OUTPUT}"
     COMMAND ${CMAKE_COMMAND} -E make_directory "${outdir}"
-    COMMAND "${RVTRACE_RISCV_CC}" -march=${G_MARCH} -mabi=${G_MABI} -O2 -g ${G_OPTIONS} ${incs} "-I${rt}"
-            --specs=picolibc.specs -static -nostartfiles -T "${rt}/guest.ld"
-            "${rt}/crt0.S" "${rt}/syscalls.c" ${srcs} -o "${G_OUTPUT}"
-    DEPENDS ${srcs} "${rt}/crt0.S" "${rt}/syscalls.c" "${rt}/guest.ld" ${G_DEPENDS}
+    ${steps}
+    DEPENDS ${all_srcs} "${rt}/guest.ld" ${G_DEPENDS}
     COMMENT "RISC-V guest ${outname} (${G_MARCH})"
     VERBATIM)
   add_custom_target(${name} ALL DEPENDS "${G_OUTPUT}")

@@ -100,4 +100,33 @@ inline const Kinds& default_kinds() {
   return k;
 }
 
+// The kinds without the instruction named `name` (e.g. one an oracle gets wrong).
+inline Kinds without(Kinds k, std::string_view name) {
+  auto drop = [&](auto& v) { std::erase_if(v, [&](const auto& kind) { return kind.name == name; }); };
+  drop(k.alu_rr), drop(k.alu_ri), drop(k.shift64), drop(k.shift32), drop(k.unary), drop(k.upper), drop(k.loads);
+  drop(k.stores), drop(k.branches), drop(k.amos), drop(k.lr), drop(k.sc), drop(k.fences), drop(k.counters);
+  std::erase(k.placed, name);
+  return k;
+}
+
+// What a generator needs of an instruction set, without being a template over it: its kinds, its
+// decoder and its facts table (for the registers an instruction writes and whether it jumps).
+struct IsaView {
+  std::string_view name;
+  const Kinds* kinds;
+  isa::Decoded (*decode_parcels)(std::uint16_t, std::uint16_t);
+  std::string_view (*name_of)(std::uint16_t);
+  const isa::InsnFacts* facts;  // indexed by id
+  std::size_t count;            // ids 0..count-1
+  isa::Decoded decode(std::uint32_t w) const {
+    return decode_parcels(static_cast<std::uint16_t>(w), static_cast<std::uint16_t>(w >> 16));
+  }
+};
+template <class Isa = isa::Rv64imac>
+const IsaView& view_of() {
+  static const Kinds k = kinds_of(Isa::types);
+  static const IsaView v{Isa::name, &k, &Isa::decode_parcels, &Isa::name_of, isa::facts_of<Isa>.data(), Isa::count};
+  return v;
+}
+
 }  // namespace rvtrace::testgen

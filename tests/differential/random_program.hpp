@@ -1,5 +1,6 @@
 #pragma once
-// Random RV64IMAC instruction sequences, built with the library's encoder (32-bit instructions) and
+// Random instruction sequences of an instruction set (RV64IMAC by default, or one with extensions:
+// its kinds come from insn_kinds.hpp), built with the library's encoder (32-bit instructions) and
 // with an independent bit packer (compressed ones), wrapped into a tiny static ELF that runs both on
 // rvtrace and under qemu-riscv64. The ELF dumps x1..x31 and its scratch memory to stdout, so the two
 // runs can be compared byte for byte.
@@ -151,13 +152,14 @@ struct Insn {
   bool log = false;             // instrumentation (result log store), not a random instruction
   // Control transfer to the start of group `target` (fixed up at layout time): the word is
   // encode_at(target_address - address of instruction `ref` of this group).
-  std::function<std::uint32_t(std::int64_t)> encode_at;
+  std::function<std::uint32_t(std::int64_t)> encode_at = {};
   int target = -1;
   int ref = 0;
 };
 using Group = std::vector<Insn>;
 
 struct Program {
+  const testgen::IsaView* isa = &testgen::view_of<>();  // the instruction set it was drawn from
   std::uint64_t seed = 0;
   std::vector<Group> groups;
   std::vector<std::uint64_t> init;    // initial x0..x31 (x0, x8, x31 unused)
@@ -176,10 +178,12 @@ struct Program {
 // ---------------------------------------------------------------------------------------------
 class Generator {
  public:
-  explicit Generator(std::uint64_t seed) : rng_(seed), seed_(seed) {}
+  explicit Generator(std::uint64_t seed, const testgen::IsaView& isa = testgen::view_of<>())
+      : rng_(seed), seed_(seed), isa_(isa) {}
 
   Program generate(std::size_t target_insns) {
     Program p;
+    p.isa = &isa_;
     p.seed = seed_;
     p.init.assign(32, 0);
     for (unsigned r = 1; r < 32; ++r) p.init[r] = value();
@@ -200,9 +204,9 @@ class Generator {
       bool jumps = false;
       std::vector<unsigned> written;
       for (auto& i : *cur_) {
-        const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
+        const auto d = isa_.decode(i.word);
         jumps |= i.encode_at != nullptr;
-        jumps |= isa::instruction_facts[d.id].control == isa::Control::jump;
+        jumps |= isa_.facts[d.id].control == isa::Control::jump;
         if (d.ops.rd != 0 && std::find(written.begin(), written.end(), d.ops.rd) == written.end())
           written.push_back(d.ops.rd);
       }
@@ -221,6 +225,7 @@ class Generator {
  private:
   std::mt19937_64 rng_;
   std::uint64_t seed_;
+  const testgen::IsaView& isa_;
   std::vector<Group>* groups_ = nullptr;
   Group* cur_ = nullptr;
 
@@ -414,7 +419,7 @@ class Generator {
     using namespace isa;
     // The instruction kinds come from the instruction set (insn_kinds.hpp); the case numbers keep
     // roughly the old mix (R-type ALU and M 28/130, AMOs 18/130, compressed 30/130, ...).
-    const testgen::Kinds& k = testgen::default_kinds();
+    const testgen::Kinds& k = *isa_.kinds;
     const unsigned c = static_cast<unsigned>(u(130));
     if (c < 28) {
       if (!k.unary.empty() && chance(6)) unary(pick(k.unary).enc);
@@ -647,10 +652,10 @@ inline std::string listing(const Program& p) {
   for (auto& g : p.groups)
     for (auto& i : g) {
       char buf[128];
-      const auto d = i.len == 2 ? isa::decode_parcels(static_cast<std::uint16_t>(i.word), 0) : isa::decode(i.word);
+      const auto d = p.isa->decode(i.len == 2 ? i.word & 0xffff : i.word);
       std::snprintf(buf, sizeof buf, "  %#07llx: %0*x  %s%s%s rd=x%u rs1=x%u rs2=x%u imm=%lld\n",
                     (unsigned long long)a, i.len == 2 ? 4 : 8, i.word, i.ckind ? i.ckind : i.log ? "(log)" : "",
-                    i.ckind ? " -> " : i.log ? " " : "", std::string(isa::name_of(d.id)).c_str(), unsigned(d.ops.rd),
+                    i.ckind ? " -> " : i.log ? " " : "", std::string(p.isa->name_of(d.id)).c_str(), unsigned(d.ops.rd),
                     unsigned(d.ops.rs1), unsigned(d.ops.rs2), (long long)d.ops.imm);
       s += buf;
       a += i.len;

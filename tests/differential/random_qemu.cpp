@@ -1,6 +1,7 @@
 // Random-instruction differential test: random RV64IMAC sequences (random_program.hpp) run on the
 // rvtrace interpreter and under qemu-riscv64 as a tiny ELF; the final registers x1..x31 and the
-// scratch memory both dump to stdout must agree byte for byte.
+// scratch memory both dump to stdout must agree byte for byte. The same for RV64IMAC + Zba/Zbb
+// (every bitmanip instruction generated; qemu with -cpu rv64,zba=true,zbb=true).
 //
 //   RVTRACE_RANDOM_COUNT  number of programs (default 300), RVTRACE_RANDOM_SEED  first seed (default 1),
 //   RVTRACE_RANDOM_LEN    instructions per program (default 200).
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "random_program.hpp"
+#include "zb_isa.hpp"
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
@@ -43,12 +45,6 @@ std::size_t program_count() { return env_u64("RVTRACE_RANDOM_COUNT", 300); }
 std::uint64_t first_seed() { return env_u64("RVTRACE_RANDOM_SEED", 1); }
 std::size_t program_length() { return env_u64("RVTRACE_RANDOM_LEN", 200); }
 
-rp::Program make_program(std::uint64_t seed) {
-  rp::Program p = rp::Generator(seed).generate(program_length());
-  rp::layout(p);
-  return p;
-}
-
 struct Outcome {
   bool ok = false;          // ran to exit(0)
   std::string error;        // otherwise: why
@@ -56,7 +52,7 @@ struct Outcome {
   std::uint64_t steps = 0;  // rvtrace only: instructions retired (prologue and epilogue included)
 };
 
-Outcome run_qemu(const std::string& elf_path) {
+Outcome run_qemu(const std::string& elf_path, const std::string& cpu) {
   Outcome o;
   int fds[2];
   if (pipe(fds) != 0) return {false, "pipe failed", {}};
@@ -66,9 +62,12 @@ Outcome run_qemu(const std::string& elf_path) {
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   posix_spawn_file_actions_addclose(&fa, fds[1]);
   std::string qemu = RVTRACE_QEMU;
-  char* argv[] = {qemu.data(), const_cast<char*>(elf_path.c_str()), nullptr};
+  std::string cpu_flag = "-cpu", cpu_arg = cpu;
+  std::vector<char*> argv{qemu.data()};
+  if (!cpu.empty()) argv.insert(argv.end(), {cpu_flag.data(), cpu_arg.data()});
+  argv.insert(argv.end(), {const_cast<char*>(elf_path.c_str()), nullptr});
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, qemu.c_str(), &fa, nullptr, argv, environ);
+  const int rc = posix_spawn(&pid, qemu.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   close(fds[1]);
   if (rc != 0) {
@@ -93,14 +92,15 @@ Outcome run_qemu(const std::string& elf_path) {
   return o;
 }
 
+template <class Isa>
 Outcome run_rvtrace(const std::vector<std::uint8_t>& elf, const std::string& name) {
   Outcome o;
   const std::vector<std::string> argv{name};
   guest::Process proc(guest::load_elf(elf, name), argv);
   proc.syscalls.capture_output();
-  const DecodedProgram code = decode_program(proc.program);
+  const DecodedProgram code = decode_program<Isa>(proc.program);
   NoTrace none;
-  const RunResult r = interpret(proc, code, 1'000'000, none);
+  const RunResult r = interpret<NoTrace, Isa>(proc, code, 1'000'000, none);
   o.out = proc.syscalls.captured_stdout();
   o.steps = r.steps;
   if (r.reason == StopReason::exited && r.exit_code == 0) o.ok = true;
@@ -109,12 +109,35 @@ Outcome run_rvtrace(const std::vector<std::uint8_t>& elf, const std::string& nam
   return o;
 }
 
+// An instruction set under test: what the generator draws from, how rvtrace runs it, qemu's -cpu.
+struct Target {
+  const testgen::IsaView* isa;
+  Outcome (*run)(const std::vector<std::uint8_t>& elf, const std::string& name);
+  std::string qemu_cpu;  // empty: qemu's default
+};
+template <class Isa>
+Target target(std::string qemu_cpu = {}) {
+  return {&testgen::view_of<Isa>(), &run_rvtrace<Isa>, std::move(qemu_cpu)};
+}
+const Target& base_target() {
+  static const Target t = target<isa::Rv64imac>();
+  return t;
+}
+const Target& zb_target() {
+  static const Target t = target<testgen::ZbIsa>("rv64,zba=true,zbb=true");
+  return t;
+}
+
+rp::Program make_program(std::uint64_t seed, const Target& t) {
+  rp::Program p = rp::Generator(seed, *t.isa).generate(program_length());
+  rp::layout(p);
+  return p;
+}
+
 std::filesystem::path work_dir() {
-  static const std::filesystem::path d = [] {
-    auto p = std::filesystem::temp_directory_path() / ("rvtrace-random-" + std::to_string(getpid()));
-    std::filesystem::create_directories(p);
-    return p;
-  }();
+  static const std::filesystem::path d =
+      std::filesystem::temp_directory_path() / ("rvtrace-random-" + std::to_string(getpid()));
+  std::filesystem::create_directories(d);  // (again after a passing test case removed it)
   return d;
 }
 
@@ -133,12 +156,12 @@ struct Comparison {
   bool same() const { return ours.ok && qemu.ok && ours.out == qemu.out; }
 };
 
-Comparison compare(const rp::Program& p, const std::filesystem::path& path) {
+Comparison compare(const rp::Program& p, const std::filesystem::path& path, const Target& t) {
   const auto elf = rp::make_elf(p);
   write_file(path, elf);
   Comparison c;
-  c.qemu = run_qemu(path.string());
-  c.ours = run_rvtrace(elf, path.string());
+  c.qemu = run_qemu(path.string(), t.qemu_cpu);
+  c.ours = t.run(elf, path.string());
   return c;
 }
 
@@ -146,6 +169,42 @@ std::uint64_t word_at(const std::string& s, std::size_t off) {
   std::uint64_t v = 0;
   if (off + 8 <= s.size()) std::memcpy(&v, s.data() + off, 8);
   return v;
+}
+
+// qemu-riscv64 7.2 computes ctzw of a value whose low word is 0 and high word is not as ctz of all 64
+// bits (ctzw(1 << 63) = 63; the spec, and rvtrace: 32). Asked of the qemu at hand: when it gets this
+// wrong, the qemu comparison leaves ctzw out (its values are checked by tests/isa/test_zb.cpp's spec
+// values and by the AOT-vs-interpreter fuzz); a fixed qemu gets every instruction.
+bool qemu_ctzw_wrong() {
+  static const bool wrong = [] {
+    rp::Program p;
+    p.isa = zb_target().isa;
+    p.init.assign(32, 0);
+    p.scratch.assign(rp::scratch_hi - rp::scratch_lo, 0);
+    for (std::uint32_t w : {isa::encode<isa::Addi>(5, 0, -1), isa::encode<isa::Slli>(5, 5, 63),
+                            isa::encode<isa::Ctzw>(6, 5)})
+      p.groups.push_back({rp::Insn{w}});
+    rp::layout(p);
+    const Comparison c = compare(p, work_dir() / "probe-ctzw.elf", zb_target());
+    REQUIRE(c.ours.ok);
+    REQUIRE(word_at(c.ours.out, 8 * (6 - 1)) == 32);
+    REQUIRE(c.qemu.ok);
+    return word_at(c.qemu.out, 8 * (6 - 1)) != 32;
+  }();
+  return wrong;
+}
+// Zba/Zbb against qemu: everything this qemu gets right.
+const Target& zb_qemu_target() {
+  static const Target t = [] {
+    if (!qemu_ctzw_wrong()) return zb_target();
+    static const testgen::Kinds kinds = testgen::without(*zb_target().isa->kinds, isa::Ctzw::name);
+    static testgen::IsaView view = *zb_target().isa;
+    view.kinds = &kinds;
+    Target z = zb_target();
+    z.isa = &view;
+    return z;
+  }();
+  return t;
 }
 
 std::string describe(const Comparison& c) {
@@ -185,14 +244,14 @@ bool is_nop_group(const rp::Group& g) {
 
 // Greedy reduction: neutralize each group (and, afterwards, each remaining one again) while the
 // two runs still disagree. Keeps the layout, so branch targets stay valid.
-rp::Program minimize(rp::Program p, const std::filesystem::path& path) {
+rp::Program minimize(rp::Program p, const std::filesystem::path& path, const Target& t) {
   for (int pass = 0; pass < 2; ++pass)
     for (std::size_t g = 0; g < p.groups.size(); ++g) {
       if (is_nop_group(p.groups[g])) continue;
       rp::Program q = p;
       rp::neutralize(q, g);
       rp::layout(q);
-      if (!compare(q, path).same()) p = std::move(q);
+      if (!compare(q, path, t).same()) p = std::move(q);
     }
   return p;
 }
@@ -292,40 +351,41 @@ TEST_CASE("compressed packers agree with the rv64c expander", "[random][rvc]") {
   CHECK(expand_compressed(c::nop()) == encode<Addi>(0, 0, 0));
 }
 
-TEST_CASE("random programs cover every instruction", "[random]") {
-  using namespace isa;
+namespace {
+
+// Every instruction of the set is generated except those the generator leaves out by what they do
+// (isa/facts.hpp): ecall and ebreak (they would end the program) and the counter reads (qemu's differ).
+void check_coverage(const Target& t) {
+  const testgen::IsaView& v = *t.isa;
   const std::size_t n = program_count();
   std::map<std::uint16_t, std::size_t> ids;
   std::map<std::string, std::size_t> ckinds;
   std::size_t insns = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const rp::Program p = make_program(first_seed() + k);
+    const rp::Program p = make_program(first_seed() + k, t);
     for (auto& g : p.groups)
       for (auto& i : g) {
         if (i.log) continue;
         ++insns;
+        const auto d = v.decode(i.len == 2 ? i.word & 0xffff : i.word);
+        REQUIRE(d.legal());
         if (i.len == 4) {
-          const auto d = decode(i.word);
-          REQUIRE(d.legal());
           ++ids[d.id];
         } else {
           REQUIRE(i.ckind);
-          REQUIRE(decode_parcels(static_cast<std::uint16_t>(i.word), 0).legal());
           ++ckinds[i.ckind];
         }
       }
   }
-  // Every instruction is generated except those the generator leaves out by what they do (isa/facts.hpp):
-  // ecall and ebreak (they would end the program) and the counter reads (qemu's differ).
   std::size_t covered = 0, left_out = 0;
-  for (std::uint16_t id = 0; id < encodings.size(); ++id) {
-    const InsnFacts& f = instruction_facts[id];
+  for (std::uint16_t id = 0; id < v.count; ++id) {
+    const isa::InsnFacts& f = v.facts[id];
     if (f.host_call || f.ebreak || f.counter || f.illegal) {
       CHECK(ids.count(id) == 0);
       ++left_out;
       continue;
     }
-    INFO("32-bit instruction never generated: " << encodings[id].name);
+    INFO("32-bit instruction never generated: " << v.name_of(id));
     CHECK(ids[id] > 0);
     covered += ids[id] > 0;
   }
@@ -333,21 +393,21 @@ TEST_CASE("random programs cover every instruction", "[random]") {
     INFO("compressed instruction never generated: " << kind);
     CHECK(ckinds[kind] > 0);
   }
-  CHECK(covered + left_out == encodings.size());
+  CHECK(covered + left_out == v.count);
   CHECK(left_out == 6);  // ecall, ebreak, rdcycle, rdtime, rdinstret and Illegal (not an instruction)
-  WARN("generator coverage over " << n << " programs / " << insns << " instructions: " << covered
-                                  << " 32-bit instruction kinds, " << ckinds.size() << " compressed kinds");
+  WARN(v.name << " generator coverage over " << n << " programs / " << insns << " instructions: " << covered
+              << " 32-bit instruction kinds, " << ckinds.size() << " compressed kinds");
 }
 
-TEST_CASE("random programs: rvtrace interpreter agrees with qemu-riscv64", "[random][qemu]") {
-  const std::size_t n = program_count();
+void compare_with_qemu(const Target& t, std::size_t n) {
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t programs = 0, insns = 0, failures = 0, steps = 0;
+  const std::string tag = std::string(t.isa->name) + "-";
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint64_t seed = first_seed() + k;
-    const rp::Program p = make_program(seed);
-    const auto path = work_dir() / ("random-" + std::to_string(seed) + ".elf");
-    const Comparison c = compare(p, path);
+    const rp::Program p = make_program(seed, t);
+    const auto path = work_dir() / ("random-" + tag + std::to_string(seed) + ".elf");
+    const Comparison c = compare(p, path, t);
     ++programs;
     insns += p.instructions();
     steps += c.ours.steps;
@@ -357,10 +417,10 @@ TEST_CASE("random programs: rvtrace interpreter agrees with qemu-riscv64", "[ran
     }
     ++failures;
     const std::string diff = describe(c);
-    const auto min_path = work_dir() / ("random-" + std::to_string(seed) + "-min.elf");
-    const rp::Program m = minimize(p, min_path);
-    const Comparison mc = compare(m, min_path);
-    INFO("seed " << seed << ": rvtrace and qemu-riscv64 disagree; ELF kept at " << path.string());
+    const auto min_path = work_dir() / ("random-" + tag + std::to_string(seed) + "-min.elf");
+    const rp::Program m = minimize(p, min_path, t);
+    const Comparison mc = compare(m, min_path, t);
+    INFO(t.isa->name << " seed " << seed << ": rvtrace and qemu-riscv64 disagree; ELF kept at " << path.string());
     INFO(diff);
     INFO("minimized program (" << min_path.string() << "):\n" << describe(mc) << short_listing(m));
     INFO("initial registers:\n" << init_values(p));
@@ -370,6 +430,22 @@ TEST_CASE("random programs: rvtrace interpreter agrees with qemu-riscv64", "[ran
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (failures == 0) std::filesystem::remove_all(work_dir());
-  WARN("compared " << programs << " random programs, " << insns << " random instructions (" << steps
+  WARN(t.isa->name << ": compared " << programs << " random programs, " << insns << " random instructions (" << steps
                    << " steps retired), with qemu-riscv64 in " << secs << " s (" << failures << " mismatches)");
+}
+
+}  // namespace
+
+TEST_CASE("random programs cover every instruction", "[random]") { check_coverage(base_target()); }
+
+TEST_CASE("random programs with Zba/Zbb cover every instruction", "[random][zb]") { check_coverage(zb_target()); }
+
+TEST_CASE("random programs: rvtrace interpreter agrees with qemu-riscv64", "[random][qemu]") {
+  compare_with_qemu(base_target(), program_count());
+}
+
+TEST_CASE("random programs with Zba/Zbb: rvtrace interpreter agrees with qemu-riscv64", "[random][qemu][zb]") {
+  if (qemu_ctzw_wrong())
+    WARN("this qemu-riscv64 computes ctzw(1 << 63) as 63, not 32: ctzw is not compared with it");
+  compare_with_qemu(zb_qemu_target(), program_count());
 }

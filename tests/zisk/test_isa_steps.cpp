@@ -33,9 +33,9 @@ TEST_CASE("zisk set: ZisK's CSR forms decode to their types; RV64IMAC is unchang
 TEST_CASE("zisk set: the exit rule is ecall with a7 = 93, status 0 whatever a0", "[zisk][isa]") {
   std::array<u64, 32> x{};
   x[17] = 93, x[10] = 7;
-  CHECK(zisk::ZiskPlatform::exit_status(x) == 0);
+  CHECK(zisk::ZiskPlatform::exit_rule(x) == 0);
   x[17] = 64;
-  CHECK(!zisk::ZiskPlatform::exit_status(x));
+  CHECK(!zisk::ZiskPlatform::exit_rule(x));
 }
 
 namespace {

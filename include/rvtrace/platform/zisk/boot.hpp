@@ -12,9 +12,14 @@
 //     go through on_mmio_store, which prints a 1-byte store to the UART address (0xa000_0200).
 // The program is loaded from its PT_LOAD segments, which for a ZisK ELF are its allocated sections
 // (ZisK loads sections); a segment outside ROM and RAM means the ELF was not built for ZisK.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -24,6 +29,7 @@
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/environment.hpp"
 #include "rvtrace/guest/fault.hpp"
+#include "rvtrace/guest/files.hpp"
 #include "rvtrace/guest/loader.hpp"
 #include "rvtrace/guest/memory.hpp"
 #include "rvtrace/guest/process.hpp"
@@ -91,6 +97,31 @@ inline void check_zisk_input(std::uint64_t bytes, const std::string& name) {
   if (bytes > abi::max_input_bytes)
     throw rvtrace::InputError(name + ": input of " + std::to_string(bytes) + " bytes is larger than ZisK's input region (" +
                             std::to_string(abi::max_input_bytes) + " bytes)");
+}
+
+// The input file's bytes, refused before reading when it is larger than ZisK's input region.
+inline std::vector<std::uint8_t> read_input_file(const std::string& path) {
+  struct stat st;
+  const int fd = guest::open_regular_file(path, "input", st);
+  std::vector<std::uint8_t> bytes;
+  try {
+    check_zisk_input(static_cast<std::uint64_t>(st.st_size), path);
+    bytes.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw rvtrace::InputError(path + ": cannot read the input: " + std::strerror(errno));
+      if (n == 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    bytes.resize(done);  // (the file may have shrunk meanwhile: boot checks what was read)
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return bytes;
 }
 
 // The registers at the first guest instruction, as the BIOS leaves them (§2): ra = the BIOS exit

@@ -1,18 +1,17 @@
 #pragma once
 // The `zisk` platform (docs/platforms.md): ZisK zkVM guests such as ZisK's Ethereum block validator,
-// unchanged. A platform type as the CLI and library users select it by name: its instruction set,
-// boot, exit rule and end-of-run outputs; everything it needs lives in this folder.
+// unchanged. A platform type of platform/platform.hpp's concept (the CLI selects it by name); beside
+// the concept it has `step_count`, the trace policy of ZisK's own step count. Everything it needs
+// lives in this folder.
 #include <array>
 #include <cstdint>
-#include <cstdio>
-#include <optional>
-#include <span>
-#include <string>
 #include <string_view>
 
 #include "rvtrace/guest/elf.hpp"
+#include "rvtrace/guest/fault.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/machine.hpp"
+#include "rvtrace/platform/platform.hpp"
 
 #include "boot.hpp"
 #include "isa.hpp"
@@ -23,18 +22,25 @@ namespace rvtrace::platform::zisk {
 
 struct ZiskPlatform {
   static constexpr std::string_view name = "zisk";
-  using isa = ZiskIsa;
-  using step_count = ZiskStepCount<ZiskIsa>;  // ZisK's own step count, as a trace policy
+  using engine_isa = ZiskIsa;
+  static constexpr std::array<IsaChoice, 1> isas = {isa_choice<ZiskIsa>()};
+  static constexpr guest::ExitRule exit_rule = &exit_status;
+  using step_count = ZiskStepCount<ZiskIsa>;
 
-  // The input is placed in memory (ABI.md §3); UART bytes go to `uart` as the guest writes them.
-  static guest::Process boot(guest::Program program, std::span<const std::string> args,
-                             std::span<const std::uint8_t> input, const std::string& input_name = "input",
-                             std::FILE* uart = stdout) {
-    return zisk::boot(std::move(program), args, input, input_name, uart);
+  // The input file is placed in memory (ABI.md §3); UART bytes go to stdout as the guest writes them.
+  static guest::Process boot(guest::Program program, const BootOptions& o) {
+    if (o.input.empty()) throw InputError("platform 'zisk' needs --input FILE (the input it places in memory)");
+    return zisk::boot(std::move(program), o.argv, read_input_file(o.input), o.input, stdout);
   }
-  static std::optional<int> exit_status(const std::array<std::uint64_t, 32>& x) { return zisk::exit_status(x); }
   // The 64 public outputs, as `ziskemu -c` prints them.
-  static void finish(const guest::Process& p, const RunResult&, std::FILE* out) { print_outputs(p.memory, out); }
+  static constexpr bool has_outputs = true;
+  static void finish(guest::Process& p, const RunResult&, const FinishOptions& o) {
+    if (o.outputs) {
+      std::fflush(stdout);
+      print_outputs(p.memory, o.out);
+    }
+  }
 };
+static_assert(Platform<ZiskPlatform>);
 
 }  // namespace rvtrace::platform::zisk
