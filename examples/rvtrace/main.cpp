@@ -108,6 +108,7 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats, bool json
   nlohmann::json j{{"command", "run"}, {"engine", engine}, {"platform", P::name}, {"isa", code.isa->name}};
   RunResult r;
   double secs = 0;
+  std::optional<std::uint64_t> platform_steps;
   FlatMemory mem(proc.memory, proc.environment());
   if (engine == "aot") {
     const aot::CompiledProgram compiled(code, proc.memory, false, aot::isa_tag<Isa>, aot::translate_lazily);
@@ -129,20 +130,41 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats, bool json
                    compiled.regions_translated(), compiled.regions(), code.slots.size(), compiled.blocks(),
                    compiled.code_bytes(), compiled.translate_seconds());
   } else {
+    auto interpret_with = [&](auto& policy) {
+      Machine<FlatMemory, std::remove_reference_t<decltype(policy)>, Isa> m(code, mem, policy);
+      m.state = initial_state(proc);
+      const auto t0 = std::chrono::steady_clock::now();
+      r = rvtrace_cli::run_with_progress(
+          line, g.limit(), std::uint64_t{1} << 22, [&](std::uint64_t until) { return m.run(until); },
+          [&] { return m.steps; });
+      secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
     NoTrace none;
-    Machine<FlatMemory, NoTrace, Isa> m(code, mem, none);
-    m.state = initial_state(proc);
-    const auto t0 = std::chrono::steady_clock::now();
-    r = rvtrace_cli::run_with_progress(
-        line, g.limit(), std::uint64_t{1} << 22, [&](std::uint64_t until) { return m.run(until); },
-        [&] { return m.steps; });
-    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if constexpr (rvtrace_cli::has_step_count<P>) {
+      if (stats) {  // the platform's own count on the way (e.g. ZisK steps)
+        typename P::step_count count(code);
+        interpret_with(count);
+        platform_steps = count.zisk_steps();
+      } else {
+        interpret_with(none);
+      }
+    } else {
+      interpret_with(none);
+    }
   }
   line.end();
   P::finish(proc, r, platform::FinishOptions{outputs});
   std::fflush(stdout);
   const int rc = finish(r, g.limit(), &code);
+  if (stats && rvtrace_cli::has_step_count<P> && !json) {
+    if (platform_steps)
+      std::fprintf(stderr, "rvtrace: %s steps: %llu\n", std::string(P::name).c_str(), (unsigned long long)*platform_steps);
+    else
+      std::fprintf(stderr, "rvtrace: %s steps: counted by --engine interp, trace --stats or replay --policy %s\n",
+                   std::string(P::name).c_str(), rvtrace_cli::step_count_policy<P>().c_str());
+  }
   if (stats) {
+    if (platform_steps) j[std::string(P::name) + "_steps"] = *platform_steps;
     j.update({{"steps", r.steps}, {"seconds", secs}, {"steps_per_second", r.steps / secs}, {"exit_code", rc}});
     const std::string note = r.reason == StopReason::exited ? rvtrace_cli::add_guest_exit(j, r.exit_code) : "";
     char text[160];
@@ -153,10 +175,30 @@ int cmd_run(const GuestArgs& g, const std::string& engine, bool stats, bool json
   return rc;
 }
 
+// witness --policy NAME (not text or profile) of another platform's program: the policy on a
+// sequential interpreter run of it (e.g. the digest a replay of its trace must give).
+template <class P>
+int cmd_witness_policy(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force) {
+  guest::Process proc = g.load<P>();
+  const DecodedProgram code = g.decode<P>(proc);
+  rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
+  rvtrace_cli::ProgressLine line(g.progress.enabled(), "witnessed");
+  const RunResult r = rvtrace_cli::witness_policy<P>(proc, code, policy, out, g.limit(),
+                                                     [&line](std::uint64_t steps) { line.update(steps); });
+  line.done(r.steps);
+  return finish(r, g.limit(), &code);
+}
+
 int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::string& policy, bool force,
                 rvtrace_cli::ProfileCommand& profile) {
-  if (g.target.platform != "linux" || !g.target.isa.empty())
-    throw InputError("witness runs linux rv64imac programs only; for another platform or ISA, trace it and use replay");
+  const bool linux_default = g.target.platform == "linux" && g.target.isa.empty();
+  if (!linux_default && policy != "text" && policy != "profile")
+    return rvtrace_cli::with_platform(g.target.platform, [&](auto p) {
+      return cmd_witness_policy<typename decltype(p)::type>(g, out_path, policy, force);
+    });
+  if (!linux_default)
+    throw InputError("witness --policy " + policy +
+                     " runs linux rv64imac programs only; for another platform or ISA, trace it and use replay");
   guest::Process proc = g.load<platform::Linux>();
   const DecodedProgram code = decode_program(proc.program);
   rvtrace_cli::Output out(out_path, force, {g.elf, g.input});
@@ -166,7 +208,7 @@ int cmd_witness(const GuestArgs& g, const std::string& out_path, const std::stri
   if (policy == "profile") {
     r = profile.witness(proc, code, out, g.limit(), progress);
   } else if (policy != "text") {
-    r = rvtrace_cli::witness_policy(proc, code, policy, out, g.limit(), progress);
+    r = rvtrace_cli::witness_policy<platform::Linux>(proc, code, policy, out, g.limit(), progress);
   } else {
     if (out.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep the witness on stdout clean: guest output goes to stderr
     {
@@ -190,6 +232,11 @@ int dispatch(F&& command) {
   auto& st = rvtrace_cli::status();
   try {
     return command();
+  } catch (const HostCallError& e) {  // the platform refused to go on, as its emulator would panic
+    std::fflush(stdout);
+    std::fprintf(stderr, "rvtrace: guest fault: %s\n", e.what());
+    st.kind = "guest_fault";
+    return exit_code::guest_fault;
   } catch (const LimitError& e) {
     rvtrace_cli::print_error(e.what());
     st.kind = "step_limit";

@@ -74,15 +74,25 @@ Output::~Output() {
 
 namespace {
 
-const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text"};
+const std::vector<std::string> policy_names{"digest", "histogram", "witness", "memops", "text", "zisk-steps"};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Runs `policy` over the trace (replay) or sequentially (sequential != nullptr), writing its output.
-template <class Run>
+// Runs `policy` over the trace (replay) or sequentially, writing its output. Platform P's own step
+// count (target.hpp) is the policy "P-steps".
+template <class P, class Run>
 void with_policy(const std::string& name, const DecodedProgram& code, std::FILE* out, Run&& run) {
+  if constexpr (has_step_count<P>) {
+    if (name == step_count_policy<P>()) {
+      using Count = typename P::step_count;
+      Count root(code);
+      run(root, [&] { return Count(code); });
+      std::fprintf(out, "%s steps: %llu\n", std::string(P::name).c_str(), (unsigned long long)root.zisk_steps());
+      return;
+    }
+  }
   if (name == "digest") {
     DigestPolicy root;
     run(root, [] { return DigestPolicy{}; });
@@ -104,7 +114,9 @@ void with_policy(const std::string& name, const DecodedProgram& code, std::FILE*
     run(root, [] { return TextPolicy{}; });
     root.flush();
   } else {
-    throw InputError("unknown policy '" + name + "' (digest, histogram, witness, memops, text)");
+    throw InputError("unknown policy '" + name + "' for platform " + std::string(P::name) +
+                     " (digest, histogram, witness, memops, text" +
+                     (has_step_count<P> ? ", " + step_count_policy<P>() : std::string()) + ")");
   }
 }
 
@@ -184,6 +196,7 @@ void TraceCommands::add_to(CLI::App& app) {
   trace_->add_flag("--force", force, "Overwrite an existing trace file");
   trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
   trace_->add_flag("--json", json, "With --stats: print them as one JSON object on stderr");
+  trace_->add_flag("--outputs", outputs, "Print the platform's end-of-run outputs (zisk: the 64 public outputs)");
   progress.add_to(trace_);
   add_count_option(trace_, "--max-steps", max_steps,
                    "Stop (exit 122, recording a step-limit trace) after this many steps (default " + budget + ")");
@@ -245,6 +258,8 @@ template <class P>
 int TraceCommands::trace_on(const Finish& finish) {
   using Isa = typename P::engine_isa;
   if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
+  if (outputs && !P::has_outputs)
+    throw InputError("--outputs: platform " + std::string(P::name) + " has no end-of-run outputs");
   check_chunk_steps(chunk_steps);
   platform::BootOptions boot;
   boot.argv = {elf};
@@ -270,9 +285,21 @@ int TraceCommands::trace_on(const Finish& finish) {
   }
   line.done(r.steps);
   const double secs = seconds_since(t0);
+  P::finish(proc, r, platform::FinishOptions{outputs});
   std::fflush(stdout);
   const int rc = finish(r, max_steps);
   if (stats) print_trace_stats(r, secs, writer.bytes_written(), rc);
+  if constexpr (has_step_count<P>)
+    if (stats && r.reason != StopReason::fault) {  // the platform's own count, by a replay of the trace just written
+      const TraceFile written(out);
+      ReplayOptions ro;
+      ro.threads = default_threads(0);
+      ro.platform = std::string(P::name);
+      ro.exit_rule = P::exit_rule;
+      const auto count = replay<Isa>(code, written.view(), [&] { return typename P::step_count(code); }, ro);
+      std::fprintf(stderr, "rvtrace: %s steps: %llu\n", std::string(P::name).c_str(),
+                   (unsigned long long)count.zisk_steps());
+    }
   return rc;
 }
 
@@ -313,7 +340,7 @@ int TraceCommands::cmd_replay() {
       opened.decode_for<P>();
       with_line.platform = opened.opt.platform;
       with_line.exit_rule = opened.opt.exit_rule;
-      with_policy(policy, code, output.f, [&](auto& root, auto make) {
+      with_policy<P>(policy, code, output.f, [&](auto& root, auto make) {
         replay_into<typename P::engine_isa>(root, code, file.view(), make, with_line);
       });
     });
@@ -430,14 +457,23 @@ int TraceCommands::cmd_info() {
   return 0;
 }
 
+template <class P>
 RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy, Output& output,
                          std::uint64_t max_steps, const std::function<void(std::uint64_t)>& on_progress) {
-  if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
+  if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output (linux)
   RunResult r;
-  with_policy(policy, code, output.f,
-              [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps, on_progress); });
+  with_policy<P>(policy, code, output.f, [&](auto& root, auto) {
+    r = run_sequential<std::remove_reference_t<decltype(root)>, typename P::engine_isa>(proc, code, root, max_steps,
+                                                                                        on_progress);
+  });
   output.close();
   return r;
 }
+
+template RunResult witness_policy<platform::Linux>(guest::Process&, const DecodedProgram&, const std::string&, Output&,
+                                                   std::uint64_t, const std::function<void(std::uint64_t)>&);
+template RunResult witness_policy<platform::zisk::ZiskPlatform>(guest::Process&, const DecodedProgram&,
+                                                                const std::string&, Output&, std::uint64_t,
+                                                                const std::function<void(std::uint64_t)>&);
 
 }  // namespace rvtrace_cli

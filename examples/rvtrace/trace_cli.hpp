@@ -61,7 +61,7 @@ class TraceCommands {
   std::vector<std::string> args;
   std::uint64_t max_steps = rvtrace::trace::default_step_budget, chunk_steps = std::uint64_t{1} << 18;
   std::uint64_t max_bytes = rvtrace::trace::default_max_trace_bytes;
-  bool force = false, stats = false, json = false;
+  bool force = false, stats = false, json = false, outputs = false;
   ProgressFlags progress;
   Target target;  // trace: --platform, --isa (replay and verify read them from the trace)
   // replay / verify / info
@@ -81,8 +81,9 @@ class TraceCommands {
                  const rvtrace::trace::ReplayOptions& opt);
 };
 
-// `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run,
-// written to `out` (stdout when empty or "-").
+// `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run of
+// platform P's process (instantiated for linux and zisk), written to `out` (stdout when empty or "-").
+template <class P>
 rvtrace::RunResult witness_policy(rvtrace::guest::Process& proc, const rvtrace::DecodedProgram& code,
                                   const std::string& policy, Output& out, std::uint64_t max_steps,
                                   const std::function<void(std::uint64_t)>& on_progress = {});

@@ -19,6 +19,7 @@ done
 check "ZisK ELF on --platform linux" 121 'illegal instruction|outside' "$cli" run --platform linux "$zelf"
 check "Linux ELF on --platform zisk" 120 'not a ZisK program' "$cli" run --platform zisk --input "$input" "$lelf"
 check "unknown platform" 120 'platform' "$cli" run --platform sp1 "$zelf"
+check "zisk without --input" 120 'needs --input' "$cli" run --platform zisk "$zelf"
 check "--outputs without zisk" 120 'outputs' "$cli" run --outputs "$lelf"
 rm -f "$work/huge.bin"
 [ "$fails" = 0 ] || { echo "$fails checks failed"; exit 1; }

@@ -220,17 +220,26 @@ def check_hashes(c, rng, cases):
 
 
 def check_dma(c, rng, cases):
+    # lengths above 128 bytes run as several steps in rvtrace (handlers.hpp: dma_piece_bytes)
     for i in range(cases):
-        words = [rng.getrandbits(64) for _ in range(16)]
-        n = rng.choice([0, 1, 7, 8, 9, 15, 16, 17, 40, rng.randrange(64)])
-        dst = BASE + rng.randrange(128 - n + 1)
-        src = BASE + rng.randrange(128 - n + 1)
+        words = [rng.getrandbits(64) for _ in range(64)]
+        n = rng.choice([0, 1, 7, 8, 9, 15, 16, 17, 40, rng.randrange(64), 128, 129, 255, 256, 300, rng.randrange(512)])
+        dst = BASE + rng.randrange(512 - n + 1)
+        src = BASE + rng.randrange(512 - n + 1)
         if i % 4 == 1:
             src = max(BASE, dst - rng.randrange(1, 9))  # overlapping, dst above src
+        if i % 4 == 2:
+            dst = max(BASE, src - rng.randrange(1, 200))  # overlapping, dst below src
         c.dma("memmove", "m", dst, src, n, words)
         if i % 3 == 0:
             words2 = list(words)
             c.dma("memcmp equal", "c", dst, dst, n, words2)
+        if 0 < n <= 256:  # two copies that differ only in their last byte (found in the last piece)
+            b = bytearray(rng.getrandbits(8) for _ in range(512))
+            b[256:256 + n] = b[0:n]
+            b[256 + n - 1] ^= 1 + rng.randrange(255)
+            late = [int.from_bytes(b[k:k + 8], "little") for k in range(0, 512, 8)]
+            c.dma("memcmp late difference", "c", BASE, BASE + 256, n, late)
         c.dma("memcmp", "c", dst, src, n, words)
         c.dma("memset", "s", dst, rng.randrange(256), n, words)
     c.dma("memmove out of range", "m", BASE + 120, BASE, 16, [0] * 16)

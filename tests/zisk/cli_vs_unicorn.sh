@@ -30,9 +30,11 @@ echo "zisk steps $got_steps on both"
 seq_digest=$("$cli" witness --platform zisk --input "$input" --policy digest "$elf" 2>/dev/null | tail -1)
 for chunk in $chunks; do
   t="$work/t.rvmt"
-  "$cli" trace --platform zisk --input "$input" --force --outputs -o "$t" --chunk-steps "$chunk" "$elf" >"$work/trace.txt"
+  "$cli" trace --platform zisk --input "$input" --force --outputs --stats -o "$t" --chunk-steps "$chunk" "$elf" >"$work/trace.txt" 2>"$work/trace.err"
+  traced_steps=$(sed -n 's/^rvtrace: zisk steps: \([0-9]*\)$/\1/p' "$work/trace.err")
+  [ "$traced_steps" = "$want_steps" ] || { echo "trace --stats: zisk steps '$traced_steps', want $want_steps"; cat "$work/trace.err"; exit 1; }
   cmp "$work/want.txt" "$work/trace.txt" || { echo "trace: guest output differs"; exit 1; }
-  "$cli" verify "$t" --elf "$elf" --threads 2
+  "$cli" verify "$t" --elf "$elf" --input "$input" --threads 2
   replayed=$("$cli" replay "$t" --elf "$elf" --threads 2 --policy zisk-steps)
   [ "$replayed" = "zisk steps: $want_steps" ] || { echo "replay gives '$replayed', want $want_steps"; exit 1; }
   rep_digest=$("$cli" replay "$t" --elf "$elf" --threads 2 --policy digest)

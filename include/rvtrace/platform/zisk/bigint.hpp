@@ -68,26 +68,6 @@ Int mod(const Int& a, const Int& m) {
   return r;
 }
 
-// a^-1 mod m by the extended Euclidean algorithm; nothing when gcd(a, m) != 1.
-template <class Int>
-std::optional<Int> inverse(const Int& a, const Int& m) {
-  Int r0 = m, r1 = mod(a, m), s0 = 0, s1 = 1;
-  while (r1 != 0) {
-    Int q = r0 / r1;
-    Int r2 = r0 - q * r1;
-    r0 = r1, r1 = r2;
-    Int s2 = s0 - q * s1;
-    s0 = s1, s1 = s2;
-  }
-  if (r0 != 1) return std::nullopt;
-  return mod(s0, m);
-}
-
-template <class Int>
-Int pow_mod(const Int& base, const Int& exp, const Int& m) {
-  return bmp::powm(mod(base, m), exp, m);
-}
-
 // --- 256-bit limb arithmetic on unsigned __int128 (arith256, add256) ---
 
 // a + b + carry_in over N limbs; returns the carry out.
@@ -121,6 +101,108 @@ Limbs<2 * N> mul_add_limbs(const Limbs<N>& a, const Limbs<N>& b, const Limbs<N>&
     }
   }
   return r;
+}
+
+namespace detail {
+
+// Binary extended GCD on N limbs (odd moduli below 2^(64 N)): shifts and subtractions only, no
+// division, so an inverse costs microseconds instead of a hundred 1024-bit divisions.
+template <std::size_t N>
+bool limbs_is(const Limbs<N>& a, std::uint64_t v) {
+  for (std::size_t i = 1; i < N; ++i)
+    if (a[i]) return false;
+  return a[0] == v;
+}
+template <std::size_t N>
+bool limbs_less(const Limbs<N>& a, const Limbs<N>& b) {
+  for (std::size_t i = N; i-- > 0;)
+    if (a[i] != b[i]) return a[i] < b[i];
+  return false;
+}
+template <std::size_t N>
+std::uint64_t limbs_sub(Limbs<N>& a, const Limbs<N>& b) {  // a -= b mod 2^(64 N); the borrow
+  std::uint64_t borrow = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    const unsigned __int128 d = static_cast<unsigned __int128>(a[i]) - b[i] - borrow;
+    a[i] = static_cast<std::uint64_t>(d);
+    borrow = static_cast<std::uint64_t>(d >> 64) & 1;
+  }
+  return borrow;
+}
+template <std::size_t N>
+std::uint64_t limbs_add(Limbs<N>& a, const Limbs<N>& b) {  // a += b mod 2^(64 N); the carry
+  return add_limbs<N>(a, b, 0, a);
+}
+template <std::size_t N>
+void limbs_shr(Limbs<N>& a, unsigned k, std::uint64_t top = 0) {  // 0 < k < 64, top's low bits shift in
+  for (std::size_t i = 0; i + 1 < N; ++i) a[i] = a[i] >> k | a[i + 1] << (64 - k);
+  a[N - 1] = a[N - 1] >> k | top << (64 - k);
+}
+// u <- u / 2^k, x <- x / 2^k mod m, for the k trailing zero bits of u (m odd, x < m)
+template <std::size_t N>
+void strip_twos(Limbs<N>& u, Limbs<N>& x, const Limbs<N>& m) {
+  while (!(u[0] & 1)) {
+    const unsigned k = u[0] ? static_cast<unsigned>(__builtin_ctzll(u[0])) : 63;
+    limbs_shr(u, k);
+    for (unsigned i = 0; i < k; ++i) {
+      const std::uint64_t carry = (x[0] & 1) ? limbs_add(x, m) : 0;
+      limbs_shr(x, 1, carry);
+    }
+  }
+}
+// x <- x - y mod m (x, y < m)
+template <std::size_t N>
+void sub_mod(Limbs<N>& x, const Limbs<N>& y, const Limbs<N>& m) {
+  if (limbs_sub(x, y)) limbs_add(x, m);
+}
+
+// a^-1 mod m for 0 < a < m, m odd; nothing when gcd(a, m) != 1.
+template <std::size_t N>
+std::optional<Limbs<N>> binary_inverse(Limbs<N> u, const Limbs<N>& m) {
+  Limbs<N> v = m, x1{1}, x2{};
+  while (!limbs_is(u, 1) && !limbs_is(v, 1)) {
+    if (limbs_is(u, 0) || limbs_is(v, 0)) return std::nullopt;  // gcd(a, m) = the other one > 1
+    strip_twos(u, x1, m);
+    strip_twos(v, x2, m);
+    if (!limbs_less(u, v)) limbs_sub(u, v), sub_mod(x1, x2, m);
+    else limbs_sub(v, u), sub_mod(x2, x1, m);
+  }
+  return limbs_is(u, 1) ? x1 : x2;
+}
+
+template <std::size_t N, class Int>
+std::optional<Int> binary_inverse_of(const Int& r, const Int& m) {
+  const auto inv = binary_inverse<N>(to_limbs<N, Int>(r), to_limbs<N, Int>(m));
+  if (!inv) return std::nullopt;
+  return from_limbs<Int>(std::span<const std::uint64_t>(*inv));
+}
+
+}  // namespace detail
+
+// a^-1 mod m; nothing when gcd(a, m) != 1. Odd moduli below 2^384 (every field and group order
+// here) take the binary algorithm, the rest the extended Euclidean algorithm.
+template <class Int>
+std::optional<Int> inverse(const Int& a, const Int& m) {
+  if (m > 1 && (m & 1) != 0 && m < (Int(1) << 384)) {
+    const Int r = mod(a, m);
+    if (r == 0) return std::nullopt;
+    return m < (Int(1) << 256) ? detail::binary_inverse_of<4>(r, m) : detail::binary_inverse_of<6>(r, m);
+  }
+  Int r0 = m, r1 = mod(a, m), s0 = 0, s1 = 1;
+  while (r1 != 0) {
+    Int q = r0 / r1;
+    Int r2 = r0 - q * r1;
+    r0 = r1, r1 = r2;
+    Int s2 = s0 - q * s1;
+    s0 = s1, s1 = s2;
+  }
+  if (r0 != 1) return std::nullopt;
+  return mod(s0, m);
+}
+
+template <class Int>
+Int pow_mod(const Int& base, const Int& exp, const Int& m) {
+  return bmp::powm(mod(base, m), exp, m);
 }
 
 }  // namespace rvtrace::platform::zisk

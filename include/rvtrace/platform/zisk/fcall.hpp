@@ -1,13 +1,13 @@
 #pragma once
 // The fcall advice protocol (ABI.md §10): parameter pushes (csrrs x0, 0x8F0+k), the call
 // (csrrwi x0, 0x8C0+(id>>5), id&31), result reads (csrr rd, 0xFFE), bulk reads (inputcpy), and the
-// "free input" word an 8-byte load at 0x4000_0000 returns.
+// "free input" word an 8-byte load at 0x4000_0000 returns. This is the state the run keeps; guest
+// memory is the handlers' business (handlers.hpp).
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "fcall_functions.hpp"
-#include "guest_words.hpp"
 
 namespace rvtrace::platform::zisk {
 
@@ -25,15 +25,6 @@ class FcallChannel {
     if (params_.size() + words.size() > max_params)
       fail("fcall: more than " + std::to_string(max_params) + " parameter words pushed");
     params_.insert(params_.end(), words.begin(), words.end());
-  }
-
-  // The same push, reading the words from memory.
-  template <GuestWords M>
-  void push(unsigned k, std::uint64_t rs1, M& m) {
-    std::vector<std::uint64_t> words;
-    if (k == 0) words.push_back(rs1);
-    for (unsigned i = 0; k != 0 && i < push_width(k); ++i) words.push_back(m.load(rs1 + 8 * i, 8));
-    push(words);
   }
 
   // The call: runs the function, clears the parameters, rewinds the result cursor.
@@ -58,16 +49,13 @@ class FcallChannel {
   std::size_t results_left() const { return results_.size() - cursor_; }
   bool has_results() const { return !results_.empty(); }
 
-  // inputcpy: count bytes (a multiple of 8) of results from the cursor to dst.
-  template <GuestWords M>
-  void copy_results(std::uint64_t dst, std::uint64_t count, M& m) {
+  // What inputcpy checks before it copies anything: count is whole words, all of them unread results.
+  void require_copy(std::uint64_t count) const {
     if (count % 8) fail("inputcpy: byte count " + std::to_string(count) + " is not a multiple of 8");
-    std::uint64_t words = count / 8;
-    if (results_.empty() || cursor_ + words > results_.size())
+    const std::uint64_t words = count / 8;
+    if (results_.empty() || words > results_.size() - cursor_)
       fail("inputcpy: " + std::to_string(words) + " words requested, " + std::to_string(results_.size() - cursor_) +
            " results left");
-    for (std::uint64_t i = 0; i < words; ++i) m.store(dst + 8 * i, results_[cursor_ + i], 8);
-    cursor_ += words;
   }
 
   std::size_t pending_params() const { return params_.size(); }

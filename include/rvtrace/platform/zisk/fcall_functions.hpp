@@ -285,7 +285,7 @@ inline std::vector<std::uint64_t> bigint_div(Params& in) {
 inline std::vector<std::uint64_t> input_ready(Params& in, const FcallContext& ctx) {
   std::uint64_t a = in.word();
   bool in_window = a >= zisk_input_addr && a < zisk_input_addr + zisk_input_window - 1;
-  if (!in_window || a - zisk_input_addr - 8 + 1 > ctx.input_len)
+  if (!in_window || a - zisk_input_addr + 1 > 8 + ctx.input_len)  // the 8 header bytes are always there
     fail("fcall input_ready: address " + hex(a) + " is beyond the " + std::to_string(ctx.input_len) +
          "-byte input");
   return {};
