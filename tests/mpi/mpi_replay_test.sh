@@ -52,7 +52,7 @@ for p in digest witness histogram memops text; do
   "$cli" replay "$t" --elf "$elf" --policy $p --chunks :$a --save-partial "$w/p1.$p"
   "$cli" replay "$t" --elf "$elf" --policy $p --chunks $a:$b --threads 2 --save-partial "$w/p2.$p"
   "$cli" replay "$t" --elf "$elf" --policy $p --chunks $b: --save-partial "$w/p3.$p"
-  "$cli" merge "$w/p1.$p" "$w/p2.$p" "$w/p3.$p" -o "$w/out.$p"
+  "$cli" merge "$w/p1.$p" "$w/p2.$p" "$w/p3.$p" --force -o "$w/out.$p"
   check "merge" $p
 done
 if "$cli" merge "$w/p2.digest" "$w/p1.digest" "$w/p3.digest" > /dev/null 2> "$w/err"; then fail "merge out of order accepted"; fi

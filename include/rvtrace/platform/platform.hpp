@@ -69,7 +69,7 @@ const IsaChoice& isa_named(std::string_view name) {
     if (c.name == name) return c;
   std::string known;
   for (const IsaChoice& c : P::isas) known += (known.empty() ? "" : ", ") + std::string(c.name);
-  throw InputError("unknown instruction set '" + std::string(name) + "' for platform " + std::string(P::name) +
+  throw InputError("unknown ISA '" + std::string(name) + "' for platform " + std::string(P::name) +
                    " (known: " + known + ")");
 }
 
