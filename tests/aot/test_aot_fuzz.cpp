@@ -3,7 +3,8 @@
 // amounts 0/31/32/63, AMOs, LR/SC, compressed instructions, forward branches, jumps into the middle
 // of instructions) in a synthetic guest::Program (text + data segments, no ELF), random registers.
 // Compared: registers, pc, reservation, steps, RunResult/Fault, the data area, the trace log.
-// CI runs RVTRACE_AOT_FUZZ_COUNT sequences (default 2000); scripts/fuzz-aot.sh runs more.
+// CI runs RVTRACE_AOT_FUZZ_COUNT sequences (default 2000) of RV64IMAC and as many with Zba/Zbb
+// (RV64IMAC + every bitmanip instruction); scripts/fuzz-aot.sh runs more.
 #include "aot_compare.hpp"
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/loader.hpp"
 #include "../differential/insn_kinds.hpp"
+#include "../differential/zb_isa.hpp"
 #include "rvtrace/isa/decoder.hpp"
 
 namespace {
@@ -40,6 +42,7 @@ struct Item {
 
 struct Gen {
   Rng& rng;
+  const testgen::IsaView& isa;  // the instruction set drawn from
   std::vector<Item> items;
   std::vector<std::size_t> group_start;
   std::size_t groups_total = 0;
@@ -70,7 +73,7 @@ struct Gen {
   }
 
   // Instruction kinds of the instruction set, by what their exec does (insn_kinds.hpp).
-  const testgen::Kinds& kinds = testgen::default_kinds();
+  const testgen::Kinds& kinds = *isa.kinds;
   template <class K>
   const K& pick(const std::vector<K>& v) { return v[u(v.size())]; }
 
@@ -154,9 +157,9 @@ struct Gen {
     for (;;) {
       const auto w = static_cast<std::uint16_t>(rng());
       if ((w & 3) == 3) continue;
-      const I::Decoded d = I::decode_parcels(w, 0);
+      const I::Decoded d = isa.decode_parcels(w, 0);
       if (!d.legal()) continue;
-      const I::InsnFacts& f = I::instruction_facts[d.id];
+      const I::InsnFacts& f = isa.facts[d.id];
       if (f.ends_block) continue;  // (control transfers come from branch()/jal()/jalr())
       if (f.plain_access() && d.ops.rs1 != 2 && d.ops.rs1 != 8) continue;
       if (d.ops.rd == 2 || d.ops.rd == 8 || d.ops.rd == 31) continue;
@@ -323,15 +326,14 @@ std::uint64_t random_reg_value(Rng& rng) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
-  const std::uint64_t count = env_or("RVTRACE_AOT_FUZZ_COUNT", 2000);
-  const std::uint64_t seed = env_or("RVTRACE_AOT_FUZZ_SEED", 20240601);
+// `count` random sequences of Isa (seeds from `seed`), each run on both engines and compared.
+template <class Isa>
+void fuzz(std::uint64_t count, std::uint64_t seed) {
+  const testgen::IsaView& view = testgen::view_of<Isa>();
   std::uint64_t steps_total = 0, by_reason[4] = {}, by_fault[16] = {};
   for (std::uint64_t n = 0; n < count; ++n) {
     Rng rng(seed + n * 0x9e3779b97f4a7c15ull);
-    Gen gen{rng, {}, {}, 0};
+    Gen gen{rng, view, {}, {}, 0};
     const std::size_t groups = 10 + rng() % 120;
     for (std::size_t i = 0; i < groups; ++i) gen.group();
     const std::vector<std::uint8_t> text = gen.assemble();
@@ -346,7 +348,7 @@ TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
     init.x[2] = base2, init.x[8] = base8, init.x[31] = base31;
     if (rng() % 4 == 0) init.reservation = base31;
 
-    const DecodedProgram code = decode_program(prog);
+    const DecodedProgram code = decode_program<Isa>(prog);
     const bool trace = rng() % 2;
     std::vector<std::uint64_t> untils;
     switch (rng() % 4) {
@@ -355,18 +357,29 @@ TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
       default: untils = {20000}; break;
     }
     auto make = [&] { return std::make_unique<aot_test::SyntheticWorld>(prog, init, mem_size); };
-    const RunResult r = aot_test::compare_engines(code, make, untils, trace, data_base, data_size,
-                                                  "fuzz sequence " + std::to_string(n) + " seed " + std::to_string(seed));
+    const RunResult r = aot_test::compare_engines<Isa>(code, make, untils, trace, data_base, data_size,
+                                                       std::string(Isa::name) + " fuzz sequence " + std::to_string(n) +
+                                                           " seed " + std::to_string(seed));
     steps_total += r.steps;
     ++by_reason[static_cast<int>(r.reason)];
     if (r.fault) ++by_fault[static_cast<int>(r.fault->kind) & 15];
   }
-  std::printf("aot fuzz: %llu sequences compared (seed %llu), %llu steps; exited %llu ebreak %llu fault %llu paused %llu;"
+  std::printf("aot fuzz %s: %llu sequences compared (seed %llu), %llu steps; exited %llu ebreak %llu fault %llu paused %llu;"
               " faults by kind:",
-              (unsigned long long)count, (unsigned long long)seed, (unsigned long long)steps_total,
+              std::string(Isa::name).c_str(), (unsigned long long)count, (unsigned long long)seed,
+              (unsigned long long)steps_total,
               (unsigned long long)by_reason[0], (unsigned long long)by_reason[1], (unsigned long long)by_reason[2],
               (unsigned long long)by_reason[3]);
   for (int k = 0; k < 16; ++k)
     if (by_fault[k]) std::printf(" %s=%llu", fault_name(static_cast<FaultKind>(k)), (unsigned long long)by_fault[k]);
   std::printf("\n");
+}
+}  // namespace
+
+TEST_CASE("aot: differential fuzzing against the interpreter", "[aot][fuzz]") {
+  fuzz<isa::Rv64imac>(env_or("RVTRACE_AOT_FUZZ_COUNT", 2000), env_or("RVTRACE_AOT_FUZZ_SEED", 20240601));
+}
+
+TEST_CASE("aot: differential fuzzing against the interpreter, with Zba/Zbb", "[aot][fuzz][zb]") {
+  fuzz<testgen::ZbIsa>(env_or("RVTRACE_AOT_FUZZ_COUNT", 2000), env_or("RVTRACE_AOT_FUZZ_SEED", 20240601) + 1);
 }
