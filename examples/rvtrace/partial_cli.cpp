@@ -13,6 +13,9 @@
 #include "rvtrace/trace/chunk_range.hpp"
 #include "rvtrace/trace/file.hpp"
 #include "rvtrace/trace/partial.hpp"
+#include "cli_counts.hpp"
+#include "progress.hpp"
+#include "trace_cli.hpp"
 
 namespace rvtrace_cli {
 
@@ -21,31 +24,15 @@ using namespace rvtrace::trace;
 
 namespace {
 
-// The policy's output file (stdout for "" or "-"), closed with error checking.
-class OutputFile {
- public:
-  explicit OutputFile(const std::string& path) : path_(path.empty() || path == "-" ? "stdout" : path) {
-    if (path_ != "stdout" && !(f_ = std::fopen(path.c_str(), "wb"))) throw InputError(path + ": cannot open for writing");
-  }
-  ~OutputFile() {
-    if (f_ != stdout) std::fclose(f_);
-  }
-  std::FILE* get() const { return f_; }
-  void close() {
-    const bool bad = std::fflush(f_) != 0 || std::ferror(f_);
-    if (f_ != stdout) std::fclose(f_);
-    f_ = stdout;
-    if (bad) throw std::runtime_error(path_ + ": write error");
-  }
-
- private:
-  std::string path_;
-  std::FILE* f_ = stdout;
-};
-
 template <class T>
 T option_value(CLI::App* cmd, const std::string& name) {
   return cmd->get_option(name)->as<T>();
+}
+
+// A count option's value (cli_counts.hpp), or `otherwise` when it was not given.
+std::uint64_t count_value(CLI::App* cmd, const std::string& name, std::uint64_t otherwise) {
+  const CLI::Option* o = cmd->get_option(name);
+  return o->count() ? parse_count(o->results().back()) : otherwise;
 }
 
 }  // namespace
@@ -56,13 +43,13 @@ void PartialCommands::add_to(CLI::App& app) {
   replay_->add_option("--save-partial", save_partial,
                       "Save the mergeable result of the chunks to this file (rvtrace merge) instead of the output");
   if (!replay_->get_option_no_throw("--force"))  // replay may have its own (overwrite its output)
-    replay_->add_flag("--force", force, "Overwrite an existing --save-partial file");
+    replay_->add_flag("--force", force, "Overwrite an existing output file (-o or --save-partial)");
 
   merge_ = app.add_subcommand("merge", "Merge partial results (replay --save-partial), given in chunk order, into the policy's output");
   merge_->add_option("partials", inputs, "Partial result files, in chunk order")->required();
   merge_->add_option("-o,--output", out, "Output file (default: stdout); the partials must cover the whole trace");
   merge_->add_option("--save-partial", save_partial, "Save the merged result as a partial instead (any contiguous range)");
-  merge_->add_flag("--force", force, "Overwrite an existing --save-partial file");
+  merge_->add_flag("--force", force, "Overwrite an existing output file (-o or --save-partial)");
 }
 
 std::optional<int> PartialCommands::run() {
@@ -88,9 +75,12 @@ int PartialCommands::cmd_replay_range() {
   const TraceView view = file.view();
   const ChunkRange range = chunks.empty() ? ChunkRange{0, file.info().num_chunks} : parse_chunk_range(chunks, file.info().num_chunks);
   ReplayOptions opt;
-  opt.threads = option_value<unsigned>(replay_, "--threads");
-  if (!opt.threads) opt.threads = std::max(1u, std::thread::hardware_concurrency());
-  opt.progress = option_value<bool>(replay_, "--progress") || ::isatty(2);
+  const std::uint64_t threads = count_value(replay_, "--threads", 0);
+  if (threads > 1024) throw InputError("--threads " + std::to_string(threads) + ": at most 1024");
+  opt.threads = threads ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  const ProgressFlags flags{option_value<bool>(replay_, "--progress"), option_value<bool>(replay_, "--no-progress")};
+  ProgressLine line(flags.enabled(), "replayed");
+  opt.on_progress = line.replay_callback();
   try {
     with_builtin_policy(policy, [&]<class P>(std::type_identity<P>) {
       auto make = [&] { return make_chunk_policy<P>(code); };
@@ -99,18 +89,20 @@ int PartialCommands::cmd_replay_range() {
         const PartialHeader h = replay_range_into(root, code, view, make, range, opt);
         save_partial_file(save_partial, force, h, root);
       } else {
-        OutputFile o(output);
-        P root = make_output_root<P>(o.get(), &code);
+        Output o(output, force, {trace_path, elf});
+        P root = make_output_root<P>(o.f, &code);
         replay_range_into(root, code, view, make, range, opt);
-        finish_output(root, o.get());
+        finish_output(root, o.f);
         o.close();
       }
     });
   } catch (const InputError& e) {
+    line.end();
     const std::string what = e.what();
     if (what.rfind(trace_path, 0) == 0) throw;
     throw InputError(trace_path + ": " + what);
   }
+  line.end();
   return 0;
 }
 
@@ -133,10 +125,10 @@ int PartialCommands::cmd_merge() {
       for (const auto& f : files) root.merge(load_partial<P>(f->data(), f->path()));
       save_partial_file(save_partial, force, all, root);
     } else {
-      OutputFile o(out);
-      P root = make_output_root<P>(o.get(), nullptr);
+      Output o(out, force, inputs);
+      P root = make_output_root<P>(o.f, nullptr);
       for (const auto& f : files) root.merge(load_partial<P>(f->data(), f->path()));
-      finish_output(root, o.get());
+      finish_output(root, o.f);
       o.close();
     }
   });

@@ -22,6 +22,7 @@
 #include "rvtrace/trace/profile_report.hpp"
 #include "rvtrace/trace/replay.hpp"
 #include "rvtrace/trace/sequential.hpp"
+#include "cli_stats.hpp"
 
 namespace rvtrace_cli {
 
@@ -97,14 +98,15 @@ void ProfileCommand::add_to(CLI::App& app, CLI::App* witness) {
   profile_ = app.add_subcommand("profile", "Profile the guest from its trace: per-function steps and cost, call tree, flame graph");
   profile_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
   profile_->add_option("--elf", elf, "The traced ELF (its symbols name the functions)")->required();
-  profile_->add_option("--threads", threads, "Replay threads (default: all cores)");
+  add_count_option(profile_, "--threads", threads, "Replay threads (default: all cores)");
   profile_->add_option("-o,--output", out, "Output file (default: stdout)");
   profile_->add_flag("--stats", stats, "Print replay speed to stderr");
+  profile_->add_flag("--json", json, "With --stats: print them as one JSON object on stderr");
   profile_->add_flag("--force", force, "Overwrite an existing output file");
   for (CLI::App* c : {profile_, witness}) {
     c->add_option("--format", format, std::string("Profile output: ") + formats)->capture_default_str();
     c->add_option("--cost-model", cost_model, "JSON cost model (weights per instruction class)")->check(CLI::ExistingFile);
-    c->add_option("--top", top, "Functions in the text table (0: all)")->capture_default_str();
+    add_count_option(c, "--top", top, "Functions in the text table (0: all; default 20)");
   }
 }
 
@@ -117,7 +119,8 @@ std::optional<int> ProfileCommand::run() {
   file.check_program(prog, elf);
   const DecodedProgram code = decode_program(prog);
   ReplayOptions opt;
-  opt.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  if (threads > 1024) throw InputError("--threads " + std::to_string(threads) + ": at most 1024");
+  opt.threads = threads ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
   Output output(out, force, {trace_path, elf, cost_model});
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -135,26 +138,32 @@ std::optional<int> ProfileCommand::run() {
   output.close();
   if (stats) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "rvtrace: profiled %llu steps in %.3f s on %u threads (%.1f M steps/s)\n",
-                 (unsigned long long)file.info().total_steps, s, opt.threads, file.info().total_steps / s / 1e6);
+    const std::uint64_t n = file.info().total_steps;
+    char text[160];
+    std::snprintf(text, sizeof text, "profiled %llu steps in %.3f s on %u threads (%.1f M steps/s)",
+                  (unsigned long long)n, s, opt.threads, n / s / 1e6);
+    print_stats(json,
+                {{"command", "profile"}, {"steps", n}, {"seconds", s}, {"threads", opt.threads},
+                 {"steps_per_second", n / s}, {"format", format}},
+                text);
   }
   return 0;
 }
 
 RunResult ProfileCommand::witness(guest::Process& proc, const DecodedProgram& code, Output& output,
-                                  std::uint64_t max_steps) {
+                                  std::uint64_t max_steps, const std::function<void(std::uint64_t)>& on_progress) {
   check_format(format);
   const CostModel model = read_cost_model(cost_model);
   if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the profile
   RunResult r;
   if (format == "classes") {
     ClassCountPolicy p(code);
-    r = run_sequential(proc, code, p, max_steps);
+    r = run_sequential(proc, code, p, max_steps, on_progress);
     p.write(output.f);
   } else {
     const guest::FunctionTable fns(proc.program);
     ProfilePolicy p(std::make_shared<const ProfileCode>(code, fns, model));
-    r = run_sequential(proc, code, p, max_steps);
+    r = run_sequential(proc, code, p, max_steps, on_progress);
     write_profile(output.f, format, p, fns, proc.program, top);
   }
   output.close();

@@ -3,6 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,14 +22,13 @@ class ProfileCommand {
   std::optional<int> run();
   // `witness --policy profile`: the profile of a sequential run of proc, written to out.
   rvtrace::RunResult witness(rvtrace::guest::Process& proc, const rvtrace::DecodedProgram& code,
-                             Output& out, std::uint64_t max_steps);
+                             Output& out, std::uint64_t max_steps, const std::function<void(std::uint64_t)>& on_progress);
 
  private:
   CLI::App* profile_ = nullptr;
   std::string trace_path, elf, out, format = "text", cost_model;
-  unsigned threads = 0;
-  std::size_t top = 20;
-  bool stats = false, force = false;
+  std::uint64_t threads = 0, top = 20;
+  bool stats = false, force = false, json = false;
 };
 
 }  // namespace rvtrace_cli

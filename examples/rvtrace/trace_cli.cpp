@@ -3,10 +3,10 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <type_traits>
 
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/guest/elf.hpp"
@@ -23,25 +23,14 @@
 #include "rvtrace/trace/sequential.hpp"
 #include "rvtrace/trace/text_policy.hpp"
 #include "rvtrace/trace/witness_policy.hpp"
+#include "rvtrace/platform/platform.hpp"
+#include "cli_errors.hpp"
+#include "cli_stats.hpp"
 
 namespace rvtrace_cli {
 
 using namespace rvtrace;
 using namespace rvtrace::trace;
-
-CLI::Option* add_count_option(CLI::App* cmd, const std::string& name, std::uint64_t& value, const std::string& help) {
-  return cmd->add_option_function<std::string>(
-      name,
-      [&value, name](const std::string& text) {
-        std::uint64_t v = 0;
-        const char* end = text.data() + text.size();
-        const auto [p, ec] = std::from_chars(text.data(), end, v);
-        if (text.empty() || ec != std::errc{} || p != end || text[0] == '+' || text[0] == '-')
-          throw CLI::ValidationError(name, "'" + text + "' is not a count from 0 to 18446744073709551615");
-        value = v;
-      },
-      help);
-}
 
 Status& status() {
   static Status s;
@@ -133,7 +122,58 @@ unsigned default_threads(std::uint64_t t) {
   throw InputError(path + ": " + what);
 }
 
+
+// How a trace's run ended, as `info` prints it.
+std::string stop_text(const TraceInfo& in) {
+  switch (in.stop) {
+    case TraceStop::exited: return "exited with code " + std::to_string(in.exit_code);
+    case TraceStop::ebreak: return "ebreak";
+    case TraceStop::fault: return "fault: " + in.fault().message();
+    case TraceStop::step_limit: return "step limit";
+  }
+  return "unknown";
+}
+
+std::string hex(std::uint64_t v) {
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
+  return b;
+}
+
+// `info --json`: the fields of `info`, numbers as numbers, hashes as 16 hex digits.
+nlohmann::json info_json(const TraceFile& file, const std::string& path) {
+  const TraceInfo& in = file.info();
+  static const char* const stops[] = {"exited", "ebreak", "fault", "step_limit"};
+  nlohmann::json stop{{"reason", stops[static_cast<int>(in.stop)]}};
+  if (in.stop == TraceStop::exited) stop["exit_code"] = in.exit_code;
+  if (in.stop == TraceStop::fault) stop["fault"] = in.fault().message();
+  return {{"file", path},
+          {"file_bytes", file.file_size()},
+          {"steps", in.total_steps},
+          {"chunk_steps", in.chunk_steps},
+          {"chunks", in.num_chunks},
+          {"log_words", in.log_words},
+          {"stop", stop},
+          {"program_hash", hex(in.program_hash)},
+          {"args_hash", hex(in.args_hash)},
+          {"input_bytes", in.input_bytes},
+          {"input_hash", hex(in.input_hash)},
+          {"platform", in.platform},
+          {"isa", in.isa}};
+}
+
 }  // namespace
+
+void TraceCommands::print_trace_stats(const RunResult& r, double secs, std::uint64_t bytes, int rc) const {
+  nlohmann::json j{{"command", "trace"}, {"steps", r.steps},      {"seconds", secs},     {"steps_per_second", r.steps / secs},
+                   {"engine", engine},   {"trace_bytes", bytes}, {"exit_code", rc}};
+  const std::string note = r.reason == StopReason::exited ? add_guest_exit(j, r.exit_code) : "";
+  char text[200];
+  std::snprintf(text, sizeof text, "traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3g bytes/step)",
+                (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(), (unsigned long long)bytes,
+                r.steps ? double(bytes) / r.steps : 0.0);
+  print_stats(json, j, text + note);
+}
 
 void TraceCommands::add_to(CLI::App& app) {
   const std::string budget = std::to_string(default_step_budget);
@@ -143,15 +183,17 @@ void TraceCommands::add_to(CLI::App& app) {
   trace_->add_option("--engine", engine, "Execution engine: aot (x86_64 translation) or interp")->capture_default_str();
   trace_->add_flag("--force", force, "Overwrite an existing trace file");
   trace_->add_flag("--stats", stats, "Print steps, steps/s and trace size to stderr");
+  trace_->add_flag("--json", json, "With --stats: print them as one JSON object on stderr");
+  progress.add_to(trace_);
   add_count_option(trace_, "--max-steps", max_steps,
                    "Stop (exit 122, recording a step-limit trace) after this many steps (default " + budget + ")");
   add_count_option(trace_, "--max-bytes", max_bytes,
                    "Stop (exit 122, no trace) when the trace file would exceed this size (default " +
                        std::to_string(default_max_trace_bytes) + ")");
-  trace_->add_option("--input", input, "File the guest reads as its standard input");
+  trace_->add_option("--input", input, "File the guest reads as its standard input (zisk: its input file)");
+  target.add_to(trace_);
   trace_->add_option("program", elf, "RISC-V ELF executable")->required();
-  trace_->add_option("args", args, "Arguments passed to the guest");
-  trace_->prefix_command(false);
+  trace_->add_option("args", args, "Arguments passed to the guest (put -- before them when one starts with -)");
 
   replay_ = app.add_subcommand("replay", "Replay a trace in parallel, memoryless, through a trace policy");
   replay_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
@@ -163,8 +205,9 @@ void TraceCommands::add_to(CLI::App& app) {
   replay_->add_option("-o,--output", out, "Output file (default: stdout)");
   // replay's --force (also for -o) is registered by partial_cli.cpp; cmd_replay reads its count.
   add_count_option(replay_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
-  replay_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
+  progress.add_to(replay_);
   replay_->add_flag("--stats", stats, "Print steps and steps/s to stderr");
+  replay_->add_flag("--json", json, "With --stats: print them as one JSON object on stderr");
 
   verify_ = app.add_subcommand(
       "verify",
@@ -172,15 +215,17 @@ void TraceCommands::add_to(CLI::App& app) {
   verify_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
   verify_->add_option("--elf", elf, "The traced RISC-V ELF executable (the same path as given to trace: it is argv[0])")
       ->required();
-  verify_->add_option("--input", input, "The file the traced run read as stdin (default: our stdin, if it read any)");
+  verify_->add_option("--input", input,
+                      "The file the traced run read as stdin (default: our stdin, if it read any); zisk: its input file");
   add_count_option(verify_, "--threads", threads, "Worker threads (default: all cores)");
   add_count_option(verify_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
-  verify_->add_flag("--progress", progress, "Progress on stderr (default: when stderr is a terminal)");
-  verify_->add_option("args", args, "The arguments the program was traced with");
-  verify_->prefix_command(false);
+  progress.add_to(verify_);
+  verify_->add_flag("--json", json, "Print the verdict as one JSON object on stdout");
+  verify_->add_option("args", args, "The arguments the program was traced with (after -- when one starts with -)");
 
   info_ = app.add_subcommand("info", "Describe a trace file: steps, chunks, log words, bytes per step");
   info_->add_option("trace", trace_path, "Trace file (.rvmt)")->required();
+  info_->add_flag("--json", json, "Print the description as one JSON object");
 }
 
 std::optional<int> TraceCommands::run(const Finish& finish) {
@@ -191,41 +236,44 @@ std::optional<int> TraceCommands::run(const Finish& finish) {
   return std::nullopt;
 }
 
-namespace {
-guest::Process load_process(const std::string& elf, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{elf};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return guest::Process(guest::load_elf_file(elf), argv);
-}
-}  // namespace
 
 int TraceCommands::cmd_trace(const Finish& finish) {
+  return with_platform(target.platform, [&](auto p) { return trace_on<typename decltype(p)::type>(finish); });
+}
+
+template <class P>
+int TraceCommands::trace_on(const Finish& finish) {
+  using Isa = typename P::engine_isa;
   if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   check_chunk_steps(chunk_steps);
-  guest::Process proc = load_process(elf, args);
-  if (!input.empty()) proc.syscalls.set_input_file(input);
-  const DecodedProgram code = decode_program(proc.program);
+  platform::BootOptions boot;
+  boot.argv = {elf};
+  boot.argv.insert(boot.argv.end(), args.begin(), args.end());
+  boot.input = input;
+  guest::Process proc = P::boot(guest::load_elf_file(elf), boot);
+  const DecodedProgram code = platform::isa_named<P>(target.isa).decode(proc.program);
   const std::vector<std::string> ins = inputs();
   TraceFileWriter writer(out, force, ins, max_bytes);
   RecordOptions opt;
   opt.chunk_steps = chunk_steps;
   opt.max_steps = max_steps;
   const auto t0 = std::chrono::steady_clock::now();
+  ProgressLine line(progress.enabled(), "traced");
   RunResult r;
   if (engine == "aot") {
-    const aot::CompiledProgram compiled(code, proc.memory, true);
-    AotEngine e(compiled);
-    r = record(proc, code, writer, e, opt);
+    const aot::CompiledProgram compiled(code, proc.memory, true, aot::isa_tag<Isa>);
+    AotEngine<Isa> e(compiled);
+    r = record(proc, code, writer, with_progress(e, line), opt);
   } else {
-    r = record(proc, code, writer, opt);
+    InterpreterEngine<Isa> e(code);
+    r = record(proc, code, writer, with_progress(e, line), opt);
   }
+  line.done(r.steps);
   const double secs = seconds_since(t0);
   std::fflush(stdout);
-  if (stats)
-    std::fprintf(stderr, "rvtrace: traced %llu steps in %.3f s (%.1f M steps/s, engine %s), %llu bytes (%.3g bytes/step)\n",
-                 (unsigned long long)r.steps, secs, r.steps / secs / 1e6, engine.c_str(),
-                 (unsigned long long)writer.bytes_written(), r.steps ? double(writer.bytes_written()) / r.steps : 0.0);
-  return finish(r, max_steps);
+  const int rc = finish(r, max_steps);
+  if (stats) print_trace_stats(r, secs, writer.bytes_written(), rc);
+  return rc;
 }
 
 // What replay and verify both start from: the trace file, checked against its ELF.
@@ -236,33 +284,55 @@ struct TraceCommands::Opened {
   ReplayOptions opt;
   explicit Opened(const TraceCommands& c) : file(c.trace_path), program(guest::load_elf_file(c.elf)) {
     file.check_program(program, c.elf);
-    code = decode_program(program);
     opt.threads = default_threads(c.threads);
-    opt.progress = c.progress || ::isatty(2);
     opt.max_steps = c.max_steps;
+  }
+  // Decodes the program as the trace says (its platform's decoding of its ISA), for platform P.
+  template <class P>
+  void decode_for() {
+    code = platform::isa_named<P>(file.info().isa).decode(program);
+    opt.platform = std::string(P::name);
+    opt.exit_rule = P::exit_rule;
   }
 };
 
 int TraceCommands::cmd_replay() {
-  const Opened opened(*this);
+  Opened opened(*this);
   const auto& file = opened.file;
   const auto& code = opened.code;
   const auto& opt = opened.opt;
   const auto* force_opt = replay_->get_option_no_throw("--force");
   Output output(out, force_opt && force_opt->count() > 0, inputs());
   const auto t0 = std::chrono::steady_clock::now();
+  ProgressLine line(progress.enabled(), "replayed", file.info().total_steps);
+  ReplayOptions with_line = opt;
+  with_line.on_progress = line.replay_callback();
   try {
-    with_policy(policy, code, output.f, [&](auto& root, auto make) { replay_into(root, code, file.view(), make, opt); });
+    with_platform(file.info().platform, [&](auto p) {
+      using P = typename decltype(p)::type;
+      opened.decode_for<P>();
+      with_line.platform = opened.opt.platform;
+      with_line.exit_rule = opened.opt.exit_rule;
+      with_policy(policy, code, output.f, [&](auto& root, auto make) {
+        replay_into<typename P::engine_isa>(root, code, file.view(), make, with_line);
+      });
+    });
   } catch (const InputError& e) {
     rethrow_with(trace_path, e);
   }
+  line.done(file.info().total_steps);
   output.close();
   const double secs = seconds_since(t0);
   if (stats) {
     const std::uint64_t n = file.info().total_steps;
-    std::fprintf(stderr, "rvtrace: replayed %llu steps (%llu chunks) in %.3f s on %u threads (%.1f M steps/s), policy %s\n",
-                 (unsigned long long)n, (unsigned long long)file.info().num_chunks, secs, opt.threads, n / secs / 1e6,
-                 policy.c_str());
+    char text[200];
+    std::snprintf(text, sizeof text, "replayed %llu steps (%llu chunks) in %.3f s on %u threads (%.1f M steps/s), policy %s",
+                  (unsigned long long)n, (unsigned long long)file.info().num_chunks, secs, opt.threads, n / secs / 1e6,
+                  policy.c_str());
+    print_stats(json,
+                {{"command", "replay"}, {"steps", n}, {"chunks", file.info().num_chunks}, {"seconds", secs},
+                 {"threads", opt.threads}, {"steps_per_second", n / secs}, {"policy", policy}},
+                text);
   }
   return 0;
 }
@@ -272,8 +342,7 @@ int TraceCommands::cmd_replay() {
 int TraceCommands::cmd_verify() {
   const TraceFile file(trace_path);
   const guest::Program program = guest::load_elf_file(elf);
-  guest::Process proc = load_process(elf, args);
-  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");
+  const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");  // unreadable: 120
   struct CloseInput {
     int fd;
     ~CloseInput() {
@@ -282,33 +351,68 @@ int TraceCommands::cmd_verify() {
   } close_input{input_fd};
   ReplayOptions opt;
   opt.threads = default_threads(threads);
-  opt.progress = progress || ::isatty(2);
   opt.max_steps = max_steps;
+  ProgressLine line(progress.enabled(), "verified", file.info().total_steps);
+  opt.on_progress = line.replay_callback();
   try {
     file.check_program(program, elf);
-    const DecodedProgram code = decode_program(program);
-    InputStream in(input_fd);
-    RunStart start = run_start(proc, in);
-    try {
-      verify(code, file.view(), start, opt);
-    } catch (const InputError& e) {
-      rethrow_with(trace_path, e);
-    }
+    with_platform(file.info().platform,
+                  [&](auto p) { verify_on<typename decltype(p)::type>(file, program, input_fd, opt); });
+    line.done(file.info().total_steps);
     const TraceInfo& info = file.info();
-    std::printf("OK: %s: %llu steps in %llu chunks verified: a run of %s%s\n", trace_path.c_str(),
-                (unsigned long long)info.total_steps, (unsigned long long)info.num_chunks, elf.c_str(),
-                info.stop == TraceStop::step_limit ? " (its first steps: the trace stopped at a step limit)" : "");
+    const bool prefix = info.stop == TraceStop::step_limit;
+    if (json)
+      std::printf("%s\n", nlohmann::json{{"verdict", "ok"}, {"trace", trace_path}, {"elf", elf}, {"steps", info.total_steps},
+                                         {"chunks", info.num_chunks}, {"prefix_of_run", prefix}}
+                               .dump()
+                               .c_str());
+    else
+      std::printf("OK: %s: %llu steps in %llu chunks verified: a run of %s%s\n", trace_path.c_str(),
+                  (unsigned long long)info.total_steps, (unsigned long long)info.num_chunks, elf.c_str(),
+                  prefix ? " (its first steps: the trace stopped at a step limit)" : "");
     return 0;
-  } catch (const InputError& e) {
-    std::printf("FAILED: %s\n", e.what());
+  } catch (const InputError& e) {  // the verdict: not a run of the program (exit 1, not an error of ours)
+    line.end();
+    if (json)
+      std::printf("%s\n", nlohmann::json{{"verdict", "failed"}, {"trace", trace_path}, {"elf", elf}, {"reason", e.what()}}
+                               .dump()
+                               .c_str());
+    else
+      std::printf("FAILED: %s\n", e.what());
     status().kind = "verify_failed";
-    return 1;
+    return exit_codes::verify_failed;
+  }
+}
+
+// The run the trace claims, started as platform P starts it (the trace names P and its ISA).
+template <class P>
+void TraceCommands::verify_on(const TraceFile& file, const guest::Program& program, int input_fd,
+                              const ReplayOptions& opt) {
+  using Isa = typename P::engine_isa;
+  constexpr bool linux = std::is_same_v<P, platform::Linux>;
+  platform::BootOptions boot;
+  boot.argv = {elf};
+  boot.argv.insert(boot.argv.end(), args.begin(), args.end());
+  if (!linux) boot.input = input;  // (linux: the ecall model reads it as a stream, below)
+  guest::Process proc = P::boot(program, boot);
+  const DecodedProgram code = platform::isa_named<P>(file.info().isa).decode(program);
+  InputStream in(linux ? input_fd : 0);
+  RunStart start = linux ? run_start(proc, in) : platform_run_start(proc, code.isa->name);
+  if (linux) start.isa = std::string(code.isa->name);
+  try {
+    verify<Isa>(code, file.view(), start, opt);
+  } catch (const InputError& e) {
+    rethrow_with(trace_path, e);
   }
 }
 
 int TraceCommands::cmd_info() {
   TraceFile file(trace_path);
   const TraceInfo& in = file.info();
+  if (json) {
+    std::printf("%s\n", info_json(file, trace_path).dump(2).c_str());
+    return 0;
+  }
   std::printf("file          %s (%llu bytes)\n", trace_path.c_str(), (unsigned long long)file.file_size());
   std::printf("steps         %llu\n", (unsigned long long)in.total_steps);
   std::printf("chunk steps   %llu\n", (unsigned long long)in.chunk_steps);
@@ -316,12 +420,7 @@ int TraceCommands::cmd_info() {
   std::printf("log words     %llu (%.2g per step)\n", (unsigned long long)in.log_words,
               in.total_steps ? double(in.log_words) / in.total_steps : 0.0);
   std::printf("bytes/step    %.3g\n", in.total_steps ? double(file.file_size()) / in.total_steps : 0.0);
-  switch (in.stop) {
-    case TraceStop::exited: std::printf("stop          exited with code %d\n", in.exit_code); break;
-    case TraceStop::ebreak: std::printf("stop          ebreak\n"); break;
-    case TraceStop::fault: std::printf("stop          fault: %s\n", in.fault().message().c_str()); break;
-    case TraceStop::step_limit: std::printf("stop          step limit\n"); break;
-  }
+  std::printf("stop          %s\n", stop_text(in).c_str());
   std::printf("program hash  %016llx\n", (unsigned long long)in.program_hash);
   std::printf("args hash     %016llx\n", (unsigned long long)in.args_hash);
   std::printf("input         %llu bytes, hash %016llx\n", (unsigned long long)in.input_bytes,
@@ -332,10 +431,11 @@ int TraceCommands::cmd_info() {
 }
 
 RunResult witness_policy(guest::Process& proc, const DecodedProgram& code, const std::string& policy, Output& output,
-                         std::uint64_t max_steps) {
+                         std::uint64_t max_steps, const std::function<void(std::uint64_t)>& on_progress) {
   if (output.f == stdout) proc.syscalls.set_stdout_fd(2);  // keep stdout for the policy's output
   RunResult r;
-  with_policy(policy, code, output.f, [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps); });
+  with_policy(policy, code, output.f,
+              [&](auto& root, auto) { r = run_sequential(proc, code, root, max_steps, on_progress); });
   output.close();
   return r;
 }

@@ -11,13 +11,14 @@
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/machine.hpp"
 #include "rvtrace/interp/program.hpp"
+#include "rvtrace/trace/file.hpp"
+#include "rvtrace/trace/replay.hpp"
 #include "rvtrace/trace/trace_view.hpp"
+#include "cli_counts.hpp"
+#include "progress.hpp"
+#include "target.hpp"
 
 namespace rvtrace_cli {
-
-// A count option (steps, bytes, threads): decimal digits only, within uint64 ("-1" or 2^64 are
-// errors, never "unlimited").
-CLI::Option* add_count_option(CLI::App* cmd, const std::string& name, std::uint64_t& value, const std::string& help);
 
 // What --status-file reports: how the command ended (set where that is decided).
 struct Status {
@@ -60,21 +61,30 @@ class TraceCommands {
   std::vector<std::string> args;
   std::uint64_t max_steps = rvtrace::trace::default_step_budget, chunk_steps = std::uint64_t{1} << 18;
   std::uint64_t max_bytes = rvtrace::trace::default_max_trace_bytes;
-  bool force = false, stats = false, progress = false;
+  bool force = false, stats = false, json = false;
+  ProgressFlags progress;
+  Target target;  // trace: --platform, --isa (replay and verify read them from the trace)
   // replay / verify / info
   std::string trace_path, policy = "digest";
   std::uint64_t threads = 0;
 
   struct Opened;  // a trace file opened and checked against its ELF (replay, verify)
   int cmd_trace(const Finish& finish);
+  void print_trace_stats(const rvtrace::RunResult& r, double secs, std::uint64_t bytes, int exit_code) const;
   int cmd_replay();
   int cmd_verify();
   int cmd_info();
+  template <class P>
+  int trace_on(const Finish& finish);
+  template <class P>
+  void verify_on(const rvtrace::trace::TraceFile& file, const rvtrace::guest::Program& program, int input_fd,
+                 const rvtrace::trace::ReplayOptions& opt);
 };
 
 // `witness --policy NAME` for NAME other than text: the policy on a sequential interpreter run,
 // written to `out` (stdout when empty or "-").
 rvtrace::RunResult witness_policy(rvtrace::guest::Process& proc, const rvtrace::DecodedProgram& code,
-                                  const std::string& policy, Output& out, std::uint64_t max_steps);
+                                  const std::string& policy, Output& out, std::uint64_t max_steps,
+                                  const std::function<void(std::uint64_t)>& on_progress = {});
 
 }  // namespace rvtrace_cli

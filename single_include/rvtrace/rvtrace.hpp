@@ -34,9 +34,13 @@
       RVTRACE_VERSION_STR(RVTRACE_VERSION_PATCH)
 
 // ---- rvtrace/guest/process.hpp ----
-// A guest process ready to run: the validated program mapped into a fresh guest memory, its
-// Linux-style initial stack, and its syscall state. Engines take the initial sp and entry from here.
+// A guest process ready to run: the validated program mapped into a fresh guest memory, its initial
+// registers, and its environment (ecalls, MMIO). The default is a Linux-user process (Linux-style
+// initial stack, the syscall subset); a platform (platform/platform.hpp) builds its own with the
+// second constructor. Engines take the initial registers and entry from here.
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -546,14 +550,13 @@ inline Program load_elf_file(const std::string& path,
 
 }  // namespace rvtrace::guest
 
-// ---- rvtrace/guest/loader.hpp ----
-// Places a validated Program into a GuestMemory and sets the memory's read/write windows.
-#include <algorithm>
+// ---- rvtrace/guest/environment.hpp ----
+// The run-time side of a platform: what a memory policy calls when the guest leaves pure
+// computation. The Linux-user syscall model (syscalls.hpp) is one; a platform brings its own
+// (platform/platform.hpp). Host-call handlers reach it as h.state<S>() (isa/host_call.hpp).
+#include <array>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <vector>
+#include <optional>
 
 
 // ---- rvtrace/guest/memory.hpp ----
@@ -627,6 +630,19 @@ class GuestMemory {
     write_lo_ = write_lo;
   }
 
+  // Stores into [lo, hi) go through the platform (Environment::on_mmio_store) after they land, e.g.
+  // a UART byte. The range must lie below write_lo: native code and writable() refuse it, and the
+  // memory policies' slow path (in_mmio) takes it.
+  void set_mmio(std::uint64_t lo, std::uint64_t hi) {
+    if (!(lo <= hi && hi <= write_lo_ && lo >= read_lo_))
+      throw std::invalid_argument("bad guest MMIO range [0x" + hex(lo) + ", 0x" + hex(hi) + ")");
+    mmio_lo_ = lo;
+    mmio_hi_ = hi;
+  }
+  bool in_mmio(std::uint64_t addr, std::uint64_t len) const { return range_within(addr, len, mmio_lo_, mmio_hi_); }
+  std::uint64_t mmio_lo() const { return mmio_lo_; }
+  std::uint64_t mmio_hi() const { return mmio_hi_; }
+
   // --- checks (overflow-safe, any length; misaligned is fine) ---
   bool readable(std::uint64_t addr, std::uint64_t len) const {
     return range_within(addr, len, read_lo_, size_);
@@ -693,15 +709,49 @@ class GuestMemory {
     size_ = std::exchange(o.size_, 0);
     read_lo_ = std::exchange(o.read_lo_, 0);
     write_lo_ = std::exchange(o.write_lo_, 0);
+    mmio_lo_ = std::exchange(o.mmio_lo_, 0);
+    mmio_hi_ = std::exchange(o.mmio_hi_, 0);
   }
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
   std::uint64_t read_lo_ = 0;   // until a program is mapped, all of memory is readable
   std::uint64_t write_lo_ = 0;  // and writable
+  std::uint64_t mmio_lo_ = 0, mmio_hi_ = 0;  // none
 };
 
 }  // namespace rvtrace::guest
+
+namespace rvtrace::guest {
+
+struct SyscallResult {
+  bool exited = false;
+  int exit_code = 0;  // valid when exited (linux: a0 & 0xff, as a process's exit status)
+};
+
+// A platform's exit rule: the exit status if this ecall (by its registers) ends the run.
+using ExitRule = std::optional<int> (*)(const std::array<std::uint64_t, 32>& x);
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  // ecall: may read the registers, write a0 (x[10], its only register result) and guest memory.
+  virtual SyscallResult ecall(std::array<std::uint64_t, 32>& x, GuestMemory& mem) = 0;
+  // A store into the memory's MMIO range (GuestMemory::set_mmio), after the bytes were stored.
+  virtual void on_mmio_store(std::uint64_t /*addr*/, std::uint64_t /*value*/, unsigned /*width*/, GuestMemory&) {}
+};
+
+}  // namespace rvtrace::guest
+
+// ---- rvtrace/guest/loader.hpp ----
+// Places a validated Program into a GuestMemory and sets the memory's read/write windows.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
 
 namespace rvtrace::guest {
 
@@ -883,12 +933,14 @@ inline constexpr std::uint64_t map_shared = 0x01, map_private = 0x02, map_fixed 
                                map_anonymous = 0x20;
 }  // namespace sys
 
-struct SyscallResult {
-  bool exited = false;
-  int exit_code = 0;  // valid when exited: a0 & 0xff, as a process's exit status
-};
+// The linux exit rule, the one place it is stated: exit (93) and exit_group (94) end the run with
+// status a0 & 0xff. A pure function of the registers, so memoryless replay applies it too.
+inline std::optional<int> linux_exit_status(const std::array<std::uint64_t, 32>& x) {
+  if (x[17] == sys::exit || x[17] == sys::exit_group) return static_cast<int>(x[10] & 0xff);
+  return std::nullopt;
+}
 
-class LinuxSyscalls {
+class LinuxSyscalls final : public Environment {
  public:
   // brk_start: LoadedImage::brk_start. Anonymous mmaps are carved downward from the bottom of the
   // stack region of `mem` until they would meet the program break.
@@ -965,12 +1017,12 @@ class LinuxSyscalls {
     return std::nullopt;
   }
 
+  SyscallResult ecall(std::array<std::uint64_t, 32>& x, GuestMemory& mem) override { return handle(x, mem); }
   SyscallResult handle(std::array<std::uint64_t, 32>& x, GuestMemory& mem) {
+    if (const std::optional<int> status = linux_exit_status(x)) return {true, *status};
     const std::uint64_t a0 = x[10], a1 = x[11], a2 = x[12], a3 = x[13];
     std::int64_t ret;
     switch (x[17]) {
-      case sys::exit:
-      case sys::exit_group: return {true, static_cast<int>(a0 & 0xff)};
       case sys::read: ret = do_read(mem, a0, a1, a2); break;
       case sys::write: ret = do_write(mem, a0, a1, a2); break;
       case sys::close: ret = a0 <= 2 ? 0 : -sys::ebadf; break;
@@ -1077,9 +1129,19 @@ struct Process {
   Program program;
   GuestMemory memory;
   LoadedImage image;
-  LinuxSyscalls syscalls;
+  LinuxSyscalls syscalls;               // the linux platform's environment
   std::uint64_t initial_sp;
   std::vector<std::string> argv, envp;  // as given (a trace is bound to them)
+  std::array<std::uint64_t, 32> initial_regs{};  // at entry (linux: x2 = sp, the rest 0)
+  std::string platform = "linux";
+  std::unique_ptr<Environment> platform_env;      // another platform's environment (else syscalls)
+  ExitRule exit_rule = &linux_exit_status;        // which ecall ends the run (pure: replay applies it too)
+  // Another platform's input is fixed when it boots (e.g. placed in memory): its identity for the
+  // trace header. (linux: the bytes the guest reads, hashed as it reads them.)
+  bool input_fixed = false;
+  std::uint64_t input_hash = 0, input_bytes = 0;
+
+  Environment& environment() { return platform_env ? *platform_env : static_cast<Environment&>(syscalls); }
 
   // argv[0] is the program name the guest sees; envp is passed as given (nothing is inherited).
   Process(Program prog, std::span<const std::string> argv, std::span<const std::string> envp = {},
@@ -1090,7 +1152,24 @@ struct Process {
         syscalls(memory, image.brk_start),
         initial_sp(setup_stack(memory, program, argv, envp)),
         argv(argv.begin(), argv.end()),
-        envp(envp.begin(), envp.end()) {}
+        envp(envp.begin(), envp.end()) {
+    initial_regs[2] = initial_sp;
+  }
+
+  // A platform's process: `mem` already holds the image; `env` handles its ecalls and MMIO.
+  Process(Program prog, GuestMemory&& mem, LoadedImage img, std::unique_ptr<Environment> env,
+          const std::array<std::uint64_t, 32>& regs, std::string platform_name, ExitRule rule,
+          std::span<const std::string> args = {})
+      : program(std::move(prog)),
+        memory(std::move(mem)),
+        image(img),
+        syscalls(memory, image.brk_start),
+        initial_sp(regs[2]),
+        argv(args.begin(), args.end()),
+        initial_regs(regs),
+        platform(std::move(platform_name)),
+        platform_env(std::move(env)),
+        exit_rule(rule) {}
 };
 
 }  // namespace rvtrace::guest
@@ -1111,17 +1190,22 @@ struct Process {
 //  - an AMO is a load then a store, an SC that succeeds is a store;
 //  - an ecall that returns logs a0 after the call (its only register result); exit logs nothing.
 //    Every ecall forgets the chunk's words (a syscall may write memory), as does a new chunk
-//    (new_chunk()).
-// So one step logs at most 2 words: a misaligned access crossing a word boundary (LR/SC/AMOs must
-// be naturally aligned, so they never cross one).
+//    (new_chunk());
+//  - a host call's accesses follow the same rules (they go through this policy), and each value it
+//    declares external (advice replay cannot recompute) is logged when it is produced.
+// So an ordinary step logs at most 2 words (isa::base_log_words_per_step): a misaligned access
+// crossing a word boundary (LR/SC/AMOs must be naturally aligned, so they never cross one). A host
+// call logs at most its handler's max_log_words; InstructionSet::max_log_words_per_step is the bound.
 #include <array>
 #include <cstdint>
 #include <cstring>
 
 
 // ---- rvtrace/interp/flat_memory.hpp ----
-// The reference memory policy: a flat guest memory image with every access bounds-checked, and
-// the Linux-user syscall subset. (Trace logging and memoryless replay are other policies.)
+// The reference memory policy: a flat guest memory image with every access bounds-checked, and the
+// platform's environment for ecalls and MMIO stores (trace logging and memoryless replay are other
+// policies). Host-call handlers reach the environment (environment()) and their advice values
+// (external()) through the memory policy, so each policy decides what they mean.
 #include <cstdint>
 #include <cstring>
 
@@ -1130,7 +1214,7 @@ namespace rvtrace {
 
 class FlatMemory {
  public:
-  FlatMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys) : mem_(mem), sys_(sys) {}
+  FlatMemory(guest::GuestMemory& mem, guest::Environment& env) : mem_(mem), env_(env) {}
 
   // Raw little-endian value of `width` bytes, zero-extended.
   std::uint64_t load(std::uint64_t addr, unsigned width) {
@@ -1142,12 +1226,25 @@ class FlatMemory {
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
     if (!mem_.writable(addr, width)) [[unlikely]]
-      throw AccessFault{store_fault_kind(mem_, addr), addr};
+      return mmio_store(addr, v, width);
     std::memcpy(mem_.host(addr), &v, width);
   }
-  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) { return sys_.handle(x, mem_); }
+  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) { return env_.ecall(x, mem_); }
+  // A host call's value that replay cannot recompute: here it is just computed.
+  template <class F>
+  std::uint64_t external(F&& f) {
+    return f();
+  }
 
   guest::GuestMemory& memory() { return mem_; }
+  guest::Environment* environment() { return &env_; }
+
+  // The slow path of a store outside the writable window: an MMIO store, or a fault.
+  void mmio_store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    if (!mem_.in_mmio(addr, width)) throw AccessFault{store_fault_kind(mem_, addr), addr};
+    std::memcpy(mem_.host(addr), &v, width);
+    env_.on_mmio_store(addr, v, width, mem_);
+  }
 
   // A store below the writable window but inside the readable one hits text/rodata.
   static FaultKind store_fault_kind(const guest::GuestMemory& mem, std::uint64_t addr) {
@@ -1156,238 +1253,45 @@ class FlatMemory {
 
  private:
   guest::GuestMemory& mem_;
-  guest::LinuxSyscalls& sys_;
+  guest::Environment& env_;
 };
 
 }  // namespace rvtrace
 
-// ---- rvtrace/interp/step_words.hpp ----
-// StepWords: the memory words one step used, as trace policies that declare reads_log see them
-// (TraceStep::words): for each access in order, the aligned 8-byte word(s) it touches with their
-// values BEFORE the step -- a load's words, then a narrow or misaligned store's words (an aligned
-// 8-byte store needs none) -- or an ecall's a0. At most 2 per step (an AMO: its load's word, then
-// its store's word). The memory policies fill it whether or not the log had to record the words.
-#include <algorithm>
-#include <cstdint>
-#include <span>
-
-namespace rvtrace {
-
-class StepWords {
- public:
-  void add(std::uint64_t v) { w_[n_++ & 3] = v; }  // masked: nobody may clear it between steps
-  std::span<const std::uint64_t> view() const { return {w_, std::min(n_, 4u)}; }
-  void clear() { n_ = 0; }
-
- private:
-  std::uint64_t w_[4] = {};
-  unsigned n_ = 0;
-};
-
-}  // namespace rvtrace
-
-// ---- rvtrace/interp/word_marks.hpp ----
-// WordMarks: the set of aligned guest words the current chunk of a trace already knows, so the
-// memory-read log holds each word once per chunk (its first touch) instead of once per access.
+// ---- rvtrace/isa/host_call.hpp ----
+// Host calls: the one op through which an instruction runs C++ code (a precompile, an advice call,
+// a platform's CSR). An instruction declared with RVTRACE_HOST_INSN has the exec
 //
-// The marks are GuestMemory::word_marks() (one byte per word, at a fixed offset below the guest
-// base, where trace-mode native code tests them too). Setting a mark also appends the word's index
-// to the touched list; clear() resets exactly those marks, so starting a new chunk costs as much as
-// the chunk touched, not the size of memory. The list is reserved MAP_NORESERVE for one entry per
-// guest word (a word is listed at most once between clears), so it can never overflow and native
-// code appends to it without a bound check; only the part in use costs memory.
-#include <sys/mman.h>
-
-#include <atomic>
-#include <cerrno>
+//     m.host_call(Handler{}, o);
+//
+// and a Handler is a class with
+//
+//     template <class H> void operator()(H& h, const rvtrace::isa::Operands& o) const;
+//     static constexpr std::uint64_t max_log_words = N;   // optional (default 2): the most trace-log
+//                                                         // words one call may add (loads, externals)
+//
+// H, the host context, is the same in every engine (the interpreter runs the handler; the AOT engine
+// leaves native code and runs it through the interpreter; replay re-runs it memorylessly):
+//
+//     u64  h.x(r)   void h.set_x(r, v)       guest registers (x0 stays 0)
+//     u64  h.pc()   void h.set_next_pc(pc)   this instruction's pc; where execution continues (pc + len)
+//     u64  h.load(addr, width)               raw (zero-extended) little-endian value, through the memory
+//     void h.store(addr, v, width)             policy: bounds, permissions, first-touch log, replay
+//     u64  h.external(f)                     a value replay cannot recompute (advice): a recording run
+//                                            calls f() and logs the value, replay returns the logged one
+//     void h.host_only(f)                    f() runs only where the platform's state exists (run, record),
+//                                            not in memoryless replay; f must not touch guest state
+//     S*   h.state<S>()                      the run's platform environment as S, nullptr in replay
+//     u64  h.instret()                       steps retired before this one
+//
+// A handler must make the same load/store/external calls in replay as when the run was recorded:
+// what it keeps between calls lives in the platform state (h.state) and is read only through
+// h.external or h.host_only. A load or store that faults is the instruction's fault; a handler that
+// throws a std::exception stops the run with that message.
+//
+// The analysis backend (facts.hpp) records a host call without running it: the instruction may read
+// and write every register and memory, may fault and ends its basic block.
 #include <cstdint>
-#include <cstring>
-#include <stdexcept>
-#include <string>
-#include <utility>
-
-
-namespace rvtrace {
-
-class WordMarks {
- public:
-  explicit WordMarks(guest::GuestMemory& mem) : marks_(mem.word_marks()), words_(mem.marks_size()) {
-    bytes_ = static_cast<std::size_t>(words_ * sizeof(std::uint32_t));
-    if (words_ > (std::uint64_t{1} << 32))
-      throw std::invalid_argument("WordMarks: guest memory larger than 32 GiB is not supported");
-    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
-    list_ = cursor_ = static_cast<std::uint32_t*>(p);
-    generation_ = next_generation();
-  }
-  ~WordMarks() {
-    if (!list_) return;
-    clear();  // the marks belong to the guest memory, which may be traced again
-    ::munmap(list_, bytes_);
-  }
-  WordMarks(const WordMarks&) = delete;
-  WordMarks& operator=(const WordMarks&) = delete;
-
-  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
-  // (the log rules' order; index = address >> 3).
-  template <class F>
-  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
-    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
-    f(first);
-    if (last != first) f(last);
-  }
-  // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
-  bool mark(std::uint64_t index) {
-    if (marks_[index]) return false;
-    marks_[index] = 1;
-    *cursor_++ = static_cast<std::uint32_t>(index);
-    return true;
-  }
-  // A second flag on a word already marked since the last clear(): "written" (replay's memory-effect
-  // collection for verify). True when it was not set yet. clear() resets it with the mark.
-  bool mark_written(std::uint64_t index) {
-    if (marks_[index] & written_bit) return false;
-    marks_[index] |= written_bit;
-    return true;
-  }
-  // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
-  void clear() {
-    for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
-    cursor_ = list_;
-    generation_ = next_generation();
-  }
-  // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
-  // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
-  std::uint64_t generation() const { return generation_; }
-
-  // For native code, which appends to the list itself.
-  std::uint32_t* cursor() const { return cursor_; }
-  void set_cursor(std::uint32_t* c) { cursor_ = c; }
-
- private:
-  static std::uint64_t next_generation() {
-    static std::atomic<std::uint64_t> counter{0};
-    return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
-  }
-  static constexpr std::uint8_t written_bit = 2;  // a mark is any nonzero byte; bit 1 is "written"
-  std::uint8_t* marks_;
-  std::uint64_t generation_ = 0;
-  std::uint64_t words_;
-  std::size_t bytes_ = 0;
-  std::uint32_t* list_ = nullptr;
-  std::uint32_t* cursor_ = nullptr;
-};
-
-}  // namespace rvtrace
-
-namespace rvtrace {
-
-inline constexpr std::uint64_t max_log_words_per_step = 2;
-
-class LoggingMemory : public FlatMemory {
- public:
-  // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
-  LoggingMemory(guest::GuestMemory& mem, guest::LinuxSyscalls& sys, std::uint64_t* cursor)
-      : FlatMemory(mem, sys), marks_(mem), cursor_(cursor) {}
-
-  std::uint64_t load(std::uint64_t addr, unsigned width) {
-    const std::uint64_t v = FlatMemory::load(addr, width);
-    touch(addr, width, true);
-    return v;
-  }
-  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!memory().writable(addr, width)) [[unlikely]]
-      throw AccessFault{store_fault_kind(memory(), addr), addr};
-    touch(addr, width, width < 8 || (addr & 7) != 0);
-    std::memcpy(memory().host(addr), &v, width);
-  }
-  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
-    const guest::SyscallResult r = FlatMemory::ecall(x);
-    marks_.clear();
-    if (!r.exited) {
-      *cursor_++ = x[10];
-      words_.add(x[10]);
-    }
-    return r;
-  }
-  // The next steps belong to a new chunk: every word will be logged again at its first touch.
-  void new_chunk() { marks_.clear(); }
-
-  std::uint64_t* cursor() const { return cursor_; }
-  void set_cursor(std::uint64_t* c) { cursor_ = c; }
-  WordMarks& marks() { return marks_; }
-  StepWords& step_words() { return words_; }
-
- private:
-  // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
-  void touch(std::uint64_t addr, unsigned width, bool needs_value) {
-    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
-  }
-  void touch_word(std::uint64_t index, bool needs_value) {
-    const bool first_touch = marks_.mark(index);
-    if (!needs_value) return;
-    std::uint64_t v;
-    std::memcpy(&v, memory().host(index * 8), 8);
-    if (first_touch) *cursor_++ = v;
-    words_.add(v);
-  }
-  WordMarks marks_;
-  std::uint64_t* cursor_;
-  StepWords words_;
-};
-
-}  // namespace rvtrace
-
-// ---- rvtrace/interp/run.hpp ----
-// Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
-#include <cstdint>
-#include <type_traits>
-
-
-// ---- rvtrace/interp/machine.hpp ----
-// The interpreter: runs a pre-decoded program with the same exec() templates as every other
-// backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
-// is a policy too. The loop does no decoding: one indirect call per step.
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <vector>
-
-
-// ---- rvtrace/interp/program.hpp ----
-// A program decoded once, before it runs: one Decoded entry per 2-byte offset of the executable
-// range (so any jump target has an entry, as in the AOT translator's linear sweep). Both the
-// interpreter and the AOT translator start from this; replay uses it as the program ROM.
-#include <cstdint>
-#include <vector>
-
-
-// ---- rvtrace/isa/decoder.hpp ----
-// Everything derived from the instruction lists at compile time: the list of all instructions,
-// instruction ids, the decoder (match/mask per major opcode), per-backend dispatch tables, the
-// encoder, and the check that no two encodings overlap.
-#include <array>
-#include <cstdint>
-#include <string_view>
-
-#include <boost/hana/append.hpp>
-#include <boost/hana/at.hpp>
-#include <boost/hana/concat.hpp>
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/length.hpp>
-#include <boost/hana/unpack.hpp>
-
-
-// ---- rvtrace/isa/rv64a.hpp ----
-// RV64A on a single hart: LR/SC keep one reserved address; AMOs are a load, an op and a store.
-// Their addresses must be naturally aligned (no Zam): otherwise a fault, as on hardware and qemu.
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
-
-
-// ---- rvtrace/isa/insn.hpp ----
-// RVTRACE_INSN declares one instruction type: its name, format (which gives the mask, decoder and
-// encoder), match bits and semantics. The semantics body sees `m` (the backend) and `o` (operands).
 #include <string_view>
 
 
@@ -1608,6 +1512,336 @@ struct CounterReadType {
 };
 
 }  // namespace rvtrace::isa
+
+#define RVTRACE_HOST_INSN(Type, Format, Match, mnemonic, Handler)                                 \
+  struct Type : Format<Match> {                                                                    \
+    static constexpr std::string_view name = mnemonic;                                             \
+    static constexpr std::uint64_t max_log_words = ::rvtrace::isa::handler_log_words<Handler>();   \
+    template <class M>                                                                             \
+    static constexpr void exec(M& m, const ::rvtrace::isa::Operands& o) {                          \
+      m.host_call(Handler{}, o);                                                                   \
+    }                                                                                              \
+  }
+
+namespace rvtrace::isa {
+
+// The most log words one step of an ordinary instruction adds: a misaligned access that crosses an
+// aligned 8-byte word boundary (logging_memory.hpp states the rule).
+inline constexpr std::uint64_t base_log_words_per_step = 2;
+
+template <class Handler>
+constexpr std::uint64_t handler_log_words() {
+  if constexpr (requires { Handler::max_log_words; })
+    return Handler::max_log_words > base_log_words_per_step ? Handler::max_log_words : base_log_words_per_step;
+  else
+    return base_log_words_per_step;
+}
+
+template <class Insn>
+constexpr std::uint64_t log_words_of() {
+  if constexpr (requires { Insn::max_log_words; }) return Insn::max_log_words;
+  else return base_log_words_per_step;
+}
+
+}  // namespace rvtrace::isa
+
+// ---- rvtrace/interp/step_words.hpp ----
+// StepWords: the memory words one step used, as trace policies that declare reads_log see them
+// (TraceStep::words): for each access in order, the aligned 8-byte word(s) it touches with their
+// values BEFORE the step -- a load's words, then a narrow or misaligned store's words (an aligned
+// 8-byte store needs none) -- or an ecall's a0, or a host call's external values where it produced
+// them. An ordinary step has at most 2 (an AMO: its load's word, then its store's word); a host call
+// may have many. The memory policies fill it whether or not the log had to record the words.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace rvtrace {
+
+class StepWords {
+ public:
+  // Nobody clears it between steps unless a policy reads it (keep_all): until then it wraps around
+  // its first 4 entries, so it never grows.
+  void add(std::uint64_t v) {
+    if (n_ == w_.size()) [[unlikely]] {
+      if (!keep_all_) n_ = 0;
+      else w_.resize(2 * w_.size());
+    }
+    w_[n_++] = v;
+  }
+  std::span<const std::uint64_t> view() const { return {w_.data(), n_}; }
+  void clear() { n_ = 0; }
+  void keep_all(bool on) { keep_all_ = on; }
+
+ private:
+  std::vector<std::uint64_t> w_ = std::vector<std::uint64_t>(4);
+  std::size_t n_ = 0;
+  bool keep_all_ = false;
+};
+
+}  // namespace rvtrace
+
+// ---- rvtrace/interp/word_marks.hpp ----
+// WordMarks: the set of aligned guest words the current chunk of a trace already knows, so the
+// memory-read log holds each word once per chunk (its first touch) instead of once per access.
+//
+// The marks are GuestMemory::word_marks() (one byte per word, at a fixed offset below the guest
+// base, where trace-mode native code tests them too). Setting a mark also appends the word's index
+// to the touched list; clear() resets exactly those marks, so starting a new chunk costs as much as
+// the chunk touched, not the size of memory. The list is reserved MAP_NORESERVE for one entry per
+// guest word (a word is listed at most once between clears), so it can never overflow and native
+// code appends to it without a bound check; only the part in use costs memory.
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+
+namespace rvtrace {
+
+class WordMarks {
+ public:
+  explicit WordMarks(guest::GuestMemory& mem) : marks_(mem.word_marks()), words_(mem.marks_size()) {
+    bytes_ = static_cast<std::size_t>(words_ * sizeof(std::uint32_t));
+    if (words_ > (std::uint64_t{1} << 32))
+      throw std::invalid_argument("WordMarks: guest memory larger than 32 GiB is not supported");
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
+    list_ = cursor_ = static_cast<std::uint32_t*>(p);
+    generation_ = next_generation();
+  }
+  ~WordMarks() {
+    if (!list_) return;
+    clear();  // the marks belong to the guest memory, which may be traced again
+    ::munmap(list_, bytes_);
+  }
+  WordMarks(const WordMarks&) = delete;
+  WordMarks& operator=(const WordMarks&) = delete;
+
+  // Calls f(index) for the aligned word(s) the access [addr, addr + width) touches, low word first
+  // (the log rules' order; index = address >> 3).
+  template <class F>
+  static void for_each_word(std::uint64_t addr, unsigned width, F&& f) {
+    const std::uint64_t first = addr >> 3, last = (addr + width - 1) >> 3;
+    f(first);
+    if (last != first) f(last);
+  }
+  // Marks word `index` (= guest address >> 3); true when it was not marked yet (a first touch).
+  bool mark(std::uint64_t index) {
+    if (marks_[index]) return false;
+    marks_[index] = 1;
+    *cursor_++ = static_cast<std::uint32_t>(index);
+    return true;
+  }
+  // A second flag on a word already marked since the last clear(): "written" (replay's memory-effect
+  // collection for verify). True when it was not set yet. clear() resets it with the mark.
+  bool mark_written(std::uint64_t index) {
+    if (marks_[index] & written_bit) return false;
+    marks_[index] |= written_bit;
+    return true;
+  }
+  // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
+  void clear() {
+    for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
+    cursor_ = list_;
+    generation_ = next_generation();
+  }
+  // Changes at every clear(), and is never the same for two WordMarks objects: native code keeps
+  // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
+  std::uint64_t generation() const { return generation_; }
+
+  // For native code, which appends to the list itself.
+  std::uint32_t* cursor() const { return cursor_; }
+  void set_cursor(std::uint32_t* c) { cursor_ = c; }
+
+ private:
+  static std::uint64_t next_generation() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;  // never 0 (a fresh record's value)
+  }
+  static constexpr std::uint8_t written_bit = 2;  // a mark is any nonzero byte; bit 1 is "written"
+  std::uint8_t* marks_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t words_;
+  std::size_t bytes_ = 0;
+  std::uint32_t* list_ = nullptr;
+  std::uint32_t* cursor_ = nullptr;
+};
+
+}  // namespace rvtrace
+
+namespace rvtrace {
+
+inline constexpr std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;  // RV64IMAC's bound
+
+class LoggingMemory : public FlatMemory {
+ public:
+  // `cursor` points into a buffer the caller keeps large enough (max_log_words_per_step per step).
+  LoggingMemory(guest::GuestMemory& mem, guest::Environment& env, std::uint64_t* cursor)
+      : FlatMemory(mem, env), marks_(mem), cursor_(cursor) {}
+
+  std::uint64_t load(std::uint64_t addr, unsigned width) {
+    const std::uint64_t v = FlatMemory::load(addr, width);
+    touch(addr, width, true);
+    return v;
+  }
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    if (!memory().writable(addr, width)) [[unlikely]] {
+      if (!memory().in_mmio(addr, width)) throw AccessFault{store_fault_kind(memory(), addr), addr};
+      touch(addr, width, width < 8 || (addr & 7) != 0);
+      return mmio_store(addr, v, width);
+    }
+    touch(addr, width, width < 8 || (addr & 7) != 0);
+    std::memcpy(memory().host(addr), &v, width);
+  }
+  // A host call's advice value: logged, so replay takes it from the log.
+  template <class F>
+  std::uint64_t external(F&& f) {
+    const std::uint64_t v = f();
+    *cursor_++ = v;
+    words_.add(v);
+    return v;
+  }
+  guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
+    const guest::SyscallResult r = FlatMemory::ecall(x);
+    marks_.clear();
+    if (!r.exited) {
+      *cursor_++ = x[10];
+      words_.add(x[10]);
+    }
+    return r;
+  }
+  // The next steps belong to a new chunk: every word will be logged again at its first touch.
+  void new_chunk() { marks_.clear(); }
+
+  std::uint64_t* cursor() const { return cursor_; }
+  void set_cursor(std::uint64_t* c) { cursor_ = c; }
+  WordMarks& marks() { return marks_; }
+  StepWords& step_words() { return words_; }
+
+ private:
+  // needs_value: the access reads the word, or keeps part of it (not an aligned 8-byte store).
+  void touch(std::uint64_t addr, unsigned width, bool needs_value) {
+    WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { touch_word(index, needs_value); });
+  }
+  void touch_word(std::uint64_t index, bool needs_value) {
+    const bool first_touch = marks_.mark(index);
+    if (!needs_value) return;
+    std::uint64_t v;
+    std::memcpy(&v, memory().host(index * 8), 8);
+    if (first_touch) *cursor_++ = v;
+    words_.add(v);
+  }
+  WordMarks marks_;
+  std::uint64_t* cursor_;
+  StepWords words_;
+};
+
+}  // namespace rvtrace
+
+// ---- rvtrace/interp/run.hpp ----
+// Convenience: run a whole guest process on the interpreter with the reference (flat) memory.
+#include <cstdint>
+#include <type_traits>
+
+
+// ---- rvtrace/interp/machine.hpp ----
+// The interpreter: runs a pre-decoded program with the same exec() templates as every other
+// backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
+// is a policy too. The loop does no decoding: one indirect call per step.
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+
+// ---- rvtrace/interp/program.hpp ----
+// A program decoded once, before it runs: one Decoded entry per 2-byte offset of the executable
+// range (so any jump target has an entry, as in the AOT translator's linear sweep). Both the
+// interpreter and the AOT translator start from this; replay uses it as the program ROM.
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+// ---- rvtrace/isa/facts.hpp ----
+// The analysis backend: instantiates an instruction's exec() once, at compile time, with symbolic
+// operands, and records what it does: registers read and written (as operand fields), memory accesses,
+// control transfer, faults, host calls, and which bits of its inputs its result depends on. Everything
+// the AOT translator knows about an instruction comes from here, never from a list of ids, so an
+// instruction a user adds gets the same treatment as lw or add.
+//
+// Values are nodes of a small expression graph (an instruction's exec is a handful of ops). What the
+// analysis cannot prove stays conservative: an unknown shape of address is "other" memory (may fault,
+// no bounds-check hoisting), a jump target that is not pc + imm is indirect, a result read through an
+// op without a known bit rule needs all 64 bits of its inputs.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include <boost/hana/unpack.hpp>
+
+
+// ---- rvtrace/isa/decoder.hpp ----
+// The default instruction set (RV64IMAC) under the names code that needs no other set uses:
+// all_instructions, instruction_count, encodings, id_of, name_of, decode, decode_parcels,
+// dispatch_table, visit_instruction; plus the encoder. Engines take any InstructionSet
+// (instruction_set.hpp); these are Rv64imac's.
+#include <cstdint>
+#include <string_view>
+
+
+// ---- rvtrace/isa/instruction_set.hpp ----
+// An instruction set: a list of instruction types, and everything derived from it at compile time
+// (ids, the decoder, per-backend dispatch tables, the overlap check). Every engine is a template
+// over one; RV64IMAC is the default. A user's set adds types in the user's own header:
+//
+//   struct MyIsa : rvtrace::isa::InstructionSet<Sum, Lwx> {
+//     static constexpr std::string_view name = "rv64imac_xmy";   // recorded in trace files
+//   };
+//
+// Ids: the RV64IMAC instructions first (0..90, the same in every set), then Illegal (91, what an
+// undecodable word becomes), then the set's own types in order (92, ...). So code that knows only
+// the base instructions, or only "illegal", works on every set.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include <boost/hana/append.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/concat.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+
+
+// ---- rvtrace/isa/rv64a.hpp ----
+// RV64A on a single hart: LR/SC keep one reserved address; AMOs are a load, an op and a store.
+// Their addresses must be naturally aligned (no Zam): otherwise a fault, as on hardware and qemu.
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+
+// ---- rvtrace/isa/insn.hpp ----
+// RVTRACE_INSN declares one instruction type: its name, format (which gives the mask, decoder and
+// encoder), match bits and semantics. The semantics body sees `m` (the backend) and `o` (operands).
+#include <string_view>
+
 
 #define RVTRACE_INSN(Type, Format, Match, mnemonic, ...)                        \
   struct Type : Format<Match> {                                              \
@@ -1997,40 +2231,15 @@ inline constexpr auto system_insns = hana::tuple_t<Fence, FenceI, Ecall, Ebreak,
 
 namespace rvtrace::isa {
 
-// Every instruction of RV64IMAC (+ Zicsr counter reads), then Illegal as the last id.
-inline constexpr auto all_instructions =
+// RV64IMAC (+ Zicsr counter reads), then Illegal: the first ids of every instruction set.
+inline constexpr auto base_instructions =
     hana::concat(hana::concat(hana::concat(rv64i, rv64m), rv64a), hana::append(system_insns, hana::type_c<Illegal>));
-inline constexpr std::size_t instruction_count = decltype(hana::length(all_instructions))::value - 1;  // without Illegal
-inline constexpr std::uint16_t illegal_id = instruction_count;
+inline constexpr std::uint16_t illegal_id = decltype(hana::length(base_instructions))::value - 1;
 
 struct Encoding {
   std::uint32_t match, mask;
   std::string_view name;
 };
-inline constexpr auto encodings = hana::unpack(all_instructions, [](auto... t) {
-  return std::array<Encoding, sizeof...(t)>{
-      Encoding{decltype(t)::type::match, decltype(t)::type::mask, decltype(t)::type::name}...};
-});
-
-// id of an instruction type: its index in all_instructions.
-template <class Insn>
-constexpr std::uint16_t id_of() {
-  for (std::size_t i = 0; i < encodings.size(); ++i)
-    if (encodings[i].name == Insn::name) return static_cast<std::uint16_t>(i);
-  throw "instruction not in all_instructions";
-}
-constexpr std::string_view name_of(std::uint16_t id) { return encodings[id].name; }
-
-constexpr bool encodings_overlap() {
-  for (std::size_t i = 0; i < instruction_count; ++i)
-    for (std::size_t j = i + 1; j < instruction_count; ++j) {
-      const auto& a = encodings[i];
-      const auto& b = encodings[j];
-      if (((a.match ^ b.match) & a.mask & b.mask) == 0) return true;  // some word matches both
-    }
-  return false;
-}
-static_assert(!encodings_overlap(), "two instruction encodings overlap");
 
 struct Decoded {
   std::uint16_t id = illegal_id;
@@ -2039,33 +2248,122 @@ struct Decoded {
   constexpr bool legal() const { return id != illegal_id; }
 };
 
+// Table of exec<Insn> instantiated for backend M, indexed by instruction id.
+template <class M>
+using Handler = void (*)(M&, const Operands&);
+
 namespace detail {
-template <std::size_t... I>
-constexpr Decoded decode32(std::uint32_t w, std::index_sequence<I...>) {
-  Decoded d;
-  d.word = w;
-  // First matching encoding wins; there is at most one (checked above).
-  (void)((((w & encodings[I].mask) == encodings[I].match) &&
-          (d.id = I, d.ops = decltype(+hana::at_c<I>(all_instructions))::type::decode(w), true)) ||
-         ...);
-  return d;
+template <class Tuple>
+constexpr auto encodings_of(Tuple types) {
+  return hana::unpack(types, [](auto... t) {
+    return std::array<Encoding, sizeof...(t)>{
+        Encoding{decltype(t)::type::match, decltype(t)::type::mask, decltype(t)::type::name}...};
+  });
+}
+// Does some word match two encodings (Illegal, whose mask is 0, is left out)?
+template <std::size_t N>
+constexpr bool encodings_overlap(const std::array<Encoding, N>& e) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = i + 1; j < N; ++j) {
+      if (i == illegal_id || j == illegal_id) continue;
+      if (((e[i].match ^ e[j].match) & e[i].mask & e[j].mask) == 0) return true;
+    }
+  return false;
+}
+template <std::size_t N>
+constexpr bool names_unique(const std::array<Encoding, N>& e) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = i + 1; j < N; ++j)
+      if (e[i].name == e[j].name) return false;
+  return true;
 }
 }  // namespace detail
 
-// Decode one 32-bit instruction word.
-constexpr Decoded decode(std::uint32_t w) {
-  return detail::decode32(w, std::make_index_sequence<instruction_count>{});
-}
+template <class... Extra>
+struct InstructionSet {
+  static constexpr std::string_view name = sizeof...(Extra) == 0 ? "rv64imac" : "rv64imac_x";
+  static constexpr auto types = hana::concat(base_instructions, hana::tuple_t<Extra...>);
+  static constexpr std::size_t count = decltype(hana::length(types))::value;  // ids 0..count-1
+  static constexpr auto encodings = detail::encodings_of(types);
+  static_assert(!detail::encodings_overlap(encodings), "two instruction encodings of this set overlap");
+  static_assert(detail::names_unique(encodings), "two instructions of this set have the same name");
+  // The most trace-log words one step may add (host calls declare theirs: isa/host_call.hpp).
+  static constexpr std::uint64_t max_log_words_per_step =
+      hana::unpack(types, [](auto... t) { return std::max({log_words_of<typename decltype(t)::type>()...}); });
 
-// Decode the instruction starting with `low` (the 16-bit parcel at pc) and `high` (the next one).
-// A compressed instruction is expanded to its base instruction and keeps length 2.
-constexpr Decoded decode_parcels(std::uint16_t low, std::uint16_t high) {
-  if (!is_compressed(low)) return decode(std::uint32_t{low} | std::uint32_t{high} << 16);
-  const std::uint32_t expanded = expand_compressed(low);
-  Decoded d = expanded ? decode(expanded) : Decoded{};
-  d.ops.len = 2;
-  d.word = low;
-  return d;
+  // id of an instruction type: its index in `types`.
+  template <class Insn>
+  static constexpr std::uint16_t id_of() {
+    for (std::size_t i = 0; i < count; ++i)
+      if (encodings[i].name == Insn::name) return static_cast<std::uint16_t>(i);
+    throw "instruction not in this instruction set";
+  }
+  static constexpr std::string_view name_of(std::uint16_t id) { return encodings[id].name; }
+
+  // Decode one 32-bit instruction word (first match wins; there is at most one).
+  static constexpr Decoded decode(std::uint32_t w) { return decode32(w, std::make_index_sequence<count>{}); }
+
+  // Decode the instruction starting with `low` (the 16-bit parcel at pc) and `high` (the next one).
+  // A compressed instruction is expanded to its base instruction and keeps length 2.
+  static constexpr Decoded decode_parcels(std::uint16_t low, std::uint16_t high) {
+    if (!is_compressed(low)) return decode(std::uint32_t{low} | std::uint32_t{high} << 16);
+    const std::uint32_t expanded = expand_compressed(low);
+    Decoded d = expanded ? decode(expanded) : Decoded{};
+    d.ops.len = 2;
+    d.word = low;
+    return d;
+  }
+
+  template <class M>
+  static constexpr auto dispatch_table = hana::unpack(types, [](auto... t) {
+    return std::array<Handler<M>, sizeof...(t)>{+[](M& m, const Operands& o) { decltype(t)::type::exec(m, o); }...};
+  });
+
+  // Call f(hana::type_c<Insn>) for the instruction with this id (e.g. to instantiate an emitter).
+  template <class F>
+  static constexpr void visit(std::uint16_t id, F&& f) {
+    std::size_t i = 0;
+    hana::for_each(types, [&](auto t) {
+      if (i++ == id) f(t);
+    });
+  }
+
+ private:
+  template <std::size_t... I>
+  static constexpr Decoded decode32(std::uint32_t w, std::index_sequence<I...>) {
+    Decoded d;
+    d.word = w;
+    (void)((I != illegal_id && (w & encodings[I].mask) == encodings[I].match &&
+            (d.id = I, d.ops = decltype(+hana::at_c<I>(types))::type::decode(w), true)) ||
+           ...);
+    return d;
+  }
+};
+
+using Rv64imac = InstructionSet<>;
+
+}  // namespace rvtrace::isa
+
+namespace rvtrace::isa {
+
+inline constexpr auto all_instructions = Rv64imac::types;
+inline constexpr std::size_t instruction_count = illegal_id;  // without Illegal
+inline constexpr auto encodings = Rv64imac::encodings;
+
+template <class Insn>
+constexpr std::uint16_t id_of() {
+  return Rv64imac::id_of<Insn>();
+}
+constexpr std::string_view name_of(std::uint16_t id) { return Rv64imac::name_of(id); }
+constexpr Decoded decode(std::uint32_t w) { return Rv64imac::decode(w); }
+constexpr Decoded decode_parcels(std::uint16_t low, std::uint16_t high) { return Rv64imac::decode_parcels(low, high); }
+
+template <class M>
+inline constexpr auto dispatch_table = Rv64imac::dispatch_table<M>;
+
+template <class F>
+constexpr void visit_instruction(std::uint16_t id, F&& f) {
+  Rv64imac::visit(id, static_cast<F&&>(f));
 }
 
 // encode<Add>(rd, rs1, rs2), encode<Addi>(rd, rs1, imm), encode<Sd>(rs1, rs2, imm), ...
@@ -2074,28 +2372,532 @@ constexpr std::uint32_t encode(Args... args) {
   return Insn::encode(args...);
 }
 
-// Table of exec<Insn> instantiated for backend M, indexed by instruction id.
-template <class M>
-using Handler = void (*)(M&, const Operands&);
+}  // namespace rvtrace::isa
+
+// ---- rvtrace/isa/vocabulary.hpp ----
+// The op vocabulary: everything an instruction's exec() may do. exec() is written once per
+// instruction and instantiated for every backend, so it must not use C++ control flow or arithmetic
+// on guest values: in the emitter backend a value is a descriptor of an x86 operand, not a number.
+//
+//   value     x(r), set_x(r, v)          guest registers (x0 reads 0; writes to x0 are dropped)
+//   value     imm(i)                      constant (sign-extended int64)
+//   value     pc_plus(off)                this instruction's pc + off (links, auipc, branch targets)
+//   value     add sub and_ or_ xor_       64-bit integer ops
+//             sll srl sra                 shift amount taken mod 64
+//             addw subw sllw srlw sraw    32-bit ops, result sign-extended (shift amount mod 32)
+//             mul mulh mulhsu mulhu mulw
+//             div_unchecked divu_unchecked rem_unchecked remu_unchecked   (b != 0, not MIN/-1: the
+//             divw_unchecked divuw_unchecked remw_unchecked remuw_unchecked   RISC-V edge results are
+//                                         given by isa/rv64m.hpp with select, before these are reached)
+//             ror rorw                    rotate right (amount mod 64 / mod 32, rorw sign-extends)
+//             clz ctz cpop rev8 orc_b     count leading/trailing zeros (64 for 0), popcount, byte swap,
+//                                         each byte to all ones if nonzero
+//   cond      eq ne lt ge ltu geu         comparisons (lt/ge signed)
+//   value     from_cond(c)                0 or 1
+//   value     select(c, fa, fb)           fa() if c else fb(); arms are callables, evaluated lazily
+//   void      if_(c, fthen, felse)        run one of two callables
+//   value     load(addr, width, is_signed)  width 1/2/4/8, misaligned allowed
+//   void      store(addr, v, width)
+//   void      require_aligned(addr, width)  fault unless addr is a multiple of width (LR/SC/AMOs)
+//   void      branch(c, target), jump(target)   control transfer (target: a value)
+//   void      ecall(), ebreak(), illegal()
+//   value     instret()                    steps retired before this instruction (cycle/time/instret)
+//   value     reservation(), set_reservation(v)  LR/SC reserved address (no_reservation = all ones)
+//
+// Rule for backends whose values are references (the emitter): a value returned by an op must stay
+// valid after later set_x/store calls of the same instruction (exec may read rs1, then write rd == rs1).
+#include <concepts>
+#include <cstdint>
+
+
+namespace rvtrace::isa {
 
 template <class M>
-inline constexpr auto dispatch_table = hana::unpack(all_instructions, [](auto... t) {
-  return std::array<Handler<M>, sizeof...(t)>{
-      +[](M& m, const Operands& o) { decltype(t)::type::exec(m, o); }...};
-});
+concept Backend = requires(M& m, typename M::value v, typename M::cond c, unsigned r, std::int64_t i) {
+  { m.x(r) } -> std::convertible_to<typename M::value>;
+  m.set_x(r, v);
+  { m.imm(i) } -> std::convertible_to<typename M::value>;
+  { m.pc_plus(i) } -> std::convertible_to<typename M::value>;
+  { m.add(v, v) } -> std::convertible_to<typename M::value>;
+  { m.sraw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.remuw_unchecked(v, v) } -> std::convertible_to<typename M::value>;
+  { m.ror(v, v) } -> std::convertible_to<typename M::value>;
+  { m.rorw(v, v) } -> std::convertible_to<typename M::value>;
+  { m.clz(v) } -> std::convertible_to<typename M::value>;
+  { m.ctz(v) } -> std::convertible_to<typename M::value>;
+  { m.cpop(v) } -> std::convertible_to<typename M::value>;
+  { m.rev8(v) } -> std::convertible_to<typename M::value>;
+  { m.orc_b(v) } -> std::convertible_to<typename M::value>;
+  { m.mulhsu(v, v) } -> std::convertible_to<typename M::value>;
+  { m.ltu(v, v) } -> std::convertible_to<typename M::cond>;
+  { m.from_cond(c) } -> std::convertible_to<typename M::value>;
+  { m.load(v, 4u, true) } -> std::convertible_to<typename M::value>;
+  m.store(v, v, 4u);
+  m.require_aligned(v, 4u);
+  m.branch(c, v);
+  m.jump(v);
+  m.ecall();
+  m.ebreak();
+  m.illegal();
+  { m.instret() } -> std::convertible_to<typename M::value>;
+  { m.reservation() } -> std::convertible_to<typename M::value>;
+  m.set_reservation(v);
+};
 
-// Call f(hana::type_c<Insn>) for the instruction with this id (e.g. to instantiate an emitter).
-template <class F>
-constexpr void visit_instruction(std::uint16_t id, F&& f) {
-  std::size_t i = 0;
-  hana::for_each(all_instructions, [&](auto t) {
-    if (i++ == id) f(t);
+}  // namespace rvtrace::isa
+
+namespace rvtrace::isa {
+
+enum class Field : std::uint8_t { none, rd, rs1, rs2 };
+enum class Control : std::uint8_t { none, jump, branch };  // branch: conditional
+enum class Access : std::uint8_t { none, load, store, amo, lr, sc, other };
+
+// Every kind of value node (leaves first). Also what the translator's rewrites match on (Shape).
+enum class VOp : std::uint8_t {
+  none, reg, konst, imm, pc_imm, pc_konst, instret, reservation, load,
+  add, sub, and_, or_, xor_, sll, srl, sra, mul, mulh, mulhsu, mulhu,
+  addw, subw, sllw, srlw, sraw, mulw, ror, rorw,
+  div, divu, rem, remu, divw, divuw, remw, remuw,
+  clz, ctz, cpop, rev8, orc_b,
+  eq, ne, lt, ge, ltu, geu, from_cond, select,
+};
+
+// An operand of a one-op result: a register field, the immediate, or a constant.
+struct ShapeOperand {
+  enum Kind : std::uint8_t { none, field, imm, konst } kind = none;
+  Field f = Field::none;
+  std::int64_t k = 0;
+  friend constexpr bool operator==(const ShapeOperand&, const ShapeOperand&) = default;
+};
+// rd = op(a, b) when the instruction's only effect is that (op = none otherwise).
+struct Shape {
+  VOp op = VOp::none;
+  ShapeOperand a, b;
+};
+
+struct InsnFacts {
+  std::string_view name;
+  // Registers through the operand fields, and by number (bit r) for registers an exec names itself.
+  bool reads_rs1 = false, reads_rs2 = false, reads_rd = false;
+  bool writes_rd = false, writes_rs1 = false, writes_rs2 = false;
+  bool writes_rd_always = false;  // written on every path (not only inside an if_ arm)
+  std::uint32_t fixed_reads = 0, fixed_writes = 0;
+  bool host_call = false;         // ecall or a handler: may read and write any register, may stop the run
+  bool handler = false;           // calls C++ through host_call (isa/host_call.hpp): every engine runs it
+                                  // through the interpreter; may touch any memory, fault, set the next pc
+  bool ebreak = false, illegal = false;
+  bool counter = false;           // reads instret() (cycle/time/instret: differs between engines' runs)
+  // Memory: one kind per instruction (other: anything the analysis does not recognize).
+  Access access = Access::none;
+  std::uint8_t width = 0;         // bytes of the widest access
+  bool is_signed = false;         // a load that sign-extends
+  bool base_rs1 = false;          // every address is x(rs1) (+ imm when disp_imm)
+  bool disp_imm = false;
+  bool reservation = false;       // reads or writes the LR/SC reservation
+  // Control.
+  Control control = Control::none;
+  bool target_pc_imm = false;     // the target is pc + imm (a direct target)
+  bool may_fault = false, ends_block = false;
+  // Results.
+  bool result_sext32 = false;     // rd gets a 32-bit result, sign-extended
+  bool low32_ok = false;          // rd's value may be computed in 32 bits when only those are read
+  // Bits of rs1/rs2/rd read (0..64, low bits), when only the low 32 [0] or all 64 [1] bits of rd are read.
+  std::array<std::uint8_t, 2> rs1_bits{}, rs2_bits{}, rd_bits{};
+  Shape shape{};
+  bool too_complex = false;       // the analysis ran out of nodes: everything conservative
+
+  constexpr bool plain_access() const {
+    return (access == Access::load || access == Access::store) && base_rs1 && disp_imm;
+  }
+  constexpr bool is_store() const { return access == Access::store; }
+  constexpr bool direct() const { return control != Control::none && target_pc_imm; }
+  constexpr bool fixed_regs() const { return (fixed_reads | fixed_writes) != 0; }
+  // No effect but computing register values from registers: may be dropped when its result is dead.
+  constexpr bool pure() const {
+    return !too_complex && !may_fault && control == Control::none && !host_call && !ebreak && !illegal &&
+           access == Access::none && !reservation && !fixed_regs() && !writes_rs1 && !writes_rs2;
+  }
+  // Registers (bit r) this instruction, with these operands, may write / read (host calls: all).
+  constexpr std::uint32_t writes(const Operands& o) const {
+    if (host_call || too_complex) return ~std::uint32_t{1};
+    std::uint32_t m = fixed_writes;
+    if (writes_rd) m |= std::uint32_t{1} << o.rd;
+    if (writes_rs1) m |= std::uint32_t{1} << o.rs1;
+    if (writes_rs2) m |= std::uint32_t{1} << o.rs2;
+    return m & ~std::uint32_t{1};
+  }
+  constexpr std::uint32_t reads(const Operands& o) const {
+    if (host_call || too_complex) return ~std::uint32_t{1};
+    std::uint32_t m = fixed_reads;
+    if (reads_rd) m |= std::uint32_t{1} << o.rd;
+    if (reads_rs1) m |= std::uint32_t{1} << o.rs1;
+    if (reads_rs2) m |= std::uint32_t{1} << o.rs2;
+    return m & ~std::uint32_t{1};
+  }
+};
+
+namespace facts_detail {
+
+// The symbolic operands: register numbers no real register has, an immediate no encoding produces.
+inline constexpr std::uint8_t sym_rd = 201, sym_rs1 = 202, sym_rs2 = 203;
+inline constexpr std::int32_t sym_imm = 0x1357'9bd0;
+inline constexpr Operands sym_ops{sym_rd, sym_rs1, sym_rs2, 4, sym_imm};
+
+struct Node {
+  VOp op = VOp::none;
+  std::uint8_t a = 0, b = 0, c = 0;  // children (node indices; 0 = none)
+  Field f = Field::none;             // reg: the field, or none with r = a fixed register number
+  std::uint8_t r = 0;
+  std::int64_t k = 0;                // konst
+  std::uint8_t width = 0;            // load
+};
+
+struct Root {
+  std::uint8_t node = 0;
+  std::uint8_t bits = 64;  // how many low bits of it are used (64 unless it is rd's value)
+  bool rd = false;         // the value written to rd
+};
+
+class FactsMachine {
+ public:
+  using value = std::uint8_t;  // node index
+  using cond = std::uint8_t;
+
+  static constexpr std::size_t max_nodes = 96, max_roots = 24;
+  std::array<Node, max_nodes> nodes{};
+  std::array<Root, max_roots> roots{};
+  std::size_t n_nodes = 1, n_roots = 0;  // node 0 = "none"
+  InsnFacts f{};
+  int depth = 0;  // inside if_ arms
+  unsigned loads = 0, stores = 0, aligned = 0, reservation_reads = 0, reservation_writes = 0;
+  std::uint8_t rd_value = 0;
+  bool rd_written_twice = false, addr_mismatch = false;
+  std::uint8_t first_addr = 0;
+
+  constexpr value node(Node n) {
+    if (n_nodes == max_nodes) {
+      f.too_complex = true;
+      return 0;
+    }
+    nodes[n_nodes] = n;
+    return static_cast<value>(n_nodes++);
+  }
+  constexpr void root(value v, std::uint8_t bits, bool rd = false) {
+    if (n_roots == max_roots) {
+      f.too_complex = true;
+      return;
+    }
+    roots[n_roots++] = Root{v, bits, rd};
+  }
+  constexpr value bin(VOp op, value a, value b) { return node(Node{op, a, b}); }
+  constexpr value un(VOp op, value a) { return node(Node{op, a}); }
+
+  // ---- the vocabulary ----
+  constexpr value x(unsigned r) {
+    if (r == 0) return node(Node{VOp::konst});
+    Node n{VOp::reg};
+    if (r == sym_rd) n.f = Field::rd, f.reads_rd = true;
+    else if (r == sym_rs1) n.f = Field::rs1, f.reads_rs1 = true;
+    else if (r == sym_rs2) n.f = Field::rs2, f.reads_rs2 = true;
+    else n.r = static_cast<std::uint8_t>(r), f.fixed_reads |= std::uint32_t{1} << (r & 31);
+    return node(n);
+  }
+  constexpr void set_x(unsigned r, value v) {
+    if (r == 0) return;
+    if (r == sym_rd) {
+      if (f.writes_rd) rd_written_twice = true;
+      f.writes_rd = true;
+      if (depth == 0) f.writes_rd_always = true;
+      rd_value = v;
+      root(v, 64, true);
+      return;
+    }
+    if (r == sym_rs1) f.writes_rs1 = true;
+    else if (r == sym_rs2) f.writes_rs2 = true;
+    else f.fixed_writes |= std::uint32_t{1} << (r & 31);
+    root(v, 64);
+  }
+  constexpr value imm(std::int64_t i) {
+    return i == sym_imm ? node(Node{VOp::imm}) : node(Node{VOp::konst, 0, 0, 0, Field::none, 0, i});
+  }
+  constexpr value pc_plus(std::int64_t off) {
+    return off == sym_imm ? node(Node{VOp::pc_imm}) : node(Node{VOp::pc_konst, 0, 0, 0, Field::none, 0, off});
+  }
+  constexpr value add(value a, value b) { return bin(VOp::add, a, b); }
+  constexpr value sub(value a, value b) { return bin(VOp::sub, a, b); }
+  constexpr value and_(value a, value b) { return bin(VOp::and_, a, b); }
+  constexpr value or_(value a, value b) { return bin(VOp::or_, a, b); }
+  constexpr value xor_(value a, value b) { return bin(VOp::xor_, a, b); }
+  constexpr value sll(value a, value b) { return bin(VOp::sll, a, b); }
+  constexpr value srl(value a, value b) { return bin(VOp::srl, a, b); }
+  constexpr value sra(value a, value b) { return bin(VOp::sra, a, b); }
+  constexpr value addw(value a, value b) { return bin(VOp::addw, a, b); }
+  constexpr value subw(value a, value b) { return bin(VOp::subw, a, b); }
+  constexpr value sllw(value a, value b) { return bin(VOp::sllw, a, b); }
+  constexpr value srlw(value a, value b) { return bin(VOp::srlw, a, b); }
+  constexpr value sraw(value a, value b) { return bin(VOp::sraw, a, b); }
+  constexpr value mul(value a, value b) { return bin(VOp::mul, a, b); }
+  constexpr value mulh(value a, value b) { return bin(VOp::mulh, a, b); }
+  constexpr value mulhsu(value a, value b) { return bin(VOp::mulhsu, a, b); }
+  constexpr value mulhu(value a, value b) { return bin(VOp::mulhu, a, b); }
+  constexpr value mulw(value a, value b) { return bin(VOp::mulw, a, b); }
+  constexpr value ror(value a, value b) { return bin(VOp::ror, a, b); }
+  constexpr value rorw(value a, value b) { return bin(VOp::rorw, a, b); }
+  constexpr value div_unchecked(value a, value b) { return bin(VOp::div, a, b); }
+  constexpr value divu_unchecked(value a, value b) { return bin(VOp::divu, a, b); }
+  constexpr value rem_unchecked(value a, value b) { return bin(VOp::rem, a, b); }
+  constexpr value remu_unchecked(value a, value b) { return bin(VOp::remu, a, b); }
+  constexpr value divw_unchecked(value a, value b) { return bin(VOp::divw, a, b); }
+  constexpr value divuw_unchecked(value a, value b) { return bin(VOp::divuw, a, b); }
+  constexpr value remw_unchecked(value a, value b) { return bin(VOp::remw, a, b); }
+  constexpr value remuw_unchecked(value a, value b) { return bin(VOp::remuw, a, b); }
+  constexpr value clz(value a) { return un(VOp::clz, a); }
+  constexpr value ctz(value a) { return un(VOp::ctz, a); }
+  constexpr value cpop(value a) { return un(VOp::cpop, a); }
+  constexpr value rev8(value a) { return un(VOp::rev8, a); }
+  constexpr value orc_b(value a) { return un(VOp::orc_b, a); }
+  constexpr cond eq(value a, value b) { return bin(VOp::eq, a, b); }
+  constexpr cond ne(value a, value b) { return bin(VOp::ne, a, b); }
+  constexpr cond lt(value a, value b) { return bin(VOp::lt, a, b); }
+  constexpr cond ge(value a, value b) { return bin(VOp::ge, a, b); }
+  constexpr cond ltu(value a, value b) { return bin(VOp::ltu, a, b); }
+  constexpr cond geu(value a, value b) { return bin(VOp::geu, a, b); }
+  constexpr value from_cond(cond c) { return un(VOp::from_cond, c); }
+  // Both arms are analysed (their effects are the union).
+  template <class A, class B>
+  constexpr value select(cond c, A&& fa, B&& fb) {
+    ++depth;
+    const value a = fa();
+    const value b = fb();
+    --depth;
+    Node n{VOp::select, a, b, c};
+    return node(n);
+  }
+  template <class A, class B>
+  constexpr void if_(cond c, A&& fthen, B&& felse) {
+    root(c, 64);
+    ++depth;
+    fthen();
+    felse();
+    --depth;
+  }
+  constexpr value load(value addr, unsigned width, bool is_signed) {
+    ++loads;
+    note_access(addr, width);
+    f.is_signed = is_signed;
+    Node n{VOp::load, addr};
+    n.width = static_cast<std::uint8_t>(width);
+    return node(n);
+  }
+  constexpr void store(value addr, value v, unsigned width) {
+    ++stores;
+    note_access(addr, width);
+    root(v, static_cast<std::uint8_t>(8 * width));
+  }
+  constexpr void require_aligned(value addr, unsigned) {
+    ++aligned;
+    root(addr, 64);
+  }
+  constexpr void branch(cond c, value target) { control(Control::branch, target), root(c, 64); }
+  constexpr void jump(value target) { control(Control::jump, target); }
+  constexpr void ecall() { f.host_call = true; }
+  template <class Handler>
+  constexpr void host_call(const Handler&, const Operands&) { f.host_call = f.handler = true; }
+  constexpr void ebreak() { f.ebreak = true; }
+  constexpr void illegal() { f.illegal = true; }
+  constexpr value instret() {
+    f.counter = true;
+    return node(Node{VOp::instret});
+  }
+  constexpr value reservation() {
+    ++reservation_reads;
+    return node(Node{VOp::reservation});
+  }
+  constexpr void set_reservation(value v) {
+    ++reservation_writes;
+    root(v, 64);
+  }
+
+  // ---- after exec ----
+  constexpr InsnFacts finish() {
+    classify_memory();
+    f.reservation = reservation_reads + reservation_writes > 0;
+    if (f.handler && f.access == Access::none) f.access = Access::other;
+    f.may_fault = loads + stores + aligned > 0 || f.illegal || f.too_complex || f.handler;
+    f.ends_block = f.control != Control::none || f.ebreak || f.illegal || f.too_complex || f.handler;
+    demanded_bits();
+    results();
+    if (f.too_complex) conservative();
+    return f;
+  }
+
+ private:
+  constexpr void control(Control kind, value target) {
+    if (f.control != Control::none) f.too_complex = true;  // two transfers: nothing to rely on
+    f.control = kind;
+    f.target_pc_imm = nodes[target].op == VOp::pc_imm;
+    root(target, 64);
+  }
+  // Base register + displacement of an address, if it has the shape x(rs1) [+ imm].
+  constexpr bool base_of(value a, bool& disp_imm) const {
+    const Node& n = nodes[a];
+    if (n.op == VOp::reg && n.f == Field::rs1) return disp_imm = false, true;
+    if (n.op != VOp::add) return false;
+    const Node &l = nodes[n.a], &r = nodes[n.b];
+    const bool lr = l.op == VOp::reg && l.f == Field::rs1, rr = r.op == VOp::reg && r.f == Field::rs1;
+    if ((lr && r.op == VOp::imm) || (rr && l.op == VOp::imm)) return disp_imm = true, true;
+    return false;
+  }
+  constexpr bool same_node(value a, value b) const {
+    if (a == b) return true;
+    const Node &x = nodes[a], &y = nodes[b];
+    if (x.op != y.op || x.f != y.f || x.r != y.r || x.k != y.k) return false;
+    if (x.op == VOp::reg || x.op == VOp::imm || x.op == VOp::konst) return true;
+    return x.op == VOp::add && same_node(x.a, y.a) && same_node(x.b, y.b);
+  }
+  constexpr void note_access(value addr, unsigned width) {
+    root(addr, 64);
+    if (width > f.width) f.width = static_cast<std::uint8_t>(width);
+    if (first_addr == 0) first_addr = addr;
+    else if (!same_node(first_addr, addr)) addr_mismatch = true;
+  }
+  constexpr void classify_memory() {
+    if (loads + stores + aligned == 0) return;
+    bool disp = false;
+    const bool based = first_addr != 0 && !addr_mismatch && base_of(first_addr, disp);
+    f.base_rs1 = based, f.disp_imm = based && disp;
+    const bool res = reservation_reads + reservation_writes > 0;
+    if (!aligned && !res && loads == 1 && stores == 0) f.access = Access::load;
+    else if (!aligned && !res && loads == 0 && stores == 1) f.access = Access::store;
+    else if (aligned && loads == 1 && stores == 0 && reservation_writes && !reservation_reads) f.access = Access::lr;
+    else if (aligned && loads == 0 && stores == 1 && reservation_reads) f.access = Access::sc;
+    else if (aligned && loads == 1 && stores == 1 && !res) f.access = Access::amo;
+    else f.access = Access::other;
+  }
+
+  // Low bits of each operand field that a value's low `bits` bits depend on.
+  struct Bits {
+    std::uint8_t rs1 = 0, rs2 = 0, rd = 0;
+  };
+  static constexpr std::uint8_t up(std::uint8_t have, unsigned want) {
+    return want > have ? static_cast<std::uint8_t>(want) : have;
+  }
+  constexpr void need(value v, unsigned bits, Bits& acc) const {
+    if (v == 0 || bits == 0) return;
+    const Node& n = nodes[v];
+    const unsigned w32 = bits < 32 ? bits : 32;
+    switch (n.op) {
+      case VOp::reg:
+        if (n.f == Field::rs1) acc.rs1 = up(acc.rs1, bits);
+        else if (n.f == Field::rs2) acc.rs2 = up(acc.rs2, bits);
+        else if (n.f == Field::rd) acc.rd = up(acc.rd, bits);
+        return;
+      case VOp::none: case VOp::konst: case VOp::imm: case VOp::pc_imm: case VOp::pc_konst:
+      case VOp::instret: case VOp::reservation:
+        return;
+      case VOp::load: return need(n.a, 64, acc);
+      // The low k bits of the result depend only on the low k bits of the inputs.
+      case VOp::add: case VOp::sub: case VOp::and_: case VOp::or_: case VOp::xor_: case VOp::mul:
+        return need(n.a, bits, acc), need(n.b, bits, acc);
+      case VOp::sll: return need(n.a, bits, acc), need(n.b, 6, acc);
+      case VOp::srl: case VOp::sra: case VOp::ror: return need(n.a, 64, acc), need(n.b, 6, acc);
+      // 32-bit ops: the sign extension copies bit 31, which depends on the low 32 bits only.
+      case VOp::addw: case VOp::subw: case VOp::mulw: return need(n.a, w32, acc), need(n.b, w32, acc);
+      case VOp::sllw: return need(n.a, w32, acc), need(n.b, 5, acc);
+      case VOp::srlw: case VOp::sraw: case VOp::rorw: return need(n.a, 32, acc), need(n.b, 5, acc);
+      case VOp::divw: case VOp::divuw: case VOp::remw: case VOp::remuw: return need(n.a, 32, acc), need(n.b, 32, acc);
+      case VOp::select: return need(n.c, 64, acc), need(n.a, bits, acc), need(n.b, bits, acc);
+      case VOp::from_cond: return need(n.a, 64, acc);
+      default: return need(n.a, 64, acc), need(n.b, 64, acc);  // no known bit rule: everything
+    }
+  }
+  constexpr void demanded_bits() {
+    for (int pass = 0; pass < 2; ++pass) {
+      Bits acc;
+      for (std::size_t i = 0; i < n_roots; ++i) need(roots[i].node, roots[i].rd ? (pass ? 64 : 32) : roots[i].bits, acc);
+      f.rs1_bits[pass] = acc.rs1, f.rs2_bits[pass] = acc.rs2, f.rd_bits[pass] = acc.rd;
+    }
+  }
+  static constexpr bool w_op(VOp op) {
+    return op == VOp::addw || op == VOp::subw || op == VOp::sllw || op == VOp::srlw || op == VOp::sraw ||
+           op == VOp::mulw || op == VOp::rorw || op == VOp::divw || op == VOp::divuw || op == VOp::remw ||
+           op == VOp::remuw;
+  }
+  constexpr bool has_w_below(value v) const {
+    if (v == 0) return false;
+    const Node& n = nodes[v];
+    return w_op(n.op) || has_w_below(n.a) || has_w_below(n.b) || has_w_below(n.c);
+  }
+  constexpr ShapeOperand operand(value v) const {
+    const Node& n = nodes[v];
+    if (n.op == VOp::reg && n.f != Field::none) return {ShapeOperand::field, n.f, 0};
+    if (n.op == VOp::imm) return {ShapeOperand::imm, Field::none, 0};
+    if (n.op == VOp::konst) return {ShapeOperand::konst, Field::none, n.k};
+    return {};
+  }
+  constexpr void results() {
+    if (!f.writes_rd || rd_written_twice) return;
+    const Node& top = nodes[rd_value];
+    f.result_sext32 = w_op(top.op) || (top.op == VOp::load && (top.width < 4 || (top.width == 4 && f.is_signed)));
+    // Only the top op is 32-bit, so dropping its sign extension changes nothing else.
+    f.low32_ok = w_op(top.op) && !has_w_below(top.a) && !has_w_below(top.b) && n_roots == 1;
+    if (n_roots == 1 && f.pure() && top.c == 0 && top.op >= VOp::add && top.op <= VOp::orc_b) {
+      const ShapeOperand a = operand(top.a), b = top.b ? operand(top.b) : ShapeOperand{};
+      if (a.kind != ShapeOperand::none && (top.b == 0 || b.kind != ShapeOperand::none)) f.shape = {top.op, a, b};
+    }
+  }
+  constexpr void conservative() {
+    f.may_fault = f.ends_block = true;
+    if (f.access == Access::none) f.access = Access::other;
+    f.base_rs1 = f.disp_imm = false;
+    f.low32_ok = false;
+    f.shape = {};
+    f.rs1_bits = {64, 64}, f.rs2_bits = {64, 64}, f.rd_bits = {64, 64};
+    f.reads_rs1 = f.reads_rs2 = f.reads_rd = true;
+  }
+};
+
+}  // namespace facts_detail
+
+// The facts of one instruction type, from one symbolic run of its exec.
+template <class Insn>
+constexpr InsnFacts analyze() {
+  facts_detail::FactsMachine m;
+  Insn::exec(m, facts_detail::sym_ops);
+  InsnFacts f = m.finish();
+  f.name = Insn::name;
+  return f;
+}
+
+// The per-id table of an instruction list (a Hana tuple of instruction types): entry i = the i-th type.
+template <class Tuple>
+constexpr auto facts_table(Tuple instructions) {
+  return boost::hana::unpack(instructions, [](auto... t) {
+    return std::array<InsnFacts, sizeof...(t)>{analyze<typename decltype(t)::type>()...};
   });
 }
+
+// The facts of every instruction of an instruction set, by id.
+template <class Isa>
+inline constexpr auto facts_of = facts_table(Isa::types);
+// RV64IMAC's.
+inline constexpr auto instruction_facts = facts_of<Rv64imac>;
 
 }  // namespace rvtrace::isa
 
 namespace rvtrace {
+
+// What a decoded program knows of the instruction set its ids belong to (engines, which need the set
+// as a type, check that it is theirs: the name).
+struct IsaInfo {
+  std::string_view name;
+  std::span<const isa::Encoding> encodings;  // by id
+  std::span<const isa::InsnFacts> facts;     // by id
+  std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;
+  std::string_view name_of(std::uint16_t id) const { return encodings[id].name; }
+};
+template <class Isa>
+inline constexpr IsaInfo isa_info{Isa::name, Isa::encodings, isa::facts_of<Isa>, Isa::max_log_words_per_step};
 
 struct DecodedProgram {
   std::uint64_t lo = 0, hi = 0;             // executable range [lo, hi) covered by `slots`
@@ -2103,6 +2905,7 @@ struct DecodedProgram {
   std::vector<bool> executable;             // false for gaps between executable segments
   std::uint64_t entry = 0;
   std::uint64_t program_hash = 0;
+  const IsaInfo* isa = &isa_info<isa::Rv64imac>;  // the set slots[].id index
 
   // Is there an instruction (possibly illegal) that can be fetched at pc?
   bool fetchable(std::uint64_t pc) const { return pc - lo < hi - lo && (pc & 1) == 0 && executable[(pc - lo) >> 1]; }
@@ -2110,8 +2913,18 @@ struct DecodedProgram {
   std::size_t index(std::uint64_t pc) const { return static_cast<std::size_t>((pc - lo) >> 1); }
 };
 
-inline DecodedProgram decode_program(const guest::Program& prog) {
+// Engines over instruction set Isa run only programs decoded for it.
+template <class Isa>
+void require_isa(const DecodedProgram& d) {
+  if (d.isa->name != Isa::name)
+    throw std::invalid_argument("program decoded for instruction set " + std::string(d.isa->name) +
+                                " run by an engine for " + std::string(Isa::name));
+}
+
+template <class Isa = isa::Rv64imac>
+DecodedProgram decode_program(const guest::Program& prog) {
   DecodedProgram d;
+  d.isa = &isa_info<Isa>;
   d.entry = prog.entry;
   d.program_hash = prog.hash;
   bool first = true;
@@ -2140,7 +2953,7 @@ inline DecodedProgram decode_program(const guest::Program& prog) {
       const bool fits = isa::is_compressed(low) || a + 4 <= s.vaddr + s.memsz;
       const std::size_t i = d.index(a);
       d.executable[i] = true;
-      d.slots[i] = fits ? isa::decode_parcels(low, parcel(a + 2)) : isa::Decoded{isa::illegal_id, {}, low};
+      d.slots[i] = fits ? Isa::decode_parcels(low, parcel(a + 2)) : isa::Decoded{isa::illegal_id, {}, low};
     }
   }
   return d;
@@ -2152,6 +2965,7 @@ inline DecodedProgram decode_program(const guest::Program& prog) {
 // What a trace policy sees for every retired step, and how the interpreter detects what a policy
 // wants: a policy without on_step costs nothing per step.
 #include <cstdint>
+#include <span>
 
 
 namespace rvtrace {
@@ -2171,6 +2985,8 @@ struct StepRecord {
   std::uint8_t rd = 0;              // register written, 0 if none (writes to x0 are not writes)
   std::uint64_t rd_value = 0;
   MemAccess load, store;            // an AMO has both
+  // Every access of a host call (isa/host_call.hpp), in order; load and store stay empty then.
+  std::span<const MemAccess> host_accesses;
   // Source register values before the step; filled only for policies that declare
   // `static constexpr bool reads_operands = true;` (others pay nothing). rs1/rs2 as decoded
   // (0 when the format has none, so the value is 0).
@@ -2297,79 +3113,20 @@ struct ScalarOps {
 
 }  // namespace rvtrace::isa
 
-// ---- rvtrace/isa/vocabulary.hpp ----
-// The op vocabulary: everything an instruction's exec() may do. exec() is written once per
-// instruction and instantiated for every backend, so it must not use C++ control flow or arithmetic
-// on guest values: in the emitter backend a value is a descriptor of an x86 operand, not a number.
-//
-//   value     x(r), set_x(r, v)          guest registers (x0 reads 0; writes to x0 are dropped)
-//   value     imm(i)                      constant (sign-extended int64)
-//   value     pc_plus(off)                this instruction's pc + off (links, auipc, branch targets)
-//   value     add sub and_ or_ xor_       64-bit integer ops
-//             sll srl sra                 shift amount taken mod 64
-//             addw subw sllw srlw sraw    32-bit ops, result sign-extended (shift amount mod 32)
-//             mul mulh mulhsu mulhu mulw
-//             div_unchecked divu_unchecked rem_unchecked remu_unchecked   (b != 0, not MIN/-1: the
-//             divw_unchecked divuw_unchecked remw_unchecked remuw_unchecked   RISC-V edge results are
-//                                         given by isa/rv64m.hpp with select, before these are reached)
-//             ror rorw                    rotate right (amount mod 64 / mod 32, rorw sign-extends)
-//             clz ctz cpop rev8 orc_b     count leading/trailing zeros (64 for 0), popcount, byte swap,
-//                                         each byte to all ones if nonzero
-//   cond      eq ne lt ge ltu geu         comparisons (lt/ge signed)
-//   value     from_cond(c)                0 or 1
-//   value     select(c, fa, fb)           fa() if c else fb(); arms are callables, evaluated lazily
-//   void      if_(c, fthen, felse)        run one of two callables
-//   value     load(addr, width, is_signed)  width 1/2/4/8, misaligned allowed
-//   void      store(addr, v, width)
-//   void      require_aligned(addr, width)  fault unless addr is a multiple of width (LR/SC/AMOs)
-//   void      branch(c, target), jump(target)   control transfer (target: a value)
-//   void      ecall(), ebreak(), illegal()
-//   value     instret()                    steps retired before this instruction (cycle/time/instret)
-//   value     reservation(), set_reservation(v)  LR/SC reserved address (no_reservation = all ones)
-//
-// Rule for backends whose values are references (the emitter): a value returned by an op must stay
-// valid after later set_x/store calls of the same instruction (exec may read rs1, then write rd == rs1).
-#include <concepts>
-#include <cstdint>
-
-
-namespace rvtrace::isa {
-
-template <class M>
-concept Backend = requires(M& m, typename M::value v, typename M::cond c, unsigned r, std::int64_t i) {
-  { m.x(r) } -> std::convertible_to<typename M::value>;
-  m.set_x(r, v);
-  { m.imm(i) } -> std::convertible_to<typename M::value>;
-  { m.pc_plus(i) } -> std::convertible_to<typename M::value>;
-  { m.add(v, v) } -> std::convertible_to<typename M::value>;
-  { m.sraw(v, v) } -> std::convertible_to<typename M::value>;
-  { m.remuw_unchecked(v, v) } -> std::convertible_to<typename M::value>;
-  { m.ror(v, v) } -> std::convertible_to<typename M::value>;
-  { m.rorw(v, v) } -> std::convertible_to<typename M::value>;
-  { m.clz(v) } -> std::convertible_to<typename M::value>;
-  { m.ctz(v) } -> std::convertible_to<typename M::value>;
-  { m.cpop(v) } -> std::convertible_to<typename M::value>;
-  { m.rev8(v) } -> std::convertible_to<typename M::value>;
-  { m.orc_b(v) } -> std::convertible_to<typename M::value>;
-  { m.mulhsu(v, v) } -> std::convertible_to<typename M::value>;
-  { m.ltu(v, v) } -> std::convertible_to<typename M::cond>;
-  { m.from_cond(c) } -> std::convertible_to<typename M::value>;
-  { m.load(v, 4u, true) } -> std::convertible_to<typename M::value>;
-  m.store(v, v, 4u);
-  m.require_aligned(v, 4u);
-  m.branch(c, v);
-  m.jump(v);
-  m.ecall();
-  m.ebreak();
-  m.illegal();
-  { m.instret() } -> std::convertible_to<typename M::value>;
-  { m.reservation() } -> std::convertible_to<typename M::value>;
-  m.set_reservation(v);
-};
-
-}  // namespace rvtrace::isa
-
 namespace rvtrace {
+
+// A host-call handler failed (its message, with the instruction, pc and step). Not a guest fault:
+// the platform refused to go on (e.g. an advice function without an answer).
+struct HostCallError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+namespace detail {
+inline std::string hex_u64(std::uint64_t v) {
+  char b[17];
+  std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+}  // namespace detail
 
 // Why a run stopped.
 enum class StopReason : std::uint8_t { exited, ebreak, fault, paused /* reached the requested step */ };
@@ -2382,14 +3139,16 @@ struct RunResult {
   std::uint64_t pc = 0;         // pc of the next instruction (of the faulting one after a fault)
 };
 
-template <class Memory, class Policy = NoTrace>
+template <class Memory, class Policy = NoTrace, class Isa = isa::Rv64imac>
 class Machine : public isa::ScalarOps {
   static constexpr bool traced = StepPolicy<Policy>;
 
  public:
+  using instruction_set = Isa;
   Machine(const DecodedProgram& prog, Memory& mem, Policy& policy = default_policy())
       : prog_(prog), mem_(mem), policy_(policy) {
-    const auto& table = isa::dispatch_table<Machine>;
+    require_isa<Isa>(prog);
+    const auto& table = Isa::template dispatch_table<Machine>;
     code_.reserve(prog.slots.size());
     for (std::size_t i = 0; i < prog.slots.size(); ++i)
       code_.push_back({prog.executable[i] ? table[prog.slots[i].id] : &fetch_fault, prog.slots[i].ops});
@@ -2475,6 +3234,10 @@ class Machine : public isa::ScalarOps {
       rec_.rd = 10, rec_.rd_value = state.x[10];  // a syscall's only register result
     }
   }
+  // Host calls (isa/host_call.hpp): the handler runs here, on this machine's registers and memory policy.
+  class Host;
+  template <class Handler>
+  void host_call(const Handler& handler, const isa::Operands& o);
   void ebreak() { stop(StopReason::ebreak); }
   [[noreturn]] void illegal() { throw AccessFault{FaultKind::illegal_instruction, prog_.at(pc_).word}; }
   value instret() const { return steps; }
@@ -2510,6 +3273,8 @@ class Machine : public isa::ScalarOps {
     rec_.rd_value = 0;
     rec_.load = MemAccess{};
     rec_.store = MemAccess{};
+    if (!host_accesses_.empty()) [[unlikely]]
+      host_accesses_.clear(), rec_.host_accesses = {};
     if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
   }
   void end_step(std::size_t slot) {
@@ -2529,29 +3294,83 @@ class Machine : public isa::ScalarOps {
   int exit_code_ = 0;
   Fault fault_{};
   StepRecord rec_{};
+  std::vector<MemAccess> host_accesses_;  // a traced host call's accesses (StepRecord::host_accesses)
 };
+
+template <class Memory, class Policy, class Isa>
+class Machine<Memory, Policy, Isa>::Host {
+ public:
+  explicit Host(Machine& m) : m_(m) {}
+  std::uint64_t x(unsigned r) const { return m_.state.x[r]; }
+  void set_x(unsigned r, std::uint64_t v) { m_.set_x(r, v); }
+  std::uint64_t pc() const { return m_.pc_; }
+  void set_next_pc(std::uint64_t pc) { m_.next_pc_ = pc; }
+  std::uint64_t load(std::uint64_t addr, unsigned width) {
+    const std::uint64_t v = m_.mem_.load(addr, width);
+    if constexpr (traced) m_.host_accesses_.push_back({addr, v, static_cast<std::uint8_t>(width), false});
+    return v;
+  }
+  void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
+    m_.mem_.store(addr, v, width);
+    if constexpr (traced)
+      m_.host_accesses_.push_back({addr, width == 8 ? v : v & ((std::uint64_t{1} << (8 * width)) - 1),
+                                   static_cast<std::uint8_t>(width), true});
+  }
+  template <class F>
+  std::uint64_t external(F&& f) {
+    return m_.mem_.external(static_cast<F&&>(f));
+  }
+  template <class F>
+  void host_only(F&& f) {
+    if (m_.mem_.environment()) f();
+  }
+  template <class S>
+  S* state() const {
+    return dynamic_cast<S*>(m_.mem_.environment());
+  }
+  std::uint64_t instret() const { return m_.steps; }
+
+ private:
+  Machine& m_;
+};
+
+template <class Memory, class Policy, class Isa>
+template <class Handler>
+void Machine<Memory, Policy, Isa>::host_call(const Handler& handler, const isa::Operands& o) {
+  Host h(*this);
+  try {
+    handler(h, o);
+  } catch (const std::exception& e) {  // (faults, LogExhausted and HostCallError are not std::exceptions)
+    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc 0x" + detail::hex_u64(pc_) + ", step " +
+                        std::to_string(steps) + ": " + e.what());
+  }
+  if constexpr (traced)
+    if (!host_accesses_.empty()) rec_.host_accesses = host_accesses_;
+}
 
 }  // namespace rvtrace
 
 namespace rvtrace {
 
-// Registers at entry: all zero except sp (Linux leaves a0 = 0: no rtld_fini).
+// Registers at entry, as the process's platform sets them (linux: all zero except sp; a0 = 0: no
+// rtld_fini).
 inline isa::CpuState initial_state(const guest::Process& p) {
   isa::CpuState s;
   s.pc = p.program.entry;
-  s.x[2] = p.initial_sp;
+  s.x = p.initial_regs;
+  s.x[0] = 0;
   return s;
 }
 
-template <class Policy = NoTrace>
+template <class Policy = NoTrace, class Isa = isa::Rv64imac>
 RunResult interpret(guest::Process& proc, const DecodedProgram& code, std::uint64_t max_steps,
                     Policy& policy) {
   static_assert(std::is_same_v<std::remove_cv_t<Policy>, NoTrace> || StepPolicy<Policy>,
                 "rvtrace::interpret: the policy has no usable on_step: it needs a public member "
                 "`void on_step(const rvtrace::StepRecord& s)` callable with a const step "
                 "(pass an rvtrace::NoTrace to record nothing; see rvtrace/interp/step.hpp)");
-  FlatMemory mem(proc.memory, proc.syscalls);
-  Machine<FlatMemory, Policy> m(code, mem, policy);
+  FlatMemory mem(proc.memory, proc.environment());
+  Machine<FlatMemory, Policy, Isa> m(code, mem, policy);
   m.state = initial_state(proc);
   return m.run(max_steps);
 }
@@ -2609,6 +3428,10 @@ class ConstexprMachine : public ScalarOps {
   constexpr value instret() const { return s_.steps; }
   constexpr value reservation() const { return s_.cpu.reservation; }
   constexpr void set_reservation(value v) { s_.cpu.reservation = v; }
+  // A host call runs its handler here too (constexpr if the handler is); no platform state exists.
+  template <class Handler>
+  constexpr void host_call(const Handler& handler, const Operands& o);
+  class Host;
 
  private:
   static constexpr std::size_t offset(value addr, unsigned width) {
@@ -2621,6 +3444,33 @@ class ConstexprMachine : public ScalarOps {
 };
 static_assert(Backend<ConstexprMachine>);
 
+class ConstexprMachine::Host {
+ public:
+  constexpr explicit Host(ConstexprMachine& m) : m_(m) {}
+  constexpr std::uint64_t x(unsigned r) const { return m_.x(r); }
+  constexpr void set_x(unsigned r, std::uint64_t v) { m_.set_x(r, v); }
+  constexpr std::uint64_t pc() const { return m_.pc_plus(0); }
+  constexpr void set_next_pc(std::uint64_t pc) { m_.jump(pc); }
+  constexpr std::uint64_t load(std::uint64_t addr, unsigned width) const { return m_.load(addr, width, false); }
+  constexpr void store(std::uint64_t addr, std::uint64_t v, unsigned width) { m_.store(addr, v, width); }
+  template <class F>
+  constexpr std::uint64_t external(F&& f) { return f(); }
+  template <class F>
+  constexpr void host_only(F&& f) { f(); }
+  template <class S>
+  constexpr S* state() const { return nullptr; }
+  constexpr std::uint64_t instret() const { return m_.instret(); }
+
+ private:
+  ConstexprMachine& m_;
+};
+
+template <class Handler>
+constexpr void ConstexprMachine::host_call(const Handler& handler, const Operands& o) {
+  Host h(*this);
+  handler(h, o);
+}
+
 // Execute instruction type Insn with explicit operands; returns the state after it.
 template <class Insn>
 constexpr EvalState eval(EvalState s, const Operands& o) {
@@ -2632,12 +3482,14 @@ constexpr EvalState eval(EvalState s, const Operands& o) {
   return s;
 }
 
-// Decode and execute one instruction word (16-bit compressed words are expanded first).
+// Decode and execute one instruction word of instruction set Isa (16-bit compressed words are
+// expanded first).
+template <class Isa = Rv64imac>
 constexpr EvalState eval_word(EvalState s, std::uint32_t word) {
-  const Decoded d = decode_parcels(static_cast<std::uint16_t>(word), static_cast<std::uint16_t>(word >> 16));
+  const Decoded d = Isa::decode_parcels(static_cast<std::uint16_t>(word), static_cast<std::uint16_t>(word >> 16));
   std::uint64_t next_pc = s.cpu.pc + d.ops.len;
   ConstexprMachine m{s, next_pc};
-  dispatch_table<ConstexprMachine>[d.id](m, d.ops);
+  Isa::template dispatch_table<ConstexprMachine>[d.id](m, d.ops);
   s.cpu.pc = next_pc;
   ++s.steps;
   return s;
@@ -3100,9 +3952,9 @@ class OutputFile {
   void commit() {
     if (fd_ >= 0 && ::close(std::exchange(fd_, -1)) != 0) fail("cannot close");
     if (overwrite_) {
-      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename to " + path_);
+      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot replace it");
     } else {  // link fails if the name appeared meanwhile: never replaces a file
-      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create " + path_);
+      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create it");
       ::unlink(tmp_.c_str());
     }
     detail::unregister_temp(std::exchange(slot_, -1));
@@ -3118,7 +3970,7 @@ class OutputFile {
 
  private:
   [[noreturn]] void fail(const std::string& what) {
-    const std::string msg = tmp_ + ": " + what + ": " + std::strerror(errno);
+    const std::string msg = path_ + ": " + what + ": " + std::strerror(errno);  // the user's name, not the temporary's
     discard();
     throw std::runtime_error(msg);
   }
@@ -3185,6 +4037,7 @@ struct TraceInfo {
   std::uint64_t input_bytes = 0;    // how many it read
   std::string platform = default_platform;  // what ran the guest (its syscalls, its initial image)
   std::string isa = default_isa;            // the instruction set it was decoded as
+  std::uint64_t max_log_words_per_step = isa::base_log_words_per_step;  // that set's bound
 
   Fault fault() const { return Fault{fault_kind, fault_pc, fault_addr, total_steps}; }
   std::uint64_t chunk_first_step(std::uint64_t i) const { return i * chunk_steps; }
@@ -3265,9 +4118,9 @@ inline void validate_structure(const TraceView& t) {
     if (c.log_offset != offset)
       fail(where + "log offset is " + std::to_string(c.log_offset) + ", expected " + std::to_string(offset));
     const std::uint64_t steps = i < in.num_chunks ? in.chunk_end_step(i) - step : 0;
-    if (c.log_words > max_log_words_per_step * steps)
+    if (c.log_words > in.max_log_words_per_step * steps)
       fail(where + std::to_string(c.log_words) + " log words for " + std::to_string(steps) + " steps (at most " +
-           std::to_string(max_log_words_per_step) + " per step)");
+           std::to_string(in.max_log_words_per_step) + " per step)");
     offset += c.log_words;
   }
   if (offset != in.log_words)
@@ -3338,7 +4191,8 @@ enum : unsigned {
   w_input_bytes = 16,    // how many it read
   w_platform = 17,       // 2 words: platform name, ASCII, NUL-padded (16 bytes)
   w_isa = 19,            // 2 words: ISA name, ASCII, NUL-padded (16 bytes)
-  w_reserved = 21,       // words 21..30: 0
+  w_max_log_words = 21,  // the instruction set's bound on log words per step; 0 = 2 (RV64IMAC's)
+  w_reserved = 22,       // words 22..30: 0
   w_header_checksum = 31,
   header_words = 32,
 };
@@ -3411,7 +4265,7 @@ class TraceFileWriter {
   // (output_file.hpp). Stops with LimitError when the file would exceed `max_bytes`.
   TraceFileWriter(std::string path, bool overwrite = false, std::span<const std::string> inputs = {},
                   std::uint64_t max_bytes = ~std::uint64_t{0})
-      : file_(std::move(path), overwrite, inputs), out_(file_.temp_path()), index_(file_.temp_path() + " (index)"),
+      : file_(std::move(path), overwrite, inputs), out_(file_.path()), index_(file_.path() + " (index)"),
         max_bytes_(max_bytes) {
     out_.attach(file_.fd());
     // The index grows with the number of chunks: it waits in an unnamed temporary file, not in memory.
@@ -3462,6 +4316,7 @@ class TraceFileWriter {
     h[w_input_bytes] = info.input_bytes;
     put_identifier(h + w_platform, info.platform);
     put_identifier(h + w_isa, info.isa);
+    h[w_max_log_words] = info.max_log_words_per_step == isa::base_log_words_per_step ? 0 : info.max_log_words_per_step;
     h[w_header_checksum] = header_checksum(h);
     if (h[w_index_offset] + (info.num_chunks + 1) * checkpoint_bytes != out_.written())
       throw std::logic_error("trace writer: the log size differs from the header's");
@@ -3596,6 +4451,9 @@ class TraceFile {
     info_.input_bytes = h[w_input_bytes];
     info_.platform = get_identifier(h + w_platform);
     info_.isa = get_identifier(h + w_isa);
+    info_.max_log_words_per_step = h[w_max_log_words] ? h[w_max_log_words] : isa::base_log_words_per_step;
+    if (info_.max_log_words_per_step > (std::uint64_t{1} << 20))
+      fail("bad log words per step bound " + std::to_string(info_.max_log_words_per_step) + " (offset 168)");
     if ((h[w_stop] & 0xffff0000ull) != 0) fail("bad stop word (offset 48)");
     try {
       check_chunk_steps(info_.chunk_steps);
@@ -3747,7 +4605,9 @@ class HistogramPolicy {
 // grows past spill_bytes moves its bytes to an unnamed temporary file (tmpfile), so a chunk's
 // output costs bounded memory however many steps the chunk has; append(OutputBuffer&&) streams
 // them back out in order.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -3830,9 +4690,12 @@ class OutputBuffer {
   }
   void spill() {
     if (buf_.empty()) return;
-    if (!spill_ && !(spill_ = std::tmpfile())) throw std::runtime_error("cannot create a temporary file for a chunk's output");
+    if (!spill_ && !(spill_ = std::tmpfile()))
+      throw std::runtime_error(std::string("cannot create an unnamed temporary file in /tmp for a chunk's output: ") +
+                               std::strerror(errno));
     if (std::fwrite(buf_.data(), 1, buf_.size(), spill_) != buf_.size())
-      throw std::runtime_error("cannot write a chunk's output to a temporary file");
+      throw std::runtime_error(std::string("cannot write a chunk's output to its unnamed temporary file in /tmp: ") +
+                               std::strerror(errno));
     buf_.clear();
   }
   // Hands the spilled bytes to f in pieces and drops the file (buf_ is untouched).
@@ -3964,7 +4827,7 @@ class StepAdapter {
   explicit StepAdapter(Memory* mem = nullptr) : mem_(mem) {}
   void bind(P* p) {
     p_ = p;
-    if constexpr (reads_log_v<P>) mem_->step_words().clear();
+    if constexpr (reads_log_v<P>) mem_->step_words().clear(), mem_->step_words().keep_all(true);
   }
 
   void on_step(const StepRecord& r) {
@@ -4314,6 +5177,7 @@ struct MemoryTrace {
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -4325,8 +5189,8 @@ struct MemoryTrace {
 // rvtrace/interp/logging_memory.hpp say: at a word's first touch in the chunk its value comes from
 // the log (an aligned 8-byte store instead defines it), after that the chunk's own stores keep it
 // current. Loads then read these words (including accesses that cross a word boundary); an ecall
-// takes a0 from the log and forgets the words, except exit/exit_group (a7 = 93/94), which log
-// nothing.
+// takes a0 from the log and forgets the words, except an exit by the platform's rule (linux:
+// exit/exit_group, a7 = 93/94), which logs nothing. A host call's external values come from the log.
 //
 // The words live in a sparse GuestMemory of the default size (only the pages the chunks touch cost
 // memory) with its WordMarks, so a step costs a few byte tests more than reading the log alone.
@@ -4340,6 +5204,7 @@ struct MemoryTrace {
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -4438,7 +5303,7 @@ class ReplayMemory {
     return v;
   }
   void store(std::uint64_t addr, std::uint64_t v, unsigned width) {
-    if (!words_.writable(addr, width)) [[unlikely]]
+    if (!words_.writable(addr, width) && !words_.in_mmio(addr, width)) [[unlikely]]
       throw AccessFault{FlatMemory::store_fault_kind(words_, addr), addr};
     if (width == 8 && (addr & 7) == 0) marks_.mark(addr >> 3);  // defines the whole word
     else touch(addr, width);
@@ -4448,9 +5313,11 @@ class ReplayMemory {
         if (marks_.mark_written(index)) written_.push_back(index);
       });
   }
+  // The platform's exit rule (a pure function of the registers; default: linux's).
+  void set_exit_rule(guest::ExitRule rule) { exit_rule_ = rule; }
+
   guest::SyscallResult ecall(std::array<std::uint64_t, 32>& x) {
-    if (x[17] == guest::sys::exit || x[17] == guest::sys::exit_group)
-      return {true, static_cast<int>(x[10] & 0xff)};
+    if (const std::optional<int> status = exit_rule_(x)) return {true, *status};
     EcallRecord call;
     if (effects_) {
       call.step = *steps_, call.number = x[17];
@@ -4466,6 +5333,18 @@ class ReplayMemory {
     if (keep_words_) step_words_.add(x[10]);
     return {};
   }
+
+  // A host call's advice value: the log's next word (the recorded run logged it where it was produced).
+  template <class F>
+  std::uint64_t external(F&&) {
+    const std::uint64_t v = take();
+    if (keep_words_) step_words_.add(v);
+    return v;
+  }
+  // Replay has no platform state: host calls skip what needs it (h.host_only, h.state).
+  guest::Environment* environment() { return nullptr; }
+  // The traced run's MMIO range: stores there are plain stores in replay.
+  void set_mmio(std::uint64_t lo, std::uint64_t hi) { words_.set_mmio(lo, hi); }
 
   // Whether to collect step_words() (only policies that read them need it).
   void keep_step_words(bool on) { keep_words_ = on; }
@@ -4520,6 +5399,7 @@ class ReplayMemory {
     seg.writes_end = effects_->writes.size();
     if (call) seg.has_ecall = true, seg.ecall = *call;
   }
+  guest::ExitRule exit_rule_ = &guest::linux_exit_status;
   guest::GuestMemory words_;  // the chunk's known words (sparse)
   WordMarks marks_{words_};
   StepWords step_words_;
@@ -4543,8 +5423,10 @@ struct RecordOptions {
 };
 
 // The interpreter as a recorder engine.
+template <class Isa = isa::Rv64imac>
 class InterpreterEngine {
  public:
+  using instruction_set = Isa;
   explicit InterpreterEngine(const DecodedProgram& code) : code_(code) {}
   RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
     if (!m_ || &m_->memory() != &mem) m_.emplace(code_, mem);
@@ -4553,15 +5435,28 @@ class InterpreterEngine {
 
  private:
   const DecodedProgram& code_;
-  std::optional<Machine<LoggingMemory>> m_;
+  std::optional<Machine<LoggingMemory, NoTrace, Isa>> m_;
+};
+
+// The instruction set an engine runs (its `instruction_set`, else RV64IMAC).
+template <class Engine>
+struct engine_isa {
+  using type = isa::Rv64imac;
+};
+template <class Engine>
+  requires requires { typename Engine::instruction_set; }
+struct engine_isa<Engine> {
+  using type = typename Engine::instruction_set;
 };
 
 namespace detail {
 // Replays [from.step, to_step) of a chunk against its log to count the words those steps consume.
-inline std::size_t consumed_words(const DecodedProgram& code, const isa::CpuState& from, std::uint64_t from_step,
-                                  std::uint64_t to_step, std::span<const std::uint64_t> log) {
+template <class Isa>
+std::size_t consumed_words(const DecodedProgram& code, const isa::CpuState& from, std::uint64_t from_step,
+                           std::uint64_t to_step, std::span<const std::uint64_t> log, guest::ExitRule exit_rule) {
   ReplayMemory mem(log);
-  Machine<ReplayMemory> m(code, mem);
+  mem.set_exit_rule(exit_rule);
+  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
   m.state = from;
   m.steps = from_step;
   try {
@@ -4781,14 +5676,19 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
                  const RecordOptions& opt = {}) {
   const std::uint64_t n = opt.chunk_steps;
   check_chunk_steps(n);
-  const std::uint64_t max_words = max_log_words_per_step * n + 16;
+  using Isa = typename engine_isa<std::remove_cvref_t<Engine>>::type;
+  require_isa<Isa>(code);
+  const std::uint64_t max_words = code.isa->max_log_words_per_step * n + 16;
   detail::ChunkPipeline<Sink> pipe(sink, max_words);
-  LoggingMemory mem(proc.memory, proc.syscalls, nullptr);
+  LoggingMemory mem(proc.memory, proc.environment(), nullptr);
 
   TraceInfo info;
   info.chunk_steps = n;
   info.program_hash = proc.program.hash;
   info.args_hash = hash_arguments(proc.argv, proc.envp);
+  info.platform = proc.platform;
+  info.isa = std::string(code.isa->name);
+  info.max_log_words_per_step = code.isa->max_log_words_per_step;
   // The input the guest reads is part of what the trace is a run of: hash what it consumes.
   ByteStreamHash input(input_hash_seed);
   proc.syscalls.observe_input([&input](const std::uint8_t* p, std::size_t k) { input.add(p, k); });
@@ -4813,7 +5713,7 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
     if (r.reason == StopReason::paused && steps != until)
       throw std::logic_error("recorder: engine paused before the requested step");
     if (r.reason == StopReason::fault && steps > cp.step)
-      used = detail::consumed_words(code, start, cp.step, steps, {buf, used});
+      used = detail::consumed_words<Isa>(code, start, cp.step, steps, {buf, used}, proc.exit_rule);
     if (steps > cp.step) {  // a fault on the first step of a chunk leaves it empty: no chunk
       cp.log_words = used;
       pipe.submit(cp, used);
@@ -4825,8 +5725,8 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   pipe.finish();
   info.total_steps = steps;
   info.log_words = log_total;
-  info.input_hash = input.digest();
-  info.input_bytes = input.bytes();
+  info.input_hash = proc.input_fixed ? proc.input_hash : input.digest();
+  info.input_bytes = proc.input_fixed ? proc.input_bytes : input.bytes();
   switch (r.reason) {
     case StopReason::exited: info.stop = TraceStop::exited, info.exit_code = r.exit_code; break;
     case StopReason::ebreak: info.stop = TraceStop::ebreak; break;
@@ -4843,10 +5743,10 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, E
   return r;
 }
 
-// Records with the interpreter.
-template <class Sink>
+// Records with the interpreter (of instruction set Isa).
+template <class Isa = isa::Rv64imac, class Sink>
 RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, const RecordOptions& opt = {}) {
-  InterpreterEngine e(code);
+  InterpreterEngine<Isa> e(code);
   return record(proc, code, sink, e, opt);
 }
 
@@ -4879,6 +5779,7 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -4909,7 +5810,9 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 // supplies it for the Linux platform (run_start()); another platform supplies its own.
 #include <cstdint>
 #include <functional>
+#include <array>
 #include <string>
+#include <string_view>
 
 
 // ---- rvtrace/trace/linux_ecalls.hpp ----
@@ -5052,6 +5955,11 @@ struct RunStart {
   // Checks a recorded ecall and applies its effect on memory (throws InputError on disagreement).
   std::function<void(const EcallRecord&, guest::GuestMemory&)> ecall;
   InputStream* input = nullptr;    // the input the ecalls consumed (its hash is checked at the end)
+  guest::ExitRule exit_rule = &guest::linux_exit_status;
+  // A platform whose input is fixed at boot (placed in memory: the memory pass checks its bytes):
+  // the identity the trace header must carry.
+  bool input_fixed = false;
+  std::uint64_t input_hash = 0, input_bytes = 0;
 };
 
 // The start of a Linux process `p` (its memory becomes verify's working image: load it only for
@@ -5064,6 +5972,29 @@ inline RunStart run_start(guest::Process& p, InputStream& input) {
   s.input = &input;
   s.ecall = [ecalls = LinuxEcalls(p.syscalls, input)](const EcallRecord& c, guest::GuestMemory& m) mutable {
     ecalls.apply(c, m);
+  };
+  return s;
+}
+
+// The start of a process of another platform (guest::Process's platform constructor): its ecalls
+// are checked by running the platform's environment on the recorded registers and comparing a0.
+inline RunStart platform_run_start(guest::Process& p, std::string_view isa_name) {
+  RunStart s;
+  s.cpu = initial_state(p);
+  s.memory = &p.memory;
+  s.args_hash = hash_arguments(p.argv, p.envp);
+  s.platform = p.platform;
+  s.isa = std::string(isa_name);
+  s.exit_rule = p.exit_rule;
+  s.input_fixed = p.input_fixed, s.input_hash = p.input_hash, s.input_bytes = p.input_bytes;
+  s.ecall = [&env = p.environment()](const EcallRecord& c, guest::GuestMemory& m) {
+    std::array<std::uint64_t, 32> x{};
+    for (unsigned i = 0; i < 6; ++i) x[10 + i] = c.args[i];
+    x[17] = c.number;
+    env.ecall(x, m);
+    if (x[10] != c.result)
+      throw InputError("step " + std::to_string(c.step) + ": ecall " + std::to_string(c.number) + " returned " +
+                       hex64(c.result) + " in the trace, the platform gives " + hex64(x[10]));
   };
   return s;
 }
@@ -5144,6 +6075,9 @@ namespace rvtrace::trace {
 struct ReplayOptions {
   unsigned threads = 1;
   bool progress = false;          // progress line on stderr
+  // Called instead (when set) after each merged chunk, on the caller's thread: steps replayed so
+  // far and in all (the CLI draws its own progress line with it).
+  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress;
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
                                   // (those of them the view holds: see chunk_range.hpp)
@@ -5152,6 +6086,10 @@ struct ReplayOptions {
   // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
   // every access faults as it did in the run (verify sets them).
   std::uint64_t read_lo = 0, write_lo = 0;
+  std::uint64_t mmio_lo = 0, mmio_hi = 0;  // and its MMIO range (stores there are plain stores)
+  // The platform the trace must have been recorded on, and its exit rule (which ecall ends the run).
+  std::string platform = "linux";
+  guest::ExitRule exit_rule = &guest::linux_exit_status;
 };
 
 // The policy of check_chunks: nothing per step (the interpreter runs untraced).
@@ -5173,7 +6111,7 @@ namespace detail {
 }
 
 // One worker's machine, reused for all the chunks it replays.
-template <class P>
+template <class P, class Isa>
 class ChunkReplayer {
   static constexpr bool traced = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
@@ -5183,6 +6121,8 @@ class ChunkReplayer {
       : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
     mem_.keep_step_words(reads_log_v<P>);
     mem_.set_windows(opt.read_lo, opt.write_lo);
+    if (opt.mmio_hi > opt.mmio_lo) mem_.set_mmio(opt.mmio_lo, opt.mmio_hi);
+    mem_.set_exit_rule(opt.exit_rule);
   }
 
   template <class Factory>
@@ -5255,34 +6195,50 @@ class ChunkReplayer {
   const TraceView& t_;
   ReplayMemory mem_;
   Adapter adapter_;
-  Machine<ReplayMemory, Adapter> m_;
+  Machine<ReplayMemory, Adapter, Isa> m_;
 };
 
 class Progress {
  public:
-  Progress(bool on, std::uint64_t total) : on_(on), total_(total), t0_(clock::now()), last_(t0_) {}
+  Progress(const ReplayOptions& opt, std::uint64_t total, std::uint64_t total_steps)
+      : on_(opt.progress), total_(total), total_steps_(total_steps), callback_(opt.on_progress), t0_(clock::now()),
+        last_(t0_) {}
   void update(std::uint64_t done, std::uint64_t steps) {
+    if (callback_) return callback_(steps, total_steps_);
     if (!on_) return;
     const auto now = clock::now();
     if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double s = std::chrono::duration<double>(now - t0_).count();
-    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s   ",
+    const double eta = steps > 0 && total_steps_ > steps ? s * double(total_steps_ - steps) / double(steps) : 0.0;
+    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s, ETA %.0f s\033[K",
                  (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
-                 s > 0 ? steps / s / 1e6 : 0.0);
+                 s > 0 ? steps / s / 1e6 : 0.0, eta);
+    drawn_ = done != total_;
     if (done == total_) std::fputc('\n', stderr);
+  }
+  // An error ends the replay early: end the line, so that the error message starts its own.
+  ~Progress() {
+    if (drawn_) std::fputc('\n', stderr);
   }
 
  private:
   using clock = std::chrono::steady_clock;
-  bool on_;
-  std::uint64_t total_;
+  bool on_, drawn_ = false;
+  std::uint64_t total_, total_steps_;
+  const std::function<void(std::uint64_t, std::uint64_t)>& callback_;
   clock::time_point t0_, last_;
 };
 
-inline void check_trace_program(const DecodedProgram& code, const TraceView& t) {
+inline void check_trace_program(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
   if (t.is_slice()) validate_slice(t);
   else validate_structure(t);
+  if (t.info.platform != opt.platform)
+    throw InputError("the trace was recorded on platform '" + t.info.platform + "', not '" + opt.platform +
+                     "' (--platform)");
+  if (t.info.isa != code.isa->name)
+    throw InputError("the trace was recorded for ISA '" + t.info.isa + "', but the program is decoded as '" +
+                     std::string(code.isa->name) + "' (--isa)");
   if (code.program_hash != t.info.program_hash)
     throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
                      ", this ELF has " + hex64(code.program_hash) + ")");
@@ -5292,9 +6248,10 @@ inline void check_trace_program(const DecodedProgram& code, const TraceView& t) 
 }
 
 // replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
-template <class P, class Factory>
+template <class Isa, class P, class Factory>
 void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
-  detail::check_trace_program(code, t);
+  require_isa<Isa>(code);
+  detail::check_trace_program(code, t, opt);
   const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
   const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
   const std::uint64_t count = last - first;
@@ -5302,12 +6259,12 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
     throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
                      " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
                      " (--max-steps)");
-  detail::Progress progress(opt.progress, count);
   auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
+  detail::Progress progress(opt, count, count ? steps_before(last) : 0);
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {
-    detail::ChunkReplayer<P> w(code, t, opt);
+    detail::ChunkReplayer<P, Isa> w(code, t, opt);
     for (std::uint64_t i = first; i < last; ++i) {
       root.merge(w.run(i, make, opt.check_checksums));
       progress.update(i + 1 - first, steps_before(i + 1));
@@ -5326,7 +6283,7 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   bool abort = false;
 
   auto worker = [&] {
-    std::optional<detail::ChunkReplayer<P>> w;
+    std::optional<detail::ChunkReplayer<P, Isa>> w;
     for (;;) {
       std::uint64_t i;
       {
@@ -5388,37 +6345,39 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
 }  // namespace detail
 
 // Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
-template <class P, class Factory>
+// Isa: the instruction set `code` was decoded for (default RV64IMAC).
+template <class Isa = isa::Rv64imac, class P, class Factory>
 void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
   static_assert(check_trace_policy<P>());
   static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
                 "rvtrace: replay_into(root, ...): make() must return the root's policy type");
-  detail::replay_chunks(root, code, t, make, opt);
+  detail::replay_chunks<Isa>(root, code, t, make, opt);
 }
 
 // Replays the trace and returns the merged policy: make() for the root, then once per chunk.
-template <class Factory>
+template <class Isa = isa::Rv64imac, class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
   static_assert(std::is_invocable_v<Factory&>,
                 "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
                 "called once per chunk");
   auto root = make();
-  replay_into(root, code, t, make, opt);
+  replay_into<Isa>(root, code, t, make, opt);
   return root;
 }
-template <class Factory>
+template <class Isa = isa::Rv64imac, class Factory>
 auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsigned threads) {
   ReplayOptions o;
   o.threads = threads;
-  return replay(code, t, make, o);
+  return replay<Isa>(code, t, make, o);
 }
 
 // Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
 // consumption, stop); throws InputError naming the first failing chunk. This says the trace is
 // self-consistent, NOT that it is a run of the program: verify() below proves that.
-inline void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+template <class Isa = isa::Rv64imac>
+void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
   NoPolicy root;
-  detail::replay_chunks(root, code, t, [] { return NoPolicy{}; }, opt);
+  detail::replay_chunks<Isa>(root, code, t, [] { return NoPolicy{}; }, opt);
 }
 
 namespace detail {
@@ -5450,14 +6409,17 @@ inline void check_run_identity(const TraceView& t, const RunStart& start) {
 
 // A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
 // windows; the values it would load do not decide the fault) must fault the same way.
-inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+template <class Isa>
+void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
   const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
   const Fault want = t.info.fault();
   ReplayMemory mem;
   mem.set_windows(opt.read_lo, opt.write_lo);
+  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
+  mem.set_exit_rule(opt.exit_rule);
   mem.set_lenient(true);
   mem.reset({});
-  Machine<ReplayMemory> m(code, mem);
+  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
   m.state = final_state.cpu();
   m.steps = final_state.step;
   const RunResult r = m.run(final_state.step + 1);
@@ -5477,17 +6439,26 @@ inline void reproduce_fault(const DecodedProgram& code, const TraceView& t, cons
 // image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
 // A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
 // the run's final memory). Throws InputError naming the check, and the chunk and word.
-inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
-  detail::check_trace_program(code, t);
+template <class Isa = isa::Rv64imac>
+void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
+  opt.platform = start.platform;
+  opt.exit_rule = start.exit_rule;
+  detail::check_trace_program(code, t, opt);
   detail::check_run_identity(t, start);
   opt.read_lo = start.memory->read_lo();
   opt.write_lo = start.memory->write_lo();
+  opt.mmio_lo = start.memory->mmio_lo();
+  opt.mmio_hi = start.memory->mmio_hi();
   opt.first_chunk = 0;
   opt.chunk_count = ~std::uint64_t{0};
-  if (t.info.stop == TraceStop::fault) detail::reproduce_fault(code, t, opt);
+  if (t.info.stop == TraceStop::fault) detail::reproduce_fault<Isa>(code, t, opt);
   MemoryPass pass(start, t.info);
   VerifyPolicy root(&pass);
-  detail::replay_chunks(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
+  detail::replay_chunks<Isa>(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
+  if (start.input_fixed && (start.input_hash != t.info.input_hash || start.input_bytes != t.info.input_bytes))
+    detail::verify_error("input: the trace was recorded with other input (" + std::to_string(t.info.input_bytes) +
+                         " bytes hashing to " + hex64(t.info.input_hash) + "; the given input has " +
+                         std::to_string(start.input_bytes) + " bytes hashing to " + hex64(start.input_hash) + ")");
   if (start.input) {
     const ByteStreamHash& h = start.input->hash();
     if (h.bytes() != t.info.input_bytes)
@@ -5508,14 +6479,16 @@ inline void verify(const DecodedProgram& code, const TraceView& t, RunStart& sta
 // on_chunk_begin (the initial state, step 0), every step, and one on_chunk_end (the final state).
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 
 namespace rvtrace::trace {
 
-template <class P>
+template <class P, class Isa = isa::Rv64imac>
 RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
-                         std::uint64_t max_steps = ~std::uint64_t{0}) {
+                         std::uint64_t max_steps = ~std::uint64_t{0},
+                         const std::function<void(std::uint64_t steps)>& on_progress = {}) {
   static_assert(check_trace_policy<P>());
   chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
   RunResult r;
@@ -5523,24 +6496,29 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     // The words of each step come from a LoggingMemory; its log goes to a small buffer that is
     // rewound between slices of steps (nobody reads it).
     constexpr std::uint64_t slice = 4096;
-    std::vector<std::uint64_t> buf(max_log_words_per_step * slice + 16);
-    LoggingMemory mem(proc.memory, proc.syscalls, buf.data());
+    std::vector<std::uint64_t> buf(code.isa->max_log_words_per_step * slice + 16);
+    LoggingMemory mem(proc.memory, proc.environment(), buf.data());
     StepAdapter<P, LoggingMemory> adapter(&mem);
     adapter.bind(&policy);
-    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>> m(code, mem, adapter);
+    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>, Isa> m(code, mem, adapter);
     m.state = initial_state(proc);
     do {
       mem.set_cursor(buf.data());
       r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress && m.steps % (std::uint64_t{1} << 20) < slice) on_progress(m.steps);
     } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
   } else {
-    FlatMemory mem(proc.memory, proc.syscalls);
+    FlatMemory mem(proc.memory, proc.environment());
     StepAdapter<P, FlatMemory> adapter(&mem);
     adapter.bind(&policy);
-    Machine<FlatMemory, StepAdapter<P, FlatMemory>> m(code, mem, adapter);
+    Machine<FlatMemory, StepAdapter<P, FlatMemory>, Isa> m(code, mem, adapter);
     m.state = initial_state(proc);
-    r = m.run(max_steps);
+    const std::uint64_t slice = on_progress ? std::uint64_t{1} << 20 : max_steps;
+    do {
+      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress) on_progress(m.steps);
+    } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
   }
   return r;
@@ -5925,6 +6903,7 @@ class WitnessPolicy {
 #include <exception>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -6511,6 +7490,13 @@ class Emitter {
   void jump(value target) { set_control(CtlKind::jump, {}, target); }
   void ebreak() { set_control(CtlKind::ebreak, {}, {}); }
   void illegal() { set_control(CtlKind::illegal, {}, {}); }
+  // A host call is C++ (isa/host_call.hpp): native code leaves for the interpreter at this
+  // instruction, which runs it (and the memory policy sees its accesses); native code resumes at the
+  // next block. (Its facts end the block, so it is the block's last instruction.)
+  template <class Handler>
+  void host_call(const Handler&, const isa::Operands&) {
+    set_control(CtlKind::illegal, {}, {});
+  }
 
   // The syscall runs in C++ (Context::ecall) on the register file; then native code continues.
   void ecall() {
@@ -7635,6 +8621,7 @@ class Emitter {
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -7642,456 +8629,6 @@ class Emitter {
 #include <string>
 #include <vector>
 
-
-// ---- rvtrace/isa/facts.hpp ----
-// The analysis backend: instantiates an instruction's exec() once, at compile time, with symbolic
-// operands, and records what it does: registers read and written (as operand fields), memory accesses,
-// control transfer, faults, host calls, and which bits of its inputs its result depends on. Everything
-// the AOT translator knows about an instruction comes from here, never from a list of ids, so an
-// instruction a user adds gets the same treatment as lw or add.
-//
-// Values are nodes of a small expression graph (an instruction's exec is a handful of ops). What the
-// analysis cannot prove stays conservative: an unknown shape of address is "other" memory (may fault,
-// no bounds-check hoisting), a jump target that is not pc + imm is indirect, a result read through an
-// op without a known bit rule needs all 64 bits of its inputs.
-#include <array>
-#include <cstdint>
-#include <string_view>
-
-#include <boost/hana/unpack.hpp>
-
-
-namespace rvtrace::isa {
-
-enum class Field : std::uint8_t { none, rd, rs1, rs2 };
-enum class Control : std::uint8_t { none, jump, branch };  // branch: conditional
-enum class Access : std::uint8_t { none, load, store, amo, lr, sc, other };
-
-// Every kind of value node (leaves first). Also what the translator's rewrites match on (Shape).
-enum class VOp : std::uint8_t {
-  none, reg, konst, imm, pc_imm, pc_konst, instret, reservation, load,
-  add, sub, and_, or_, xor_, sll, srl, sra, mul, mulh, mulhsu, mulhu,
-  addw, subw, sllw, srlw, sraw, mulw, ror, rorw,
-  div, divu, rem, remu, divw, divuw, remw, remuw,
-  clz, ctz, cpop, rev8, orc_b,
-  eq, ne, lt, ge, ltu, geu, from_cond, select,
-};
-
-// An operand of a one-op result: a register field, the immediate, or a constant.
-struct ShapeOperand {
-  enum Kind : std::uint8_t { none, field, imm, konst } kind = none;
-  Field f = Field::none;
-  std::int64_t k = 0;
-  friend constexpr bool operator==(const ShapeOperand&, const ShapeOperand&) = default;
-};
-// rd = op(a, b) when the instruction's only effect is that (op = none otherwise).
-struct Shape {
-  VOp op = VOp::none;
-  ShapeOperand a, b;
-};
-
-struct InsnFacts {
-  std::string_view name;
-  // Registers through the operand fields, and by number (bit r) for registers an exec names itself.
-  bool reads_rs1 = false, reads_rs2 = false, reads_rd = false;
-  bool writes_rd = false, writes_rs1 = false, writes_rs2 = false;
-  bool writes_rd_always = false;  // written on every path (not only inside an if_ arm)
-  std::uint32_t fixed_reads = 0, fixed_writes = 0;
-  bool host_call = false;         // ecall: may read and write any register, may stop the run
-  bool ebreak = false, illegal = false;
-  bool counter = false;           // reads instret() (cycle/time/instret: differs between engines' runs)
-  // Memory: one kind per instruction (other: anything the analysis does not recognize).
-  Access access = Access::none;
-  std::uint8_t width = 0;         // bytes of the widest access
-  bool is_signed = false;         // a load that sign-extends
-  bool base_rs1 = false;          // every address is x(rs1) (+ imm when disp_imm)
-  bool disp_imm = false;
-  bool reservation = false;       // reads or writes the LR/SC reservation
-  // Control.
-  Control control = Control::none;
-  bool target_pc_imm = false;     // the target is pc + imm (a direct target)
-  bool may_fault = false, ends_block = false;
-  // Results.
-  bool result_sext32 = false;     // rd gets a 32-bit result, sign-extended
-  bool low32_ok = false;          // rd's value may be computed in 32 bits when only those are read
-  // Bits of rs1/rs2/rd read (0..64, low bits), when only the low 32 [0] or all 64 [1] bits of rd are read.
-  std::array<std::uint8_t, 2> rs1_bits{}, rs2_bits{}, rd_bits{};
-  Shape shape{};
-  bool too_complex = false;       // the analysis ran out of nodes: everything conservative
-
-  constexpr bool plain_access() const {
-    return (access == Access::load || access == Access::store) && base_rs1 && disp_imm;
-  }
-  constexpr bool is_store() const { return access == Access::store; }
-  constexpr bool direct() const { return control != Control::none && target_pc_imm; }
-  constexpr bool fixed_regs() const { return (fixed_reads | fixed_writes) != 0; }
-  // No effect but computing register values from registers: may be dropped when its result is dead.
-  constexpr bool pure() const {
-    return !too_complex && !may_fault && control == Control::none && !host_call && !ebreak && !illegal &&
-           access == Access::none && !reservation && !fixed_regs() && !writes_rs1 && !writes_rs2;
-  }
-  // Registers (bit r) this instruction, with these operands, may write / read (host calls: all).
-  constexpr std::uint32_t writes(const Operands& o) const {
-    if (host_call || too_complex) return ~std::uint32_t{1};
-    std::uint32_t m = fixed_writes;
-    if (writes_rd) m |= std::uint32_t{1} << o.rd;
-    if (writes_rs1) m |= std::uint32_t{1} << o.rs1;
-    if (writes_rs2) m |= std::uint32_t{1} << o.rs2;
-    return m & ~std::uint32_t{1};
-  }
-  constexpr std::uint32_t reads(const Operands& o) const {
-    if (host_call || too_complex) return ~std::uint32_t{1};
-    std::uint32_t m = fixed_reads;
-    if (reads_rd) m |= std::uint32_t{1} << o.rd;
-    if (reads_rs1) m |= std::uint32_t{1} << o.rs1;
-    if (reads_rs2) m |= std::uint32_t{1} << o.rs2;
-    return m & ~std::uint32_t{1};
-  }
-};
-
-namespace facts_detail {
-
-// The symbolic operands: register numbers no real register has, an immediate no encoding produces.
-inline constexpr std::uint8_t sym_rd = 201, sym_rs1 = 202, sym_rs2 = 203;
-inline constexpr std::int32_t sym_imm = 0x1357'9bd0;
-inline constexpr Operands sym_ops{sym_rd, sym_rs1, sym_rs2, 4, sym_imm};
-
-struct Node {
-  VOp op = VOp::none;
-  std::uint8_t a = 0, b = 0, c = 0;  // children (node indices; 0 = none)
-  Field f = Field::none;             // reg: the field, or none with r = a fixed register number
-  std::uint8_t r = 0;
-  std::int64_t k = 0;                // konst
-  std::uint8_t width = 0;            // load
-};
-
-struct Root {
-  std::uint8_t node = 0;
-  std::uint8_t bits = 64;  // how many low bits of it are used (64 unless it is rd's value)
-  bool rd = false;         // the value written to rd
-};
-
-class FactsMachine {
- public:
-  using value = std::uint8_t;  // node index
-  using cond = std::uint8_t;
-
-  static constexpr std::size_t max_nodes = 96, max_roots = 24;
-  std::array<Node, max_nodes> nodes{};
-  std::array<Root, max_roots> roots{};
-  std::size_t n_nodes = 1, n_roots = 0;  // node 0 = "none"
-  InsnFacts f{};
-  int depth = 0;  // inside if_ arms
-  unsigned loads = 0, stores = 0, aligned = 0, reservation_reads = 0, reservation_writes = 0;
-  std::uint8_t rd_value = 0;
-  bool rd_written_twice = false, addr_mismatch = false;
-  std::uint8_t first_addr = 0;
-
-  constexpr value node(Node n) {
-    if (n_nodes == max_nodes) {
-      f.too_complex = true;
-      return 0;
-    }
-    nodes[n_nodes] = n;
-    return static_cast<value>(n_nodes++);
-  }
-  constexpr void root(value v, std::uint8_t bits, bool rd = false) {
-    if (n_roots == max_roots) {
-      f.too_complex = true;
-      return;
-    }
-    roots[n_roots++] = Root{v, bits, rd};
-  }
-  constexpr value bin(VOp op, value a, value b) { return node(Node{op, a, b}); }
-  constexpr value un(VOp op, value a) { return node(Node{op, a}); }
-
-  // ---- the vocabulary ----
-  constexpr value x(unsigned r) {
-    if (r == 0) return node(Node{VOp::konst});
-    Node n{VOp::reg};
-    if (r == sym_rd) n.f = Field::rd, f.reads_rd = true;
-    else if (r == sym_rs1) n.f = Field::rs1, f.reads_rs1 = true;
-    else if (r == sym_rs2) n.f = Field::rs2, f.reads_rs2 = true;
-    else n.r = static_cast<std::uint8_t>(r), f.fixed_reads |= std::uint32_t{1} << (r & 31);
-    return node(n);
-  }
-  constexpr void set_x(unsigned r, value v) {
-    if (r == 0) return;
-    if (r == sym_rd) {
-      if (f.writes_rd) rd_written_twice = true;
-      f.writes_rd = true;
-      if (depth == 0) f.writes_rd_always = true;
-      rd_value = v;
-      root(v, 64, true);
-      return;
-    }
-    if (r == sym_rs1) f.writes_rs1 = true;
-    else if (r == sym_rs2) f.writes_rs2 = true;
-    else f.fixed_writes |= std::uint32_t{1} << (r & 31);
-    root(v, 64);
-  }
-  constexpr value imm(std::int64_t i) {
-    return i == sym_imm ? node(Node{VOp::imm}) : node(Node{VOp::konst, 0, 0, 0, Field::none, 0, i});
-  }
-  constexpr value pc_plus(std::int64_t off) {
-    return off == sym_imm ? node(Node{VOp::pc_imm}) : node(Node{VOp::pc_konst, 0, 0, 0, Field::none, 0, off});
-  }
-  constexpr value add(value a, value b) { return bin(VOp::add, a, b); }
-  constexpr value sub(value a, value b) { return bin(VOp::sub, a, b); }
-  constexpr value and_(value a, value b) { return bin(VOp::and_, a, b); }
-  constexpr value or_(value a, value b) { return bin(VOp::or_, a, b); }
-  constexpr value xor_(value a, value b) { return bin(VOp::xor_, a, b); }
-  constexpr value sll(value a, value b) { return bin(VOp::sll, a, b); }
-  constexpr value srl(value a, value b) { return bin(VOp::srl, a, b); }
-  constexpr value sra(value a, value b) { return bin(VOp::sra, a, b); }
-  constexpr value addw(value a, value b) { return bin(VOp::addw, a, b); }
-  constexpr value subw(value a, value b) { return bin(VOp::subw, a, b); }
-  constexpr value sllw(value a, value b) { return bin(VOp::sllw, a, b); }
-  constexpr value srlw(value a, value b) { return bin(VOp::srlw, a, b); }
-  constexpr value sraw(value a, value b) { return bin(VOp::sraw, a, b); }
-  constexpr value mul(value a, value b) { return bin(VOp::mul, a, b); }
-  constexpr value mulh(value a, value b) { return bin(VOp::mulh, a, b); }
-  constexpr value mulhsu(value a, value b) { return bin(VOp::mulhsu, a, b); }
-  constexpr value mulhu(value a, value b) { return bin(VOp::mulhu, a, b); }
-  constexpr value mulw(value a, value b) { return bin(VOp::mulw, a, b); }
-  constexpr value ror(value a, value b) { return bin(VOp::ror, a, b); }
-  constexpr value rorw(value a, value b) { return bin(VOp::rorw, a, b); }
-  constexpr value div_unchecked(value a, value b) { return bin(VOp::div, a, b); }
-  constexpr value divu_unchecked(value a, value b) { return bin(VOp::divu, a, b); }
-  constexpr value rem_unchecked(value a, value b) { return bin(VOp::rem, a, b); }
-  constexpr value remu_unchecked(value a, value b) { return bin(VOp::remu, a, b); }
-  constexpr value divw_unchecked(value a, value b) { return bin(VOp::divw, a, b); }
-  constexpr value divuw_unchecked(value a, value b) { return bin(VOp::divuw, a, b); }
-  constexpr value remw_unchecked(value a, value b) { return bin(VOp::remw, a, b); }
-  constexpr value remuw_unchecked(value a, value b) { return bin(VOp::remuw, a, b); }
-  constexpr value clz(value a) { return un(VOp::clz, a); }
-  constexpr value ctz(value a) { return un(VOp::ctz, a); }
-  constexpr value cpop(value a) { return un(VOp::cpop, a); }
-  constexpr value rev8(value a) { return un(VOp::rev8, a); }
-  constexpr value orc_b(value a) { return un(VOp::orc_b, a); }
-  constexpr cond eq(value a, value b) { return bin(VOp::eq, a, b); }
-  constexpr cond ne(value a, value b) { return bin(VOp::ne, a, b); }
-  constexpr cond lt(value a, value b) { return bin(VOp::lt, a, b); }
-  constexpr cond ge(value a, value b) { return bin(VOp::ge, a, b); }
-  constexpr cond ltu(value a, value b) { return bin(VOp::ltu, a, b); }
-  constexpr cond geu(value a, value b) { return bin(VOp::geu, a, b); }
-  constexpr value from_cond(cond c) { return un(VOp::from_cond, c); }
-  // Both arms are analysed (their effects are the union).
-  template <class A, class B>
-  constexpr value select(cond c, A&& fa, B&& fb) {
-    ++depth;
-    const value a = fa();
-    const value b = fb();
-    --depth;
-    Node n{VOp::select, a, b, c};
-    return node(n);
-  }
-  template <class A, class B>
-  constexpr void if_(cond c, A&& fthen, B&& felse) {
-    root(c, 64);
-    ++depth;
-    fthen();
-    felse();
-    --depth;
-  }
-  constexpr value load(value addr, unsigned width, bool is_signed) {
-    ++loads;
-    note_access(addr, width);
-    f.is_signed = is_signed;
-    Node n{VOp::load, addr};
-    n.width = static_cast<std::uint8_t>(width);
-    return node(n);
-  }
-  constexpr void store(value addr, value v, unsigned width) {
-    ++stores;
-    note_access(addr, width);
-    root(v, static_cast<std::uint8_t>(8 * width));
-  }
-  constexpr void require_aligned(value addr, unsigned) {
-    ++aligned;
-    root(addr, 64);
-  }
-  constexpr void branch(cond c, value target) { control(Control::branch, target), root(c, 64); }
-  constexpr void jump(value target) { control(Control::jump, target); }
-  constexpr void ecall() { f.host_call = true; }
-  constexpr void ebreak() { f.ebreak = true; }
-  constexpr void illegal() { f.illegal = true; }
-  constexpr value instret() {
-    f.counter = true;
-    return node(Node{VOp::instret});
-  }
-  constexpr value reservation() {
-    ++reservation_reads;
-    return node(Node{VOp::reservation});
-  }
-  constexpr void set_reservation(value v) {
-    ++reservation_writes;
-    root(v, 64);
-  }
-
-  // ---- after exec ----
-  constexpr InsnFacts finish() {
-    classify_memory();
-    f.reservation = reservation_reads + reservation_writes > 0;
-    f.may_fault = loads + stores + aligned > 0 || f.illegal || f.too_complex;
-    f.ends_block = f.control != Control::none || f.ebreak || f.illegal || f.too_complex;
-    demanded_bits();
-    results();
-    if (f.too_complex) conservative();
-    return f;
-  }
-
- private:
-  constexpr void control(Control kind, value target) {
-    if (f.control != Control::none) f.too_complex = true;  // two transfers: nothing to rely on
-    f.control = kind;
-    f.target_pc_imm = nodes[target].op == VOp::pc_imm;
-    root(target, 64);
-  }
-  // Base register + displacement of an address, if it has the shape x(rs1) [+ imm].
-  constexpr bool base_of(value a, bool& disp_imm) const {
-    const Node& n = nodes[a];
-    if (n.op == VOp::reg && n.f == Field::rs1) return disp_imm = false, true;
-    if (n.op != VOp::add) return false;
-    const Node &l = nodes[n.a], &r = nodes[n.b];
-    const bool lr = l.op == VOp::reg && l.f == Field::rs1, rr = r.op == VOp::reg && r.f == Field::rs1;
-    if ((lr && r.op == VOp::imm) || (rr && l.op == VOp::imm)) return disp_imm = true, true;
-    return false;
-  }
-  constexpr bool same_node(value a, value b) const {
-    if (a == b) return true;
-    const Node &x = nodes[a], &y = nodes[b];
-    if (x.op != y.op || x.f != y.f || x.r != y.r || x.k != y.k) return false;
-    if (x.op == VOp::reg || x.op == VOp::imm || x.op == VOp::konst) return true;
-    return x.op == VOp::add && same_node(x.a, y.a) && same_node(x.b, y.b);
-  }
-  constexpr void note_access(value addr, unsigned width) {
-    root(addr, 64);
-    if (width > f.width) f.width = static_cast<std::uint8_t>(width);
-    if (first_addr == 0) first_addr = addr;
-    else if (!same_node(first_addr, addr)) addr_mismatch = true;
-  }
-  constexpr void classify_memory() {
-    if (loads + stores + aligned == 0) return;
-    bool disp = false;
-    const bool based = first_addr != 0 && !addr_mismatch && base_of(first_addr, disp);
-    f.base_rs1 = based, f.disp_imm = based && disp;
-    const bool res = reservation_reads + reservation_writes > 0;
-    if (!aligned && !res && loads == 1 && stores == 0) f.access = Access::load;
-    else if (!aligned && !res && loads == 0 && stores == 1) f.access = Access::store;
-    else if (aligned && loads == 1 && stores == 0 && reservation_writes && !reservation_reads) f.access = Access::lr;
-    else if (aligned && loads == 0 && stores == 1 && reservation_reads) f.access = Access::sc;
-    else if (aligned && loads == 1 && stores == 1 && !res) f.access = Access::amo;
-    else f.access = Access::other;
-  }
-
-  // Low bits of each operand field that a value's low `bits` bits depend on.
-  struct Bits {
-    std::uint8_t rs1 = 0, rs2 = 0, rd = 0;
-  };
-  static constexpr std::uint8_t up(std::uint8_t have, unsigned want) {
-    return want > have ? static_cast<std::uint8_t>(want) : have;
-  }
-  constexpr void need(value v, unsigned bits, Bits& acc) const {
-    if (v == 0 || bits == 0) return;
-    const Node& n = nodes[v];
-    const unsigned w32 = bits < 32 ? bits : 32;
-    switch (n.op) {
-      case VOp::reg:
-        if (n.f == Field::rs1) acc.rs1 = up(acc.rs1, bits);
-        else if (n.f == Field::rs2) acc.rs2 = up(acc.rs2, bits);
-        else if (n.f == Field::rd) acc.rd = up(acc.rd, bits);
-        return;
-      case VOp::none: case VOp::konst: case VOp::imm: case VOp::pc_imm: case VOp::pc_konst:
-      case VOp::instret: case VOp::reservation:
-        return;
-      case VOp::load: return need(n.a, 64, acc);
-      // The low k bits of the result depend only on the low k bits of the inputs.
-      case VOp::add: case VOp::sub: case VOp::and_: case VOp::or_: case VOp::xor_: case VOp::mul:
-        return need(n.a, bits, acc), need(n.b, bits, acc);
-      case VOp::sll: return need(n.a, bits, acc), need(n.b, 6, acc);
-      case VOp::srl: case VOp::sra: case VOp::ror: return need(n.a, 64, acc), need(n.b, 6, acc);
-      // 32-bit ops: the sign extension copies bit 31, which depends on the low 32 bits only.
-      case VOp::addw: case VOp::subw: case VOp::mulw: return need(n.a, w32, acc), need(n.b, w32, acc);
-      case VOp::sllw: return need(n.a, w32, acc), need(n.b, 5, acc);
-      case VOp::srlw: case VOp::sraw: case VOp::rorw: return need(n.a, 32, acc), need(n.b, 5, acc);
-      case VOp::divw: case VOp::divuw: case VOp::remw: case VOp::remuw: return need(n.a, 32, acc), need(n.b, 32, acc);
-      case VOp::select: return need(n.c, 64, acc), need(n.a, bits, acc), need(n.b, bits, acc);
-      case VOp::from_cond: return need(n.a, 64, acc);
-      default: return need(n.a, 64, acc), need(n.b, 64, acc);  // no known bit rule: everything
-    }
-  }
-  constexpr void demanded_bits() {
-    for (int pass = 0; pass < 2; ++pass) {
-      Bits acc;
-      for (std::size_t i = 0; i < n_roots; ++i) need(roots[i].node, roots[i].rd ? (pass ? 64 : 32) : roots[i].bits, acc);
-      f.rs1_bits[pass] = acc.rs1, f.rs2_bits[pass] = acc.rs2, f.rd_bits[pass] = acc.rd;
-    }
-  }
-  static constexpr bool w_op(VOp op) {
-    return op == VOp::addw || op == VOp::subw || op == VOp::sllw || op == VOp::srlw || op == VOp::sraw ||
-           op == VOp::mulw || op == VOp::rorw || op == VOp::divw || op == VOp::divuw || op == VOp::remw ||
-           op == VOp::remuw;
-  }
-  constexpr bool has_w_below(value v) const {
-    if (v == 0) return false;
-    const Node& n = nodes[v];
-    return w_op(n.op) || has_w_below(n.a) || has_w_below(n.b) || has_w_below(n.c);
-  }
-  constexpr ShapeOperand operand(value v) const {
-    const Node& n = nodes[v];
-    if (n.op == VOp::reg && n.f != Field::none) return {ShapeOperand::field, n.f, 0};
-    if (n.op == VOp::imm) return {ShapeOperand::imm, Field::none, 0};
-    if (n.op == VOp::konst) return {ShapeOperand::konst, Field::none, n.k};
-    return {};
-  }
-  constexpr void results() {
-    if (!f.writes_rd || rd_written_twice) return;
-    const Node& top = nodes[rd_value];
-    f.result_sext32 = w_op(top.op) || (top.op == VOp::load && (top.width < 4 || (top.width == 4 && f.is_signed)));
-    // Only the top op is 32-bit, so dropping its sign extension changes nothing else.
-    f.low32_ok = w_op(top.op) && !has_w_below(top.a) && !has_w_below(top.b) && n_roots == 1;
-    if (n_roots == 1 && f.pure() && top.c == 0 && top.op >= VOp::add && top.op <= VOp::orc_b) {
-      const ShapeOperand a = operand(top.a), b = top.b ? operand(top.b) : ShapeOperand{};
-      if (a.kind != ShapeOperand::none && (top.b == 0 || b.kind != ShapeOperand::none)) f.shape = {top.op, a, b};
-    }
-  }
-  constexpr void conservative() {
-    f.may_fault = f.ends_block = true;
-    if (f.access == Access::none) f.access = Access::other;
-    f.base_rs1 = f.disp_imm = false;
-    f.low32_ok = false;
-    f.shape = {};
-    f.rs1_bits = {64, 64}, f.rs2_bits = {64, 64}, f.rd_bits = {64, 64};
-    f.reads_rs1 = f.reads_rs2 = f.reads_rd = true;
-  }
-};
-
-}  // namespace facts_detail
-
-// The facts of one instruction type, from one symbolic run of its exec.
-template <class Insn>
-constexpr InsnFacts analyze() {
-  facts_detail::FactsMachine m;
-  Insn::exec(m, facts_detail::sym_ops);
-  InsnFacts f = m.finish();
-  f.name = Insn::name;
-  return f;
-}
-
-// The per-id table of an instruction list (a Hana tuple of instruction types): entry i = the i-th type.
-template <class Tuple>
-constexpr auto facts_table(Tuple instructions) {
-  return boost::hana::unpack(instructions, [](auto... t) {
-    return std::array<InsnFacts, sizeof...(t)>{analyze<typename decltype(t)::type>()...};
-  });
-}
-
-// The facts of every instruction of the instruction set, by id (Illegal's last). The one place the
-// instruction list is named here: an ISA parameter replaces all_instructions.
-inline constexpr auto instruction_facts = facts_table(all_instructions);
-
-}  // namespace rvtrace::isa
 
 // ---- rvtrace/isa/rv64zb.hpp ----
 // Zba and Zbb (ratified bit manipulation, RISC-V unprivileged spec, "B" chapter), RV64 forms. Not in
@@ -8188,7 +8725,20 @@ struct Translation {
 namespace detail {
 
 // What the translator knows about an instruction: derived from its exec (isa/facts.hpp), never listed.
-inline const isa::InsnFacts& facts(std::uint16_t id) { return isa::instruction_facts[id]; }
+// The table is the program's instruction set's (DecodedProgram::isa): translate_once sets it for the
+// thread while it translates, so the planning helpers below can take bare ids.
+inline thread_local std::span<const isa::InsnFacts> current_facts{isa::instruction_facts};
+inline const isa::InsnFacts& facts(std::uint16_t id) { return current_facts[id]; }
+class FactsScope {
+ public:
+  explicit FactsScope(std::span<const isa::InsnFacts> f) : saved_(current_facts) { current_facts = f; }
+  ~FactsScope() { current_facts = saved_; }
+  FactsScope(const FactsScope&) = delete;
+  FactsScope& operator=(const FactsScope&) = delete;
+
+ private:
+  std::span<const isa::InsnFacts> saved_;
+};
 
 // Instructions that end a basic block (they may transfer control or stop the run).
 inline bool ends_block(std::uint16_t id) { return facts(id).ends_block; }
@@ -8747,15 +9297,17 @@ inline RegMap loop_map(const DecodedProgram& prog, const std::vector<std::size_t
   return m;
 }
 
-template <class F>
+template <class Isa, class F>
 void exec_instruction(std::uint16_t id, F&& f) {
-  isa::visit_instruction(id, std::forward<F>(f));
+  Isa::visit(id, std::forward<F>(f));
 }
 
 }  // namespace detail
 
-inline Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced,
-                                  std::size_t code_size) {
+template <class Isa>
+Translation translate_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, std::size_t code_size) {
+  require_isa<Isa>(prog);
+  const detail::FactsScope facts_scope(prog.isa->facts);
   using Xbyak::CodeGenerator;
   constexpr auto N = CodeGenerator::T_NEAR;
   const std::size_t slots = prog.slots.size();
@@ -8980,7 +9532,7 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
     if (bp && bp->low32[k]) em.low32_write();
     if (bp && bp->rewrite[k].kind != detail::Rewrite::none)
       detail::with_rewrite(bp->rewrite[k].kind, [&](auto t) { decltype(t)::type::exec(em, bp->rewrite[k].ops); });
-    else detail::exec_instruction(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
+    else detail::exec_instruction<Isa>(d.id, [&](auto t) { decltype(t)::type::exec(em, d.ops); });
     const bool stops = em.end();
     if (em.transfers_control() && k + 1 != n)
       throw std::logic_error("aot translator: control transfer inside a block at pc " + std::to_string(pc_of(i)));
@@ -9121,13 +9673,14 @@ inline Translation translate_once(const DecodedProgram& prog, const MemLayout& l
 }
 
 // Translates the whole program (growing the code buffer until it fits).
-inline Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+template <class Isa = isa::Rv64imac>
+Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
   static const bool bmi = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tBMI2 | Xbyak::util::Cpu::tBMI1);
   if (!bmi) throw std::runtime_error("aot: the x86_64 backend needs BMI1 and BMI2 (andn, shlx/shrx/sarx, rorx); use --engine interp");
   std::size_t size = 64 * 1024 + prog.slots.size() * 160;
   for (;;) {
     try {
-      return translate_once(prog, layout, traced, size);
+      return translate_once<Isa>(prog, layout, traced, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
@@ -9149,17 +9702,24 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.marks() } -> std::same_as<WordMarks&>;
 };
 
+// Which instruction set to translate for: CompiledProgram(prog, mem, trace, aot::isa_tag<MyIsa>).
+template <class Isa>
+inline constexpr std::type_identity<Isa> isa_tag{};
+
 class CompiledProgram {
  public:
-  // Translates `prog` for guest memories with this layout. trace: emit the memory-read log.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false)
+  // Translates `prog` (decoded for instruction set Isa) for guest memories with this layout.
+  // trace: emit the memory-read log.
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, std::type_identity<Isa> = {})
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace) {
     const auto t0 = std::chrono::steady_clock::now();
-    tr_ = translate(*prog_, layout_, trace_);
+    tr_ = translate<Isa>(*prog_, layout_, trace_);
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false)
-      : CompiledProgram(std::move(prog), layout_of(mem), trace) {}
+  template <class Isa = isa::Rv64imac>
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, std::type_identity<Isa> i = {})
+      : CompiledProgram(std::move(prog), layout_of(mem), trace, i) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
@@ -9188,12 +9748,14 @@ class CompiledProgram {
   double seconds_ = 0;
 };
 
-template <class Memory>
+template <class Memory, class Isa = isa::Rv64imac>
 class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
 
  public:
+  using instruction_set = Isa;
   AotRunner(const CompiledProgram& code, Memory& mem) : code_(code), mem_(mem), warm_(code.warm_words(), 0) {
+    require_isa<Isa>(code.program());
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
@@ -9242,6 +9804,10 @@ class AotRunner {
         }
       case ExitKind::fault: {
         auto kind = static_cast<FaultKind>(ctx.exit_aux);
+        // A store into the MMIO range (below the writable window) is the interpreter's: it stores
+        // and tells the platform (or faults exactly, if the store is not entirely MMIO).
+        if (kind == FaultKind::store_out_of_range && mem_.memory().in_mmio(ctx.exit_addr, 1))
+          return interpret(cpu, steps, steps + 1);
         if (kind == FaultKind::store_out_of_range) kind = FlatMemory::store_fault_kind(mem_.memory(), ctx.exit_addr);
         return RunResult{StopReason::fault, 0, Fault{kind, cpu.pc, ctx.exit_addr, steps}, steps};
       }
@@ -9284,16 +9850,16 @@ class AotRunner {
 
   const CompiledProgram& code_;
   Memory& mem_;
-  std::optional<Machine<Memory>> interp_;
+  std::optional<Machine<Memory, NoTrace, Isa>> interp_;
   std::vector<std::uint64_t> warm_;  // trace mode: warm-block records (per runner: never shared)
   std::exception_ptr error_;
 };
 
 // One-shot convenience: same semantics as Machine::run(until_step) on (cpu, steps).
-template <class Memory>
+template <class Isa = isa::Rv64imac, class Memory>
 RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step,
               Memory& mem) {
-  AotRunner<Memory> runner(code, mem);
+  AotRunner<Memory, Isa> runner(code, mem);
   return runner.run(cpu, steps, until_step);
 }
 
@@ -9312,8 +9878,10 @@ RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& st
 
 namespace rvtrace::trace {
 
+template <class Isa = isa::Rv64imac>
 class AotEngine {
  public:
+  using instruction_set = Isa;
   explicit AotEngine(const aot::CompiledProgram& code) : code_(code) {}
   RunResult operator()(isa::CpuState& s, std::uint64_t& steps, std::uint64_t until, LoggingMemory& mem) {
     if (!runner_ || mem_ != &mem) {
@@ -9325,7 +9893,7 @@ class AotEngine {
 
  private:
   const aot::CompiledProgram& code_;
-  std::optional<aot::AotRunner<LoggingMemory>> runner_;
+  std::optional<aot::AotRunner<LoggingMemory, Isa>> runner_;
   LoggingMemory* mem_ = nullptr;
 };
 

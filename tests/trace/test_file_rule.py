@@ -96,7 +96,7 @@ for maker in (tiny_elf.huge_exec_span, tiny_elf.far_apart_exec):
 # --- numbers: out of range is an error, never "unlimited" ---
 loop = f'{work}/loop.elf'
 tiny_elf.loop_forever(loop)
-for bad in ('-1', '18446744073709551616', '1e9', ''):
+for bad in ('-1', '18446744073709551616', '1e-9', ''):
     rc, out, _ = run('run', '--max-steps', bad, loop, timeout=10)
     check(rc == 120, f'--max-steps {bad!r}: rc {rc}: {out}')
 # --max-steps 0 reports the entry pc on every engine.

@@ -41,12 +41,21 @@ struct DecodedProgram {
   std::size_t index(std::uint64_t pc) const { return static_cast<std::size_t>((pc - lo) >> 1); }
 };
 
-// Engines over instruction set Isa run only programs decoded for it.
+// An engine over instruction set Isa runs programs decoded for Isa or for a prefix of it (the
+// same instructions at the same ids, e.g. RV64IMAC on an RV64IMAC + Zba + Zbb engine: the ids a
+// program holds mean the same in both).
+template <class Isa>
+bool runs_on(const IsaInfo& decoded) {
+  if (decoded.encodings.size() > Isa::count) return false;
+  for (std::size_t i = 0; i < decoded.encodings.size(); ++i)
+    if (decoded.encodings[i].name != Isa::encodings[i].name) return false;
+  return true;
+}
 template <class Isa>
 void require_isa(const DecodedProgram& d) {
-  if (d.isa->name != Isa::name)
-    throw std::invalid_argument("program decoded for instruction set " + std::string(d.isa->name) +
-                                " run by an engine for " + std::string(Isa::name));
+  if (d.isa != &isa_info<Isa> && !runs_on<Isa>(*d.isa))
+    throw std::invalid_argument("a program decoded for instruction set " + std::string(d.isa->name) +
+                                " cannot run on an engine for " + std::string(Isa::name));
 }
 
 template <class Isa = isa::Rv64imac>

@@ -2,8 +2,8 @@
 // StepWords: the memory words one step used, as trace policies that declare reads_log see them
 // (TraceStep::words): for each access in order, the aligned 8-byte word(s) it touches with their
 // values BEFORE the step -- a load's words, then a narrow or misaligned store's words (an aligned
-// 8-byte store needs none) -- or an ecall's a0, or a host call's external values where it produced
-// them. An ordinary step has at most 2 (an AMO: its load's word, then its store's word); a host call
+// 8-byte store needs none) -- or an ecall's a0. A host call's accesses add their words in the same
+// way (its external values are not memory words). An ordinary step has at most 2 (an AMO: its load's word, then its store's word); a host call
 // may have many. The memory policies fill it whether or not the log had to record the words.
 #include <cstdint>
 #include <span>

@@ -10,7 +10,7 @@
   struct Type : Format<Match> {                                              \
     static constexpr std::string_view name = mnemonic;                   \
     template <class M>                                                   \
-    static constexpr void exec([[maybe_unused]] M& m, [[maybe_unused]] const Operands& o) { \
+    static constexpr void exec([[maybe_unused]] M& m, [[maybe_unused]] const ::rvtrace::isa::Operands& o) { \
       __VA_ARGS__;                                                       \
     }                                                                    \
   }

@@ -20,6 +20,7 @@
 #include <boost/hana/append.hpp>
 #include <boost/hana/at.hpp>
 #include <boost/hana/concat.hpp>
+#include <boost/hana/flatten.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
@@ -144,5 +145,12 @@ struct InstructionSet {
 };
 
 using Rv64imac = InstructionSet<>;
+
+// InstructionSet<the types in these Hana tuple types, in order>, e.g.
+// InstructionSetOf<decltype(rv64zba), decltype(rv64zbb)>.
+template <class... Tuples>
+using InstructionSetOf = decltype(hana::unpack(hana::flatten(hana::make_tuple(Tuples{}...)), [](auto... t) {
+  return InstructionSet<typename decltype(t)::type...>{};
+}));
 
 }  // namespace rvtrace::isa

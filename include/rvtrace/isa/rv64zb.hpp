@@ -1,12 +1,13 @@
 #pragma once
 // Zba and Zbb (ratified bit manipulation, RISC-V unprivileged spec, "B" chapter), RV64 forms. Not in
-// the default instruction list: an ISA that wants them adds the tuples rv64zba and rv64zbb.
+// the default instruction set: Rv64imacZba / Rv64imacZbaZbb below add them (the CLI's --isa).
 // The AOT translator also uses Rori, Roriw and Andn as the meaning of the shift/or and xori/and idioms
 // of plain RV64I code (aot/translator.hpp: rewrites).
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
 #include "rvtrace/isa/insn.hpp"
+#include "rvtrace/isa/instruction_set.hpp"
 
 namespace rvtrace::isa {
 namespace hana = boost::hana;
@@ -73,5 +74,14 @@ inline constexpr auto rv64zba = hana::tuple_t<Sh1add, Sh2add, Sh3add, AddUw, Sh1
 inline constexpr auto rv64zbb =
     hana::tuple_t<Andn, Orn, Xnor, Clz, Ctz, Cpop, Clzw, Ctzw, Cpopw, Max, Maxu, Min, Minu, SextB, SextH, ZextH,
                   Rol, Ror, Rolw, Rorw, Rori, Roriw, OrcB, Rev8>;
+
+// The built-in instruction sets with them. Zba's ids come before Zbb's, so rv64imac and
+// rv64imac_zba are prefixes of rv64imac_zba_zbb: its engines run programs decoded for either.
+struct Rv64imacZba : InstructionSetOf<decltype(rv64zba)> {
+  static constexpr std::string_view name = "rv64imac_zba";
+};
+struct Rv64imacZbaZbb : InstructionSetOf<decltype(rv64zba), decltype(rv64zbb)> {
+  static constexpr std::string_view name = "rv64imac_zba_zbb";
+};
 
 }  // namespace rvtrace::isa

@@ -147,7 +147,7 @@ class TraceFileWriter {
   // (output_file.hpp). Stops with LimitError when the file would exceed `max_bytes`.
   TraceFileWriter(std::string path, bool overwrite = false, std::span<const std::string> inputs = {},
                   std::uint64_t max_bytes = ~std::uint64_t{0})
-      : file_(std::move(path), overwrite, inputs), out_(file_.temp_path()), index_(file_.temp_path() + " (index)"),
+      : file_(std::move(path), overwrite, inputs), out_(file_.path()), index_(file_.path() + " (index)"),
         max_bytes_(max_bytes) {
     out_.attach(file_.fd());
     // The index grows with the number of chunks: it waits in an unnamed temporary file, not in memory.

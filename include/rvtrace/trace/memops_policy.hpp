@@ -5,7 +5,8 @@
 //  - an aligned 8-byte store writes its word;
 //  - a narrower or misaligned store reads each touched word (its value before the store, from
 //    TraceStep::words) then writes it (after the store) -- a read-modify-write per word;
-//  - an AMO is its load then its store; a successful SC is a store.
+//  - an AMO is its load then its store; a successful SC is a store;
+//  - a host call's accesses (StepRecord::host_accesses) each count as above, in order.
 // Memory written by syscalls (read) is not a memory operation of any step.
 // A default-made instance keeps the operations (ops()); one made with a FILE* streams text lines
 //   "STEP R|W ADDR VALUE"   (STEP decimal, ADDR and VALUE 16 hex digits).
@@ -35,33 +36,11 @@ class MemopsPolicy {
 
   void on_step(const TraceStep& s) {
     std::size_t k = 0;
-    auto take = [&] {
-      if (k >= s.words.size()) throw std::logic_error("memops: step has fewer words than its accesses");
-      return s.words[k++];
-    };
-    if (s.load.width) {
-      const std::uint64_t a = s.load.addr & ~std::uint64_t{7};
-      add(s.step, a, take(), false);
-      if (crosses(s.load.addr, s.load.width)) add(s.step, a + 8, take(), false);
-    }
-    if (s.store.width) {
-      const std::uint64_t a = s.store.addr & ~std::uint64_t{7};
-      if (s.store.width == 8 && a == s.store.addr) {
-        add(s.step, a, s.store.value, true);
-      } else {
-        const bool two = crosses(s.store.addr, s.store.width);
-        unsigned char bytes[16];
-        const std::uint64_t w0 = take(), w1 = two ? take() : 0;
-        std::memcpy(bytes, &w0, 8);
-        std::memcpy(bytes + 8, &w1, 8);
-        std::memcpy(bytes + (s.store.addr & 7), &s.store.value, s.store.width);
-        std::uint64_t n0, n1;
-        std::memcpy(&n0, bytes, 8);
-        std::memcpy(&n1, bytes + 8, 8);
-        add(s.step, a, w0, false);
-        add(s.step, a, n0, true);
-        if (two) add(s.step, a + 8, w1, false), add(s.step, a + 8, n1, true);
-      }
+    if (s.host_accesses.empty()) {
+      if (s.load.width) access(s, s.load, k);
+      if (s.store.width) access(s, s.store, k);
+    } else {  // a host call: all of its accesses, in order
+      for (const MemAccess& a : s.host_accesses) access(s, a, k);
     }
   }
   void merge(MemopsPolicy&& later) {
@@ -97,6 +76,33 @@ class MemopsPolicy {
   }
 
  private:
+  // One access's word operations; words[k...] are the values before the step of the words it reads.
+  void access(const TraceStep& s, const MemAccess& m, std::size_t& k) {
+    auto take = [&] {
+      if (k >= s.words.size()) throw std::logic_error("memops: step has fewer words than its accesses");
+      return s.words[k++];
+    };
+    const std::uint64_t a = m.addr & ~std::uint64_t{7};
+    if (!m.is_store) {
+      add(s.step, a, take(), false);
+      if (crosses(m.addr, m.width)) add(s.step, a + 8, take(), false);
+    } else if (m.width == 8 && a == m.addr) {
+      add(s.step, a, m.value, true);
+    } else {
+      const bool two = crosses(m.addr, m.width);
+      unsigned char bytes[16];
+      const std::uint64_t w0 = take(), w1 = two ? take() : 0;
+      std::memcpy(bytes, &w0, 8);
+      std::memcpy(bytes + 8, &w1, 8);
+      std::memcpy(bytes + (m.addr & 7), &m.value, m.width);
+      std::uint64_t n0, n1;
+      std::memcpy(&n0, bytes, 8);
+      std::memcpy(&n1, bytes + 8, 8);
+      add(s.step, a, w0, false);
+      add(s.step, a, n0, true);
+      if (two) add(s.step, a + 8, w1, false), add(s.step, a + 8, n1, true);
+    }
+  }
   static bool crosses(std::uint64_t addr, unsigned width) { return (addr & 7) + width > 8; }
   void add(std::uint64_t step, std::uint64_t addr, std::uint64_t value, bool write) {
     const MemOp m{step, addr, value, write};

@@ -4,7 +4,9 @@
 // grows past spill_bytes moves its bytes to an unnamed temporary file (tmpfile), so a chunk's
 // output costs bounded memory however many steps the chunk has; append(OutputBuffer&&) streams
 // them back out in order.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -87,9 +89,12 @@ class OutputBuffer {
   }
   void spill() {
     if (buf_.empty()) return;
-    if (!spill_ && !(spill_ = std::tmpfile())) throw std::runtime_error("cannot create a temporary file for a chunk's output");
+    if (!spill_ && !(spill_ = std::tmpfile()))
+      throw std::runtime_error(std::string("cannot create an unnamed temporary file in /tmp for a chunk's output: ") +
+                               std::strerror(errno));
     if (std::fwrite(buf_.data(), 1, buf_.size(), spill_) != buf_.size())
-      throw std::runtime_error("cannot write a chunk's output to a temporary file");
+      throw std::runtime_error(std::string("cannot write a chunk's output to its unnamed temporary file in /tmp: ") +
+                               std::strerror(errno));
     buf_.clear();
   }
   // Hands the spilled bytes to f in pieces and drops the file (buf_ is untouched).

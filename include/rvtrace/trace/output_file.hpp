@@ -120,9 +120,9 @@ class OutputFile {
   void commit() {
     if (fd_ >= 0 && ::close(std::exchange(fd_, -1)) != 0) fail("cannot close");
     if (overwrite_) {
-      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename to " + path_);
+      if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot replace it");
     } else {  // link fails if the name appeared meanwhile: never replaces a file
-      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create " + path_);
+      if (::link(tmp_.c_str(), path_.c_str()) != 0) fail("cannot create it");
       ::unlink(tmp_.c_str());
     }
     detail::unregister_temp(std::exchange(slot_, -1));
@@ -138,7 +138,7 @@ class OutputFile {
 
  private:
   [[noreturn]] void fail(const std::string& what) {
-    const std::string msg = tmp_ + ": " + what + ": " + std::strerror(errno);
+    const std::string msg = path_ + ": " + what + ": " + std::strerror(errno);  // the user's name, not the temporary's
     discard();
     throw std::runtime_error(msg);
   }

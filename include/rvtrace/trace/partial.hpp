@@ -30,6 +30,7 @@
 
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/trace/hash.hpp"
+#include "rvtrace/trace/output_file.hpp"
 #include "rvtrace/trace/trace_identity.hpp"
 #include "rvtrace/trace/trace_view.hpp"
 
@@ -260,23 +261,17 @@ std::vector<std::uint64_t> partial_to_words(PartialHeader h, const P& p) {
   return w;
 }
 
-// Writes a partial result file: into PATH.tmp.PID, then linked to PATH (never replaces an
-// existing file unless `overwrite`, never leaves a half-written file under PATH).
+// Writes a partial result file by the one file rule (output_file.hpp): into a temporary next to
+// PATH (removed on error and on SIGINT/SIGTERM), then given the name PATH; never replaces an
+// existing file unless `overwrite`. Errors name PATH, never the temporary.
 template <PartialPolicy P>
 void save_partial_file(const std::string& path, bool overwrite, PartialHeader h, const P& p) {
-  struct stat st;
-  if (!overwrite && ::stat(path.c_str(), &st) == 0) throw InputError(path + ": file exists (use --force to overwrite)");
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw InputError(tmp + ": cannot create: " + std::strerror(errno));
-  auto fail = [&](const std::string& why) {
-    std::fclose(f);
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(tmp + ": " + why);
-  };
+  OutputFile file(path, overwrite);
+  std::FILE* f = ::fdopen(::dup(file.fd()), "wb");
+  if (!f) throw InputError(path + ": cannot open for writing: " + std::strerror(errno));
   try {
     const std::array<std::uint64_t, partial_format::header_words> zero{};
-    if (std::fwrite(zero.data(), 8, zero.size(), f) != zero.size()) fail("write error");
+    if (std::fwrite(zero.data(), 8, zero.size(), f) != zero.size()) throw std::runtime_error("write error");
     PartialWriter out(f);
     p.save_partial(out);
     out.flush();
@@ -284,17 +279,14 @@ void save_partial_file(const std::string& path, bool overwrite, PartialHeader h,
     h.payload_words = out.words();
     h.payload_checksum = out.checksum();
     const auto hw = h.to_words();
-    if (std::fseek(f, 0, SEEK_SET) != 0 || std::fwrite(hw.data(), 8, hw.size(), f) != hw.size()) fail("write error");
+    if (std::fseek(f, 0, SEEK_SET) != 0 || std::fwrite(hw.data(), 8, hw.size(), f) != hw.size())
+      throw std::runtime_error("write error");
   } catch (const std::runtime_error& e) {
-    fail(e.what());
+    std::fclose(f);
+    throw std::runtime_error(path + ": " + e.what());  // `file` removes the temporary
   }
-  if (std::fclose(f) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(tmp + ": write error");
-  }
-  const bool ok = overwrite ? ::rename(tmp.c_str(), path.c_str()) == 0 : ::link(tmp.c_str(), path.c_str()) == 0;
-  ::unlink(tmp.c_str());
-  if (!ok) throw InputError(path + ": cannot create: " + std::strerror(errno));
+  if (std::fclose(f) != 0) throw std::runtime_error(path + ": write error");
+  file.commit();
 }
 
 // A partial result file mapped read-only and checked (header, size, payload checksum).

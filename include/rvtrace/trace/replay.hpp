@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ namespace rvtrace::trace {
 struct ReplayOptions {
   unsigned threads = 1;
   bool progress = false;          // progress line on stderr
+  // Called instead (when set) after each merged chunk, on the caller's thread: steps replayed so
+  // far and in all (the CLI draws its own progress line with it).
+  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress;
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
                                   // (those of them the view holds: see chunk_range.hpp)
@@ -170,23 +174,33 @@ class ChunkReplayer {
 
 class Progress {
  public:
-  Progress(bool on, std::uint64_t total) : on_(on), total_(total), t0_(clock::now()), last_(t0_) {}
+  Progress(const ReplayOptions& opt, std::uint64_t total, std::uint64_t total_steps)
+      : on_(opt.progress), total_(total), total_steps_(total_steps), callback_(opt.on_progress), t0_(clock::now()),
+        last_(t0_) {}
   void update(std::uint64_t done, std::uint64_t steps) {
+    if (callback_) return callback_(steps, total_steps_);
     if (!on_) return;
     const auto now = clock::now();
     if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double s = std::chrono::duration<double>(now - t0_).count();
-    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s   ",
+    const double eta = steps > 0 && total_steps_ > steps ? s * double(total_steps_ - steps) / double(steps) : 0.0;
+    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s, ETA %.0f s\033[K",
                  (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
-                 s > 0 ? steps / s / 1e6 : 0.0);
+                 s > 0 ? steps / s / 1e6 : 0.0, eta);
+    drawn_ = done != total_;
     if (done == total_) std::fputc('\n', stderr);
+  }
+  // An error ends the replay early: end the line, so that the error message starts its own.
+  ~Progress() {
+    if (drawn_) std::fputc('\n', stderr);
   }
 
  private:
   using clock = std::chrono::steady_clock;
-  bool on_;
-  std::uint64_t total_;
+  bool on_, drawn_ = false;
+  std::uint64_t total_, total_steps_;
+  const std::function<void(std::uint64_t, std::uint64_t)>& callback_;
   clock::time_point t0_, last_;
 };
 
@@ -219,8 +233,8 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
     throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
                      " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
                      " (--max-steps)");
-  detail::Progress progress(opt.progress, count);
   auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
+  detail::Progress progress(opt, count, count ? steps_before(last) : 0);
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
 
   if (threads == 1) {

@@ -112,9 +112,7 @@ class ReplayMemory {
   // A host call's advice value: the log's next word (the recorded run logged it where it was produced).
   template <class F>
   std::uint64_t external(F&&) {
-    const std::uint64_t v = take();
-    if (keep_words_) step_words_.add(v);
-    return v;
+    return take();
   }
   // Replay has no platform state: host calls skip what needs it (h.host_only, h.state).
   guest::Environment* environment() { return nullptr; }

@@ -4,6 +4,7 @@
 // on_chunk_begin (the initial state, step 0), every step, and one on_chunk_end (the final state).
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "rvtrace/guest/process.hpp"
@@ -19,7 +20,8 @@ namespace rvtrace::trace {
 
 template <class P, class Isa = isa::Rv64imac>
 RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
-                         std::uint64_t max_steps = ~std::uint64_t{0}) {
+                         std::uint64_t max_steps = ~std::uint64_t{0},
+                         const std::function<void(std::uint64_t steps)>& on_progress = {}) {
   static_assert(check_trace_policy<P>());
   chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
   RunResult r;
@@ -36,6 +38,7 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     do {
       mem.set_cursor(buf.data());
       r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress && m.steps % (std::uint64_t{1} << 20) < slice) on_progress(m.steps);
     } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
   } else {
@@ -44,7 +47,11 @@ RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& po
     adapter.bind(&policy);
     Machine<FlatMemory, StepAdapter<P, FlatMemory>, Isa> m(code, mem, adapter);
     m.state = initial_state(proc);
-    r = m.run(max_steps);
+    const std::uint64_t slice = on_progress ? std::uint64_t{1} << 20 : max_steps;
+    do {
+      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress) on_progress(m.steps);
+    } while (r.reason == StopReason::paused && m.steps < max_steps);
     chunk_end(policy, Checkpoint::at(m.state, m.steps));
   }
   return r;
