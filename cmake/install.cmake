@@ -35,7 +35,7 @@ if(TARGET rvtrace_cli)
   install(EXPORT rvtraceCliTargets NAMESPACE rvtrace:: DESTINATION ${RVTRACE_INSTALL_CMAKEDIR} COMPONENT cli)
 endif()
 
-install(FILES sdk/crt0.S sdk/syscalls.c sdk/guest.ld sdk/rvtraceGuest.cmake
+install(FILES sdk/crt0.S sdk/syscalls.c sdk/guest.ld sdk/rvtraceGuest.cmake sdk/rvtrace_region.h
         DESTINATION ${RVTRACE_INSTALL_GUESTDIR} COMPONENT guest_sdk)
 
 if(TARGET rvtrace)

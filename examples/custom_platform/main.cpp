@@ -48,12 +48,17 @@ int run(const char* path) {
   trace::MemoryTrace t;
   const aot::CompiledProgram compiled(code, traced.memory, true, aot::isa_tag<Isa>);
   trace::AotEngine<Isa> engine(compiled);
-  trace::record(traced, code, t, engine, {.chunk_steps = 1024});
+  trace::RecordOptions ro;
+  ro.chunk_steps = 1024;
+  trace::record(traced, code, t, engine, ro);
   std::printf("trace:  %llu steps, %llu chunks, %llu log words, platform %s, ISA %s\n",
               (unsigned long long)t.view().info.total_steps, (unsigned long long)t.view().info.num_chunks,
               (unsigned long long)t.view().info.log_words, t.view().info.platform.c_str(), t.view().info.isa.c_str());
   // Verify: the trace is a run of this program from the platform's boot state.
-  trace::ReplayOptions opt{.threads = 2, .platform = std::string(P::name), .exit_rule = P::exit_rule};
+  trace::ReplayOptions opt;
+  opt.threads = 2;
+  opt.platform = std::string(P::name);
+  opt.exit_rule = P::exit_rule;
   guest::Process fresh = P::boot(program, {});
   trace::RunStart start = trace::platform_run_start(fresh, Isa::name);
   trace::verify<Isa>(code, t.view(), start, opt);

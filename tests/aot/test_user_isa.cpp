@@ -149,6 +149,41 @@ std::vector<std::uint32_t> workload(unsigned iterations) {
   return p;
 }
 
+// Runs w on the interpreter (engine 0) or the AOT engine (1), in pieces (each a run() call: resuming
+// next to host calls and mid-block), untraced or traced (then with its memory-read log).
+aot_test::Outcome run_engine(World& w, int engine, bool trace, const std::vector<std::uint64_t>& untils) {
+  aot_test::Outcome out;
+  isa::CpuState cpu = initial_state(*w.proc);
+  std::uint64_t steps = 0;
+  std::vector<std::uint64_t> log(Isa::max_log_words_per_step * (untils.back() < 20000 ? untils.back() : 20000) + 64);
+  auto run = [&](auto& mem) {
+    using Mem = std::remove_reference_t<decltype(mem)>;
+    if (engine == 0) {
+      Machine<Mem, NoTrace, Isa> m(w.code, mem);
+      m.state = cpu;
+      for (auto u : untils)
+        if ((out.r = m.run(u)).reason != StopReason::paused) break;
+      cpu = m.state, steps = m.steps;
+    } else {
+      const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>);
+      aot::AotRunner<Mem, Isa> runner(compiled, mem);
+      for (auto u : untils)
+        if ((out.r = runner.run(cpu, steps, u)).reason != StopReason::paused) break;
+    }
+  };
+  if (trace) {
+    LoggingMemory mem(w.proc->memory, w.proc->environment(), log.data());
+    run(mem);
+    log.resize(static_cast<std::size_t>(mem.cursor() - log.data()));
+  } else {
+    FlatMemory mem(w.proc->memory, w.proc->environment());
+    run(mem);
+    log.clear();
+  }
+  out.cpu = cpu, out.steps = steps, out.log = log;
+  return out;
+}
+
 }  // namespace user
 
 using namespace user;
@@ -160,30 +195,7 @@ TEST_CASE("user ISA: a custom load that faults leaves the same registers in both
     aot_test::Outcome o[2];
     for (int engine = 0; engine < 2; ++engine) {
       World w = load(prog, false);
-      isa::CpuState cpu = initial_state(*w.proc);
-      std::uint64_t steps = 0;
-      std::vector<std::uint64_t> log(64);
-      auto run = [&](auto& mem) {
-        if (engine == 0) {
-          Machine<std::remove_reference_t<decltype(mem)>, NoTrace, Isa> m(w.code, mem);
-          m.state = cpu;
-          o[0].r = m.run(100);
-          cpu = m.state, steps = m.steps;
-        } else {
-          const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>);
-          o[1].r = aot::run<Isa>(compiled, cpu, steps, 100, mem);
-        }
-      };
-      if (trace) {
-        LoggingMemory mem(w.proc->memory, w.proc->environment(), log.data());
-        run(mem);
-        log.resize(static_cast<std::size_t>(mem.cursor() - log.data()));
-      } else {
-        FlatMemory mem(w.proc->memory, w.proc->environment());
-        run(mem);
-        log.clear();
-      }
-      o[engine].cpu = cpu, o[engine].steps = steps, o[engine].log = log;
+      o[engine] = run_engine(w, engine, trace, {100});
     }
     aot_test::require_same(o[0], o[1], trace ? "traced" : "untraced");
     REQUIRE(o[0].r.reason == StopReason::fault);
@@ -198,36 +210,7 @@ TEST_CASE("user ISA: host calls, custom loads and Zba/Zbb run the same on both e
       aot_test::Outcome o[2];
       for (int engine = 0; engine < 2; ++engine) {
         World w = load(workload(iterations), true);
-        isa::CpuState cpu = initial_state(*w.proc);
-        std::uint64_t steps = 0;
-        std::vector<std::uint64_t> log(Isa::max_log_words_per_step * 20 * iterations + 64);
-        auto run = [&](auto& mem) {
-          using Mem = std::remove_reference_t<decltype(mem)>;
-          // in pieces: resuming next to host calls and mid-block
-          const std::vector<std::uint64_t> untils = {3, 17, 18, 40, 1000000};
-          if (engine == 0) {
-            Machine<Mem, NoTrace, Isa> m(w.code, mem);
-            m.state = cpu;
-            for (auto u : untils)
-              if ((o[0].r = m.run(u)).reason != StopReason::paused) break;
-            cpu = m.state, steps = m.steps;
-          } else {
-            const aot::CompiledProgram compiled(w.code, w.proc->memory, trace, aot::isa_tag<Isa>);
-            aot::AotRunner<Mem, Isa> runner(compiled, mem);
-            for (auto u : untils)
-              if ((o[1].r = runner.run(cpu, steps, u)).reason != StopReason::paused) break;
-          }
-        };
-        if (trace) {
-          LoggingMemory mem(w.proc->memory, w.proc->environment(), log.data());
-          run(mem);
-          log.resize(static_cast<std::size_t>(mem.cursor() - log.data()));
-        } else {
-          FlatMemory mem(w.proc->memory, w.proc->environment());
-          run(mem);
-          log.clear();
-        }
-        o[engine].cpu = cpu, o[engine].steps = steps, o[engine].log = log;
+        o[engine] = run_engine(w, engine, trace, {3, 17, 18, 40, 1000000});
         o[engine].data.assign(w.proc->memory.host(data_base), w.proc->memory.host(data_base) + 64);
       }
       INFO("iterations " << iterations);
@@ -307,19 +290,7 @@ TEST_CASE("user ISA: a fault inside a host call is the instruction's fault, in b
   aot_test::Outcome o[2];
   for (int engine = 0; engine < 2; ++engine) {
     World w = load(prog, false);
-    isa::CpuState cpu = initial_state(*w.proc);
-    std::uint64_t steps = 0;
-    FlatMemory mem(w.proc->memory, w.proc->environment());
-    if (engine == 0) {
-      Machine<FlatMemory, NoTrace, Isa> m(w.code, mem);
-      m.state = cpu;
-      o[0].r = m.run(100);
-      cpu = m.state, steps = m.steps;
-    } else {
-      const aot::CompiledProgram compiled(w.code, w.proc->memory, false, aot::isa_tag<Isa>);
-      o[1].r = aot::run<Isa>(compiled, cpu, steps, 100, mem);
-    }
-    o[engine].cpu = cpu, o[engine].steps = steps;
+    o[engine] = run_engine(w, engine, false, {100});
   }
   aot_test::require_same(o[0], o[1], "host call fault");
   REQUIRE(o[0].r.reason == StopReason::fault);

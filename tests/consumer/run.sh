@@ -19,7 +19,7 @@ find_package)
            include/rvtrace/single/rvtrace.hpp share/cmake/rvtrace/rvtraceConfig.cmake \
            share/cmake/rvtrace/rvtraceConfigVersion.cmake share/pkgconfig/rvtrace.pc \
            share/rvtrace/guest/crt0.S share/rvtrace/guest/syscalls.c share/rvtrace/guest/guest.ld \
-           share/rvtrace/guest/rvtraceGuest.cmake share/doc/rvtrace/LICENSE; do
+           share/rvtrace/guest/rvtraceGuest.cmake share/rvtrace/guest/rvtrace_region.h share/doc/rvtrace/LICENSE; do
     need "$prefix/$f"
   done
   # pkg-config: the version, and flags that compile against the installed headers.

@@ -152,7 +152,7 @@ struct Insn {
   bool log = false;             // instrumentation (result log store), not a random instruction
   // Control transfer to the start of group `target` (fixed up at layout time): the word is
   // encode_at(target_address - address of instruction `ref` of this group).
-  std::function<std::uint32_t(std::int64_t)> encode_at;
+  std::function<std::uint32_t(std::int64_t)> encode_at = {};
   int target = -1;
   int ref = 0;
 };

@@ -51,7 +51,7 @@ struct ReplayOptions {
   bool progress = false;          // progress line on stderr
   // Called instead (when set) after each merged chunk, on the caller's thread: steps replayed so
   // far and in all (the CLI draws its own progress line with it).
-  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress;
+  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress = {};
   bool check_checksums = true;    // check each chunk's checksum before replaying it
   std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
                                   // (those of them the view holds: see chunk_range.hpp)
