@@ -100,10 +100,10 @@ struct SyntheticWorld {
 };
 
 // Runs `until` steps in the given pieces (each a run() call; pieces exercise resuming mid-block).
-template <class Memory>
+template <class Isa = isa::Rv64imac, class Memory>
 RunResult run_interp(const DecodedProgram& code, Memory& m, isa::CpuState& cpu, std::uint64_t& steps,
                      const std::vector<std::uint64_t>& untils) {
-  Machine<Memory> mach(code, m);
+  Machine<Memory, NoTrace, Isa> mach(code, m);
   mach.state = cpu;
   mach.steps = steps;
   RunResult r;
@@ -115,10 +115,10 @@ RunResult run_interp(const DecodedProgram& code, Memory& m, isa::CpuState& cpu, 
   steps = mach.steps;
   return r;
 }
-template <class Memory>
+template <class Isa = isa::Rv64imac, class Memory>
 RunResult run_aot(const aot::CompiledProgram& code, Memory& m, isa::CpuState& cpu, std::uint64_t& steps,
                   const std::vector<std::uint64_t>& untils) {
-  aot::AotRunner<Memory> runner(code, m);
+  aot::AotRunner<Memory, Isa> runner(code, m);
   RunResult r;
   for (std::uint64_t u : untils) {
     r = runner.run(cpu, steps, u);
@@ -132,8 +132,9 @@ RunResult run_aot(const aot::CompiledProgram& code, Memory& m, isa::CpuState& cp
 // translated on first entry) with mid-block entries through the interpreter.
 inline constexpr std::size_t lazy_region_bytes = 96;
 
-// make_world() builds identical fresh worlds; data_lo/len: memory range to compare afterwards.
-template <class MakeWorld>
+// make_world() builds identical fresh worlds; data_lo/len: memory range to compare afterwards. `code`
+// is decoded for Isa (or a prefix of it).
+template <class Isa = isa::Rv64imac, class MakeWorld>
 RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, const std::vector<std::uint64_t>& untils,
                      bool trace, std::uint64_t data_lo, std::uint64_t data_len, const std::string& what) {
   Outcome o[3];
@@ -145,20 +146,20 @@ RunResult compare_engines(const DecodedProgram& code, MakeWorld&& make_world, co
     isa::CpuState cpu = w->cpu;
     std::vector<std::uint64_t> log;
     if (trace) {
-      log.assign(max_log_words_per_step * (untils.back() + 1) + 16, 0);
+      log.assign(Isa::max_log_words_per_step * (untils.back() + 1) + 16, 0);
       LoggingMemory m(w->mem(), w->sys(), log.data());
-      if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
+      if (engine == 0) out.r = run_interp<Isa>(code, m, cpu, steps, untils);
       else {
-        aot::CompiledProgram compiled(code, w->mem(), true, when);
-        out.r = run_aot(compiled, m, cpu, steps, untils);
+        aot::CompiledProgram compiled(code, w->mem(), true, aot::isa_tag<Isa>, when);
+        out.r = run_aot<Isa>(compiled, m, cpu, steps, untils);
       }
       log.resize(static_cast<std::size_t>(m.cursor() - log.data()));
     } else {
       FlatMemory m(w->mem(), w->sys());
-      if (engine == 0) out.r = run_interp(code, m, cpu, steps, untils);
+      if (engine == 0) out.r = run_interp<Isa>(code, m, cpu, steps, untils);
       else {
-        aot::CompiledProgram compiled(code, w->mem(), false, when);
-        out.r = run_aot(compiled, m, cpu, steps, untils);
+        aot::CompiledProgram compiled(code, w->mem(), false, aot::isa_tag<Isa>, when);
+        out.r = run_aot<Isa>(compiled, m, cpu, steps, untils);
       }
     }
     out.cpu = cpu;

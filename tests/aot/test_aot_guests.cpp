@@ -7,6 +7,7 @@
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/run.hpp"
+#include "rvtrace/isa/rv64zb.hpp"
 
 #ifdef RVTRACE_AOT_GUESTS
 namespace {
@@ -46,6 +47,8 @@ const std::map<std::string, std::vector<std::string>> guest_args{
     {"malloc", {"20"}},
 };
 
+// (Isa: what the flavour is decoded as; the zba_zbb flavour needs Rv64imacZbaZbb.)
+template <class Isa = isa::Rv64imac>
 void check_guest(const std::string& name, const std::string& flavour, bool trace, bool pieces) {
   const std::string path = std::string(RVTRACE_GUEST_DIR) + "/" + name + "-" + flavour + ".elf";
   std::vector<std::string> argv{name};
@@ -53,18 +56,18 @@ void check_guest(const std::string& name, const std::string& flavour, bool trace
   const std::string input = "some input for the guest\n";
   auto make = [&] { return std::make_unique<ProcWorld>(path, argv, input); };
   auto probe = make();
-  const DecodedProgram code = decode_program(probe->proc.program);
+  const DecodedProgram code = decode_program<Isa>(probe->proc.program);
   std::uint64_t total = 0;
   {  // how long the program runs (interpreter), to cut it into pieces
     FlatMemory m(probe->mem(), probe->sys());
-    Machine<FlatMemory> mach(code, m);
+    Machine<FlatMemory, NoTrace, Isa> mach(code, m);
     mach.state = probe->cpu;
     total = mach.run(50'000'000).steps;
   }
   std::vector<std::uint64_t> untils{total + 10};
   if (pieces) untils = {total / 3 + 1, total / 2 + 3, total - 1, total + 10};
-  aot_test::compare_engines(code, make, untils, trace, 0, 0,
-                            name + "-" + flavour + (trace ? " trace" : "") + (pieces ? " pieces" : ""));
+  aot_test::compare_engines<Isa>(code, make, untils, trace, 0, 0,
+                                 name + "-" + flavour + (trace ? " trace" : "") + (pieces ? " pieces" : ""));
 }
 
 }  // namespace
@@ -79,6 +82,17 @@ TEST_CASE("aot: every guest matches the interpreter", "[aot][guests]") {
           INFO(name << " " << fl << " trace=" << trace << " pieces=" << pieces);
           check_guest(name, fl, trace, pieces);
         }
+}
+
+TEST_CASE("aot: every Zba/Zbb guest matches the interpreter", "[aot][guests][zb]") {
+  const auto names = split(RVTRACE_AOT_ZB_GUESTS, ',');
+  REQUIRE(!names.empty());
+  for (const auto& name : names)
+    for (bool trace : {false, true})
+      for (bool pieces : {false, true}) {
+        INFO(name << " rv64imac_zba_zbb trace=" << trace << " pieces=" << pieces);
+        check_guest<isa::Rv64imacZbaZbb>(name, "rv64imac_zba_zbb", trace, pieces);
+      }
 }
 
 TEST_CASE("aot: step limit inside a block stops at exactly that step", "[aot][guests]") {

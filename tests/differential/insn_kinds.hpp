@@ -2,7 +2,8 @@
 // Instruction kinds for the random program generators, derived from an instruction set: each type
 // goes to a kind by what its exec does (isa/facts.hpp) and how it is encoded (its format), so an
 // instruction added to the set is fuzzed without being named here. Jumps, ecall and ebreak are not
-// placed: the generators build those into idioms of their own.
+// placed: the generators build those into idioms of their own. Host calls (RVTRACE_HOST_INSN) in the
+// R format are placed as `handlers`: what they do is the user's, the generator only picks operands.
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -40,6 +41,7 @@ struct Kinds {
   std::vector<Kind<RegRegFn>> amos, lr, sc;  // enc(rd, addr, rs2) (lr: rs2 = 0)
   std::vector<Kind<FixedFn>> fences;         // no effect
   std::vector<Kind<UnaryFn>> counters;       // rd = steps retired (cycle/time/instret): enc(rd, 0)
+  std::vector<Kind<RegRegFn>> handlers;      // host calls: enc(rd, rs1, rs2)
   std::vector<std::string_view> placed;      // every instruction in one of the kinds above
 };
 
@@ -52,7 +54,9 @@ void place(Kinds& k) {
     v.push_back({n, enc, width});
     k.placed.push_back(n);
   };
-  if constexpr (f.illegal || f.host_call || f.ebreak || f.control == isa::Control::jump) {
+  if constexpr (f.handler && std::is_base_of_v<isa::RType<m>, I>) {
+    put(k.handlers, +[](unsigned a, unsigned b, unsigned c) { return I::encode(a, b, c); });
+  } else if constexpr (f.illegal || f.host_call || f.ebreak || f.control == isa::Control::jump) {
     return;
   } else if constexpr (f.counter && std::is_base_of_v<isa::CounterReadType<(m >> 20)>, I>) {
     put(k.counters, +[](unsigned a, unsigned) { return I::encode(a); });
@@ -105,6 +109,7 @@ inline Kinds without(Kinds k, std::string_view name) {
   auto drop = [&](auto& v) { std::erase_if(v, [&](const auto& kind) { return kind.name == name; }); };
   drop(k.alu_rr), drop(k.alu_ri), drop(k.shift64), drop(k.shift32), drop(k.unary), drop(k.upper), drop(k.loads);
   drop(k.stores), drop(k.branches), drop(k.amos), drop(k.lr), drop(k.sc), drop(k.fences), drop(k.counters);
+  drop(k.handlers);
   std::erase(k.placed, name);
   return k;
 }
