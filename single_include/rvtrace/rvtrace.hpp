@@ -4515,8 +4515,9 @@ class TraceFile {
 }  // namespace rvtrace::trace
 
 // ---- rvtrace/trace/histogram_policy.hpp ----
-// The histogram policy: how many times each instruction (by decoded id: a compressed
-// instruction counts as its expansion) and each pc executed. A default-made instance has no pc
+// The histogram policy: how many times each instruction (by decoded id, in the program's instruction
+// set: a compressed instruction counts as its expansion) and each pc executed. (Saved partial results
+// know only RV64IMAC's names.) A default-made instance has no pc
 // table: it takes the table of the first instance merged into it (merging saved partial results
 // without the program).
 #include <algorithm>
@@ -4531,17 +4532,18 @@ class HistogramPolicy {
  public:
   HistogramPolicy() : ops_(std::size_t{isa::illegal_id} + 1) {}
   explicit HistogramPolicy(const DecodedProgram& code)
-      : lo_(code.lo), ops_(std::size_t{isa::illegal_id} + 1), pcs_(code.slots.size()) {}
+      : lo_(code.lo), isa_(code.isa), ops_(code.isa->encodings.size()), pcs_(code.slots.size()) {}
 
   void on_step(const StepRecord& s) {
     ++ops_[s.insn->id];
     ++pcs_[(s.pc - lo_) >> 1];
   }
   void merge(HistogramPolicy&& later) {
-    if (pcs_.empty()) lo_ = later.lo_, pcs_.resize(later.pcs_.size());  // a default-made root
+    if (pcs_.empty()) lo_ = later.lo_, pcs_.resize(later.pcs_.size()), isa_ = later.isa_;  // a default-made root
+    if (later.ops_.size() > ops_.size()) ops_.resize(later.ops_.size());
     if (later.lo_ != lo_ || later.pcs_.size() != pcs_.size())
       throw InputError("histogram: merging the counts of a different program");
-    for (std::size_t i = 0; i < ops_.size(); ++i) ops_[i] += later.ops_[i];
+    for (std::size_t i = 0; i < later.ops_.size(); ++i) ops_[i] += later.ops_[i];
     for (std::size_t i = 0; i < pcs_.size(); ++i) pcs_[i] += later.pcs_[i];
   }
 
@@ -4583,7 +4585,7 @@ class HistogramPolicy {
       if (ops_[i]) ids.push_back(static_cast<std::uint16_t>(i));
     std::stable_sort(ids.begin(), ids.end(), [&](auto a, auto b) { return ops_[a] > ops_[b]; });
     for (auto id : ids) {
-      const auto name = isa::name_of(id);
+      const auto name = isa_->name_of(id);
       std::fprintf(out, "opcode %.*s %llu\n", (int)name.size(), name.data(), (unsigned long long)ops_[id]);
     }
     for (std::size_t i = 0; i < pcs_.size(); ++i)
@@ -4591,7 +4593,8 @@ class HistogramPolicy {
   }
 
  private:
-  std::uint64_t lo_;
+  std::uint64_t lo_ = 0;
+  const IsaInfo* isa_ = &isa_info<isa::Rv64imac>;  // the ids' instruction set (names)
   std::vector<std::uint64_t> ops_, pcs_;
 };
 
