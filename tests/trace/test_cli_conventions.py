@@ -220,7 +220,7 @@ rc, _, err = run('replay', '--no-progress', long_t, '--elf', loop)
 check(rc == 0 and err == '', f'replay --no-progress: {err!r}')
 rc, _, err = run('run', '--stats', '--progress', '--engine', 'interp', '--max-steps', '1e8', loop)
 check(rc == 122 and 'rvtrace: ran ' in err and '\x1b[K\n' in err, f'run --stats --progress: {err!r}')
-rc, out, err = run('witness', '--progress', '--policy', 'digest', '--max-steps', '2e7', loop)
+rc, out, err = run('witness', '--progress', '--policy', 'digest', '--max-steps', '3e8', loop)  # (long enough to outlast the 250 ms before the first draw)
 check(rc == 122 and 'rvtrace: witnessed ' in err and 'digest' in out, f'witness --progress: {err!r}')
 # An error in the middle of a replay: the line ends first (a corrupt log word of the last chunk, in
 # the trace of a loop that loads a stack word: one log word per chunk).
