@@ -76,6 +76,13 @@
 
 namespace rvtrace {
 
+// 0x-prefixed hex, for messages (of faults, host calls, traces).
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
 enum class FaultKind : std::uint8_t {
   illegal_instruction,  // addr = the instruction word
   load_out_of_range,    // addr = guest address of the access
@@ -3136,13 +3143,6 @@ namespace rvtrace {
 struct HostCallError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-namespace detail {
-inline std::string hex_u64(std::uint64_t v) {
-  char b[17];
-  std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-}  // namespace detail
 
 // Why a run stopped.
 enum class StopReason : std::uint8_t { exited, ebreak, fault, paused /* reached the requested step */ };
@@ -3357,7 +3357,7 @@ void Machine<Memory, Policy, Isa>::host_call(const Handler& handler, const isa::
   try {
     handler(h, o);
   } catch (const std::exception& e) {  // (faults, LogExhausted and HostCallError are not std::exceptions)
-    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc 0x" + detail::hex_u64(pc_) + ", step " +
+    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc " + hex64(pc_) + ", step " +
                         std::to_string(steps) + ": " + e.what());
   }
   if constexpr (traced)
@@ -4090,12 +4090,6 @@ struct TraceView {
   }
 };
 
-// 0x-prefixed hex, for messages.
-inline std::string hex64(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 inline bool is_pow2(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 

@@ -40,7 +40,7 @@ struct SparseMemory {
   }
   void check(u64 a, unsigned w) const {
     const bool in_window = a >= lo && a + w <= hi, in_scratch = a >= scratch_lo && a + w <= scratch_hi;
-    if (!in_window && !in_scratch) zisk::fail("access outside memory at " + zisk::hex(a));
+    if (!in_window && !in_scratch) zisk::fail("access outside memory at " + rvtrace::hex64(a));
   }
 };
 

@@ -65,7 +65,7 @@ void print_words(std::ostream& out, const std::string& rd, const std::vector<u64
 template <class F, std::uint32_t... Csr>
 void with_precompile_of(std::uint32_t number, F&& f, std::integer_sequence<std::uint32_t, Csr...>) {
   bool found = ((number == Csr && (f(h::Precompile<Csr>{}), true)) || ...);
-  if (!found) zisk::fail("precompile CSR " + zisk::hex(number) + " is not one the driver knows");
+  if (!found) zisk::fail("precompile CSR " + rvtrace::hex64(number) + " is not one the driver knows");
 }
 template <class F>
 void with_precompile(std::uint32_t number, F&& f) {

@@ -8,6 +8,13 @@
 
 namespace rvtrace {
 
+// 0x-prefixed hex, for messages (of faults, host calls, traces).
+inline std::string hex64(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
 enum class FaultKind : std::uint8_t {
   illegal_instruction,  // addr = the instruction word
   load_out_of_range,    // addr = guest address of the access

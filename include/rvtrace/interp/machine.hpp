@@ -25,13 +25,6 @@ namespace rvtrace {
 struct HostCallError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-namespace detail {
-inline std::string hex_u64(std::uint64_t v) {
-  char b[17];
-  std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-}  // namespace detail
 
 // Why a run stopped.
 enum class StopReason : std::uint8_t { exited, ebreak, fault, paused /* reached the requested step */ };
@@ -246,7 +239,7 @@ void Machine<Memory, Policy, Isa>::host_call(const Handler& handler, const isa::
   try {
     handler(h, o);
   } catch (const std::exception& e) {  // (faults, LogExhausted and HostCallError are not std::exceptions)
-    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc 0x" + detail::hex_u64(pc_) + ", step " +
+    throw HostCallError(std::string(prog_.isa->name_of(prog_.at(pc_).id)) + " at pc " + hex64(pc_) + ", step " +
                         std::to_string(steps) + ": " + e.what());
   }
   if constexpr (traced)

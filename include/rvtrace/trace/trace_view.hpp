@@ -93,12 +93,6 @@ struct TraceView {
   }
 };
 
-// 0x-prefixed hex, for messages.
-inline std::string hex64(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 inline bool is_pow2(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 

@@ -75,17 +75,12 @@ class ZiskEnvironment final : public guest::Environment, public ZiskState {
 // Refuses a program that is not laid out for ZisK: read-only segments (code included) in ROM
 // [0x8000_0000, 0xa000_0000), writable ones in RAM, the entry in code.
 inline void check_zisk_program(const guest::Program& p) {
-  auto hex = [](std::uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return std::string(b);
-  };
   for (const guest::Segment& s : p.segments) {
     const std::uint64_t lo = s.write ? abi::ram_addr : abi::rom_addr, hi = s.write ? guest_size : rom_end;
     if (!guest::range_within(s.vaddr, s.memsz, lo, hi))
       throw rvtrace::InputError(p.name + ": not a ZisK program: " + (s.write ? "writable" : "read-only") +
-                              " segment [" + hex(s.vaddr) + ", " + hex(s.vaddr + s.memsz) + ") is outside ZisK's " +
-                              (s.write ? "RAM [" : "ROM [") + hex(lo) + ", " + hex(hi) + ")");
+                              " segment [" + hex64(s.vaddr) + ", " + hex64(s.vaddr + s.memsz) + ") is outside ZisK's " +
+                              (s.write ? "RAM [" : "ROM [") + hex64(lo) + ", " + hex64(hi) + ")");
   }
 }
 

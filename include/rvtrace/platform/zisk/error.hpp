@@ -7,17 +7,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "rvtrace/guest/fault.hpp"
+
 namespace rvtrace::platform::zisk {
 
 struct ZiskError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-inline std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 [[noreturn]] inline void fail(const std::string& what) { throw ZiskError("zisk: " + what); }
 

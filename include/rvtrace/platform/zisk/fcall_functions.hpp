@@ -286,7 +286,7 @@ inline std::vector<std::uint64_t> input_ready(Params& in, const FcallContext& ct
   std::uint64_t a = in.word();
   bool in_window = a >= zisk_input_addr && a < zisk_input_addr + zisk_input_window - 1;
   if (!in_window || a - zisk_input_addr + 1 > 8 + ctx.input_len)  // the 8 header bytes are always there
-    fail("fcall input_ready: address " + hex(a) + " is beyond the " + std::to_string(ctx.input_len) +
+    fail("fcall input_ready: address " + hex64(a) + " is beyond the " + std::to_string(ctx.input_len) +
          "-byte input");
   return {};
 }

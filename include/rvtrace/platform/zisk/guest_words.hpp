@@ -20,7 +20,7 @@ concept GuestWords = requires(M& m, std::uint64_t a, std::uint64_t v, unsigned w
 };
 
 inline void require_aligned(std::uint64_t addr, const char* op, const char* what) {
-  if (addr & 7) fail(std::string(op) + ": " + what + " address " + hex(addr) + " is not 8-aligned");
+  if (addr & 7) fail(std::string(op) + ": " + what + " address " + hex64(addr) + " is not 8-aligned");
 }
 
 template <GuestWords M>

@@ -77,7 +77,7 @@ Companion read_companion(H& h, const char* op) {
   Companion c{false, isa::field::rd(w), isa::field::rs1(w), isa::field::rs2(w), isa::field::imm_i(w)};
   if ((w & isa::Add::mask) == isa::Add::match) c.is_add = true;
   else if ((w & isa::Addi::mask) != isa::Addi::match)
-    fail(std::string(op) + ": the instruction after it (" + hex(w) + " at " + hex(h.pc() + 4) +
+    fail(std::string(op) + ": the instruction after it (" + hex64(w) + " at " + hex64(h.pc() + 4) +
          ") is neither add nor addi, so it is not a ZisK DMA form");
   return c;
 }
@@ -115,8 +115,8 @@ Piece next_piece(H& h, std::uint64_t total, const char* op) {
   if (total <= dma_piece_bytes) return {0, total, false};
   const std::uint64_t done = h.load(abi::dma_progress_addr, 8);
   if (done >= total)
-    fail(std::string(op) + ": the progress word at " + hex(abi::dma_progress_addr) + " holds " + hex(done) +
-         ", not below the count " + hex(total));
+    fail(std::string(op) + ": the progress word at " + hex64(abi::dma_progress_addr) + " holds " + hex64(done) +
+         ", not below the count " + hex64(total));
   return {done, std::min(total - done, dma_piece_bytes), true};
 }
 
@@ -199,7 +199,7 @@ struct Memset {
   template <class H>
   void operator()(H& h, const isa::Operands& o) const {
     const detail::Companion c = detail::read_companion(h, "memset");
-    if (c.is_add) fail("memset: the instruction after it at " + hex(h.pc() + 4) + " is add, not addi");
+    if (c.is_add) fail("memset: the instruction after it at " + hex64(h.pc() + 4) + " is add, not addi");
     const std::uint64_t n = h.x(c.rs1), dst = h.x(o.rs1);
     const detail::Piece p = detail::next_piece(h, n, "memset");
     dma_memset(h, dst + p.done, p.len, static_cast<std::uint8_t>(c.imm));

@@ -202,7 +202,7 @@ std::optional<std::uint64_t> run_precompile(std::uint32_t number, std::uint64_t 
     case csr::secp256r1_add: curve_add_block<4>(m, secp256r1(), block, "secp256r1_add"); return {};
     case csr::secp256r1_dbl: curve_dbl_block<4>(m, secp256r1(), block, "secp256r1_dbl"); return {};
     case csr::blake2b_round: blake2b_block(m, block); return {};
-    default: fail("precompile CSR " + hex(number) + " is not supported (poseidon is not used by ZisK's guests)");
+    default: fail("precompile CSR " + hex64(number) + " is not supported (poseidon is not used by ZisK's guests)");
   }
 }
 
