@@ -80,9 +80,10 @@ for feed in shared ship; do
 done
 echo "corrupt chunk $c on rank 1: one clear error, exit 120 (L=$L)"
 
-# A rank that dies (the MPI runtime ends the job) and one that stalls (our timeout).
+# A rank that dies (the MPI runtime ends the job; --timeout as well, should mpirun not notice: one
+# CI run hung here for 120 s) and one that stalls (our timeout).
 set +e
-run -np 3 "$mpi" "$t" --elf "$elf" --threads 1 --test-fault 1:kill > /dev/null 2> "$w/err"
+run -np 3 "$mpi" "$t" --elf "$elf" --threads 1 --timeout 20 --test-fault 1:kill > /dev/null 2> "$w/err"
 rc=$?
 set -e
 [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "killed rank: exit code $rc (124: hung)"
