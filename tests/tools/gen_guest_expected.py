@@ -348,6 +348,12 @@ def exp_exitcode(a):
     return ""
 
 
+def exp_ecc(a):  # secp256k1 from its definition (ecc_model.py, also the oracle of the ecc_model tests)
+    sys.path.insert(0, HERE)
+    import ecc_model
+    return ecc_model.expected(*[int(x) for x in a])
+
+
 def main():
     args = small_args()
     os.makedirs(os.path.join(GDIR, "expected"), exist_ok=True)
