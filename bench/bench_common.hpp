@@ -23,9 +23,20 @@ struct Guest {
   const char* name;
   std::vector<std::string> args;  // sized for ~0.1-0.5 s of interpretation
 };
-// Compute-heavy guests (the keccak and SHA-256) and a branchy one (bytecode VM: indirect jumps).
+// Compute-heavy guests (the keccak and SHA-256), a branchy one (bytecode VM: indirect jumps),
+// big-number and allocator-style ones (Montgomery modexp, qsort/merge sort), and the real-world-style
+// memory-heavy ones: a deflate-like round trip streaming through 1 MB buffers and secp256k1's
+// verification hot path (mul/mulhu, carry chains). 1-2e8 steps each (tests/guests/README.md).
+// bench/whole_process.py reads this list (keep one entry per line in this form).
 inline const std::vector<Guest> guests = {
-    {"keccak", {"1500000"}}, {"sha256", {"1500000"}}, {"bytecode", {"20000"}}};
+    {"keccak", {"1500000"}},
+    {"sha256", {"1500000"}},
+    {"bytecode", {"20000"}},
+    {"bignum", {"10", "1024"}},
+    {"sort", {"100000", "1"}},
+    {"deflate", {"1000000"}},
+    {"ecc", {"64", "256"}},
+};
 
 inline std::string elf_path(const Guest& g) { return std::string(RVTRACE_GUEST_DIR) + "/" + g.name + "-rv64imac.elf"; }
 inline std::string native_path(const Guest& g) { return std::string(RVTRACE_GUEST_DIR) + "/" + g.name + "-native"; }

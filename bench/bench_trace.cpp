@@ -1,4 +1,4 @@
-// Cost of the minimal trace, in one run, on the compute-heavy guests (keccak, sha256):
+// Cost of the minimal trace, in one run, on the compute- and memory-heavy guests (keccak, sha256, deflate, ecc):
 //   qemu/G                  qemu-riscv64, no trace (reference for vs_qemu)
 //   aot/G                   AOT engine, no trace (reference for vs_notrace)
 //   record_mem/G/fresh      AOT recording into a new MemoryTrace every run (its log memory is new: the
@@ -275,7 +275,7 @@ const int registered = [] {
           benchmark::RegisterBenchmark(("replay/" + n + policy_name(p) + "/threads:" + std::to_string(t)).c_str(),
                                        BM_Replay, g, p, t)
               ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
-    if (n != "keccak" && n != "sha256") continue;
+    if (n != "keccak" && n != "sha256" && n != "deflate" && n != "ecc") continue;  // compute and memory-heavy
     benchmark::RegisterBenchmark(("qemu/" + n).c_str(), BM_Qemu, g)
         ->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(0.3);
     benchmark::RegisterBenchmark(("aot/" + n).c_str(), BM_Aot, g)

@@ -225,7 +225,7 @@ static void emit(Encoder *e, unsigned len, unsigned val)
 static size_t compress(const uint8_t *in, size_t n, uint8_t *out, unsigned chain, unsigned *blocks)
 {
     /* hash and window sized to the input (a window larger than the input is never used) */
-    int hbits = 8;
+    int hbits = 6;
     while (hbits < 15 && (1u << hbits) < n) hbits++;
     const unsigned hmask = (1u << hbits) - 1, wmask = hmask;
     uint32_t *head = calloc((size_t)1 << hbits, sizeof(uint32_t)); /* position + 1, 0: none */
@@ -371,7 +371,10 @@ int main(int argc, char **argv)
     size_t n = argc > 1 ? strtoul(argv[1], 0, 0) : 65536;
     unsigned chain = argc > 2 ? (unsigned)strtoul(argv[2], 0, 0) : 32;
     init_code_tables();
-    uint8_t *in = malloc(n + 1), *comp = malloc(2 * n + 1024), *back = malloc(n + 1);
+    /* the stream's worst case: < 2 bytes an input byte (a literal: 12 bits, a 3-byte match: 37)
+     * and a 159-byte header a block */
+    size_t comp_cap = 2 * n + 160 * (n / BLOCK_SYMS + 1) + 16;
+    uint8_t *in = malloc(n + 1), *comp = malloc(comp_cap), *back = malloc(n + 1);
     if (!in || !comp || !back) { printf("out of memory\n"); return 2; }
     gen_text(in, n);
     unsigned blocks;
