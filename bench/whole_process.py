@@ -116,7 +116,7 @@ def table(rows):
 
 
 LEGEND = """\
-s: best wall time of {repeat} whole processes. aot/qemu = qemu s / aot s (> 1: AOT faster than qemu);
+s: wall seconds of the whole process, best of {repeat} runs. aot/qemu = qemu s / aot s (> 1: AOT faster than qemu);
 trace/aot = aot s / trace s (the fraction of untraced speed kept while recording); interp/qemu =
 qemu s / interp s; native/aot = aot s / native s (how far AOT is from the same C built with gcc -O2).
 digest/witness Nt: replay rate in guest steps per second of wall time, `rvtrace replay --policy P
