@@ -44,7 +44,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 const std::map<std::string, std::vector<std::string>> guest_args{
     {"keccak", {"300"}},  {"sha256", {"2"}},         {"bignum", {"1", "128"}}, {"sort", {"200"}},
     {"bytecode", {"40"}}, {"recursion", {"500", "1"}}, {"divedge", {"5"}},      {"exitcode", {"7"}},
-    {"malloc", {"20"}},
+    {"malloc", {"20"}},   {"deflate", {"3000"}},     {"ecc", {"1", "16"}},
 };
 
 // (Isa: what the flavour is decoded as; the zba_zbb flavour needs Rv64imacZbaZbb.)

@@ -12,14 +12,7 @@
 typedef unsigned __int128 u128;
 #define MAXL 32
 
-static uint64_t rng_state = 1;
-static uint64_t splitmix(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "guest_rng.h"
 
 /* r = a*b*R^-1 mod m  (CIOS) */
 static void montmul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m, int n, uint64_t minv)

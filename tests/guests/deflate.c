@@ -50,14 +50,8 @@ static void init_code_tables(void)
 static int dcode(unsigned d) { return d <= 256 ? dist_code[d - 1] : dist_code[256 + ((d - 1) >> 7)]; }
 
 /* ------------------------------------------------------------------ input: English-like text */
-static uint64_t rng = 7;
-static uint64_t splitmix(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#define GUEST_RNG_SEED 7
+#include "guest_rng.h"
 
 static void gen_text(uint8_t *buf, size_t n)
 {

@@ -237,14 +237,7 @@ static void double_mul(jac *r, const scalar *u1, const jac *g, const scalar *u2,
     *r = acc;
 }
 
-static uint64_t rng_state = 1;
-static uint64_t splitmix(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "guest_rng.h"
 static void draw_scalar(scalar *k, int bits)
 {
     for (int i = 0; i < 4; i++) {

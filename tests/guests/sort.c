@@ -6,14 +6,8 @@
 #include <string.h>
 #include <stdint.h>
 
-static uint64_t rng_state = 7;
-static uint64_t splitmix(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#define GUEST_RNG_SEED 7
+#include "guest_rng.h"
 
 static int cmp_u64(const void *a, const void *b)
 {
