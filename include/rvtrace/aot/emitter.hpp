@@ -180,6 +180,36 @@ class Emitter {
   Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
   Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
 
+  // The pc -> host code table of dynamic jumps (set by the translator). Each jalr of the global map
+  // looks its target up itself (dispatch_inline) so that the CPU predicts every indirect jump site on
+  // its own: through one shared lookup, all the returns and switches of a loop were one site.
+  struct PcTable {
+    std::uint64_t lo = 0, span = 0;        // guest pcs [lo, lo + span), one entry per 2 bytes
+    const void* const* entries = nullptr;  // nullptr: no table yet (jumps go through dispatch_rax)
+  } pc_table;
+  // Jump to the host code of guest pc rax (outside the table, odd, or no code: the interpreter).
+  // Clobbers rcx, rdx.
+  void dispatch_inline() {
+    const std::uint64_t lo = pc_table.lo, span = pc_table.span;
+    if (lo <= 0x7fffffffULL) {
+      g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
+    } else {
+      g_.mov(g_.rdx, static_cast<std::uint64_t>(0) - lo);
+      g_.add(g_.rdx, g_.rax);
+    }
+    if (span <= 0x7fffffffULL) {
+      g_.cmp(g_.rdx, static_cast<std::uint32_t>(span));
+    } else {
+      g_.mov(g_.rcx, span);
+      g_.cmp(g_.rdx, g_.rcx);
+    }
+    g_.jae(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+    g_.shr(g_.rdx, 1);
+    g_.jc(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+    g_.mov(g_.rcx, reinterpret_cast<std::uint64_t>(pc_table.entries));
+    g_.jmp(g_.qword[g_.rcx + g_.rdx * 8]);
+  }
+
   // ---- register maps ----
   // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
   // from the global state through a transition (transition(0, M)): the global map's host registers
@@ -1415,7 +1445,8 @@ class Emitter {
       }
       return;
     }
-    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
+    if (map_id_ == 0 && pc_table.entries) dispatch_inline();
+    else g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (a loop map: back to the global one first)
   }
 
   // -- memory --

@@ -874,25 +874,9 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
   g.jmp(em.exit_common, N);
 
+  em.pc_table = {lo, prog.hi - prog.lo, tr.table.data()};
   g.L(em.dispatch_rax);  // rax = guest target pc
-  if (lo <= 0x7fffffffULL) {
-    g.lea(g.rdx, g.ptr[g.rax - static_cast<int>(lo)]);
-  } else {
-    g.mov(g.rdx, static_cast<std::uint64_t>(0) - lo);
-    g.add(g.rdx, g.rax);
-  }
-  const std::uint64_t span = prog.hi - prog.lo;
-  if (span <= 0x7fffffffULL) {
-    g.cmp(g.rdx, static_cast<std::uint32_t>(span));
-  } else {
-    g.mov(g.rcx, span);
-    g.cmp(g.rdx, g.rcx);
-  }
-  g.jae(em.to_interp_rax, N);
-  g.shr(g.rdx, 1);
-  g.jc(em.to_interp_rax, N);
-  g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
-  g.jmp(g.qword[g.rcx + g.rdx * 8]);
+  em.dispatch_inline();
 
 
   // ---- instructions ----
