@@ -10,7 +10,10 @@
 //                           its columns to /dev/null), on the first `replay_chunks` chunks
 //   replay_all/G/threads:T, check_chunks/G/threads:T, verify/G/threads:T  the whole trace: digest
 //                           replay, untraced replay with the per-chunk checks, and verify (memory pass
-//                           included); vs_replay_all / vs_check_chunks = verify steps/s over theirs
+//                           included); vs_replay_all / vs_check_chunks = verify steps/s over theirs.
+//                           check_chunks and verify run on the AOT (native replay, translation
+//                           included); check_chunks_interp / verify_interp on the interpreter, and
+//                           the AOT rows' vs_interp = their steps/s over the interpreter's
 // Counters: steps/s; vs_notrace = steps/s / aot-no-trace steps/s and vs_qemu = steps/s / qemu steps/s
 // (both measured earlier in the same run); bytes_per_step = (log words * 8 + checkpoints * 296) / steps
 // (file: bytes written / steps); steps/s/thread and, for 2 threads, speedup over 1 thread.
@@ -231,11 +234,13 @@ const char* whole_name(WholeTrace w) {
   return w == WholeTrace::replay_digest ? "replay_all" : w == WholeTrace::check_chunks ? "check_chunks" : "verify";
 }
 
-void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, unsigned threads) {
+void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, unsigned threads,
+                   rvtrace::Engine engine = rvtrace::Engine::aot) {
   Setup& s = setup(g);
   const tr::TraceView view = recorded_trace(g).view();
   tr::ReplayOptions opt;
   opt.threads = threads;
+  opt.engine = engine;
   double total = 0;
   for (auto _ : state) {
     auto proc = std::make_unique<rvtrace::guest::Process>(make_process(s.prog, g));
@@ -259,8 +264,12 @@ void BM_WholeTrace(benchmark::State& state, const Guest& g, WholeTrace what, uns
   if (state.iterations() == 0) return;
   const double rate = view.info.total_steps * state.iterations() / total;
   const std::string suffix = std::string("/") + g.name + "/threads:" + std::to_string(threads);
-  measured()[whole_name(what) + suffix] = rate;
-  if (what == WholeTrace::verify)
+  const std::string interp = "_interp";
+  measured()[whole_name(what) + (engine == rvtrace::Engine::interp ? interp : "") + suffix] = rate;
+  if (engine == rvtrace::Engine::aot && what != WholeTrace::replay_digest)
+    if (auto it = measured().find(whole_name(what) + interp + suffix); it != measured().end())
+      state.counters["vs_interp"] = rate / it->second;
+  if (what == WholeTrace::verify && engine == rvtrace::Engine::aot)
     for (const char* base : {"replay_all", "check_chunks"})
       if (auto it = measured().find(base + suffix); it != measured().end())
         state.counters[std::string("vs_") + base] = rate / it->second;
@@ -293,10 +302,15 @@ const int registered = [] {
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
       }
     for (unsigned t : {1u, 2u})
-      for (WholeTrace w : {WholeTrace::replay_digest, WholeTrace::check_chunks, WholeTrace::verify})
-        benchmark::RegisterBenchmark((whole_name(w) + ("/" + n) + "/threads:" + std::to_string(t)).c_str(),
-                                     BM_WholeTrace, g, w, t)
+      for (WholeTrace w : {WholeTrace::replay_digest, WholeTrace::check_chunks, WholeTrace::verify}) {
+        const std::string tail = "/" + n + "/threads:" + std::to_string(t);
+        if (w != WholeTrace::replay_digest)  // the interpreter first: the AOT row compares with it
+          benchmark::RegisterBenchmark((whole_name(w) + std::string("_interp") + tail).c_str(), BM_WholeTrace, g, w, t,
+                                       rvtrace::Engine::interp)
+              ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
+        benchmark::RegisterBenchmark((whole_name(w) + tail).c_str(), BM_WholeTrace, g, w, t, rvtrace::Engine::aot)
             ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
+      }
   }
   return 0;
 }();

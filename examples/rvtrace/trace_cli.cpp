@@ -231,6 +231,8 @@ void TraceCommands::add_to(CLI::App& app) {
   verify_->add_option("--input", input,
                       "The file the traced run read as stdin (default: our stdin, if it read any); zisk: its input file");
   add_count_option(verify_, "--threads", threads, "Worker threads (default: all cores)");
+  verify_->add_option("--engine", engine, "Replay engine: aot (x86_64 translation) or interp (the reference)")
+      ->capture_default_str();
   add_count_option(verify_, "--max-steps", max_steps, "Refuse traces of more steps (exit 122; default " + budget + ")");
   progress.add_to(verify_);
   verify_->add_flag("--json", json, "Print the verdict as one JSON object on stdout");
@@ -367,6 +369,7 @@ int TraceCommands::cmd_replay() {
 // Exit 0: the trace is a run of the program; 1: it is not (FAILED: the first failing check);
 // 120: an input cannot be read or is malformed (no verdict).
 int TraceCommands::cmd_verify() {
+  if (engine != "aot" && engine != "interp") throw InputError("unknown engine '" + engine + "' (aot, interp)");
   const TraceFile file(trace_path);
   const guest::Program program = guest::load_elf_file(elf);
   const int input_fd = input.empty() ? 0 : guest::open_regular_file(input, "input");  // unreadable: 120
@@ -379,6 +382,7 @@ int TraceCommands::cmd_verify() {
   ReplayOptions opt;
   opt.threads = default_threads(threads);
   opt.max_steps = max_steps;
+  opt.engine = engine == "aot" ? Engine::aot : Engine::interp;
   ProgressLine line(progress.enabled(), "verified", file.info().total_steps);
   opt.on_progress = line.replay_callback();
   try {

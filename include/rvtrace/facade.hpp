@@ -30,22 +30,13 @@
 #include "rvtrace/trace/replay.hpp"
 #include "rvtrace/trace/run_start.hpp"
 
-#ifndef RVTRACE_AOT_ENABLED
-#if defined(__x86_64__) && __has_include(<xbyak/xbyak.h>)
-#define RVTRACE_AOT_ENABLED 1
-#else
-#define RVTRACE_AOT_ENABLED 0
-#endif
-#endif
+#include "rvtrace/engine.hpp"
 #if RVTRACE_AOT_ENABLED
 #include "rvtrace/aot/runtime.hpp"
 #include "rvtrace/trace/aot_engine.hpp"
 #endif
 
 namespace rvtrace {
-
-enum class Engine { interp, aot };
-inline constexpr Engine default_engine = RVTRACE_AOT_ENABLED ? Engine::aot : Engine::interp;
 
 struct TraceOptions {
   Engine engine = default_engine;

@@ -34,7 +34,7 @@ void check_replays(const GuestCase& g, const MemoryTrace& t, const DigestPolicy&
   for (unsigned threads : {1u, 2u}) {
     ReplayOptions o;
     o.threads = threads;
-    REQUIRE_NOTHROW(check_chunks(x.code, t.view(), o));
+    REQUIRE_NOTHROW(check_chunks_both(x.code, t.view(), o));
     REQUIRE_NOTHROW(verify_run(g, t.view(), threads));
     CHECK(replay(x.code, t.view(), [] { return DigestPolicy{}; }, o).hex() == want.hex());
   }
@@ -81,7 +81,7 @@ TEST_CASE("LR/SC reservations carry across chunk boundaries", "[trace][edges]") 
       CHECK(live);
       const Guest x = load(g, flavour);
       for (unsigned threads : {1u, 2u}) {
-        REQUIRE_NOTHROW(check_chunks(x.code, t.view(), {.threads = threads}));
+        REQUIRE_NOTHROW(check_chunks_both(x.code, t.view(), {.threads = threads}));
         CHECK(replay(x.code, t.view(), [] { return DigestPolicy{}; }, threads).hex() == want.hex());
       }
       ++split_traces;
@@ -94,7 +94,7 @@ TEST_CASE("LR/SC reservations carry across chunk boundaries", "[trace][edges]") 
       REQUIRE(tc.info.stop == TraceStop::step_limit);
       REQUIRE(tc.info.total_steps == cut);
       const Guest x = load(g, flavour);
-      REQUIRE_NOTHROW(check_chunks(x.code, tc.view()));
+      REQUIRE_NOTHROW(check_chunks_both(x.code, tc.view()));
       CHECK(replay(x.code, tc.view(), [] { return DigestPolicy{}; }, 2u).hex() ==
             sequential(g, DigestPolicy{}, flavour, cut).hex());
     }

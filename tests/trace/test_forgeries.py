@@ -48,7 +48,11 @@ def trace(out, program, args=(), chunk=None, inp=None, extra=()):
 
 
 def verify(t, program, args=(), inp=None, threads=1):
-    return run('verify', t, '--elf', program, '--threads', str(threads), *(['--input', inp] if inp else []), *args)
+    # on both engines: the native replay (aot) must give the interpreter's verdict, word for word
+    results = [run('verify', t, '--elf', program, '--threads', str(threads), '--engine', engine,
+                   *(['--input', inp] if inp else []), *args) for engine in ('interp', 'aot')]
+    check(results[0] == results[1], f'verify {t}: --engine interp gives {results[0]}, --engine aot {results[1]}')
+    return results[0]
 
 
 def expect_rejected(t, program, args, must_contain, what, inp=None):

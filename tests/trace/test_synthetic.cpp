@@ -62,7 +62,7 @@ MemoryTrace check(const std::function<Synthetic()>& build) {
   run_sequential(*s.proc, s.code, want);
   REQUIRE(t.info.total_steps == want.steps());
   for (unsigned threads : {1u, 2u}) {
-    REQUIRE_NOTHROW(check_chunks(r.code, t.view(), {.threads = threads}));
+    REQUIRE_NOTHROW(check_chunks_both(r.code, t.view(), {.threads = threads}));
     CHECK(replay(r.code, t.view(), [] { return DigestPolicy{}; }, threads).hex() == want.hex());
   }
   return t;
@@ -174,7 +174,7 @@ TEST_CASE("synthetic: the log holds each word at its first touch in the chunk (h
   CHECK(ta.info.exit_code == 1);
   CHECK(std::vector<std::uint64_t>(ta.log.begin(), ta.log.end()) == want);
 
-  REQUIRE_NOTHROW(check_chunks(interp.code, ti.view()));
+  REQUIRE_NOTHROW(check_chunks_both(interp.code, ti.view()));
 
   // With a chunk boundary before the lb (14 nops + lui + lw = chunk 0), the new chunk
   // logs word 0x11000 again at the lb.
@@ -185,7 +185,7 @@ TEST_CASE("synthetic: the log holds each word at its first touch in the chunk (h
   std::vector<std::uint64_t> want_split = want;
   want_split.insert(want_split.begin() + 1, 0x0807060504030201);
   CHECK(std::vector<std::uint64_t>(ts.log.begin(), ts.log.end()) == want_split);
-  REQUIRE_NOTHROW(check_chunks(split.code, ts.view()));
+  REQUIRE_NOTHROW(check_chunks_both(split.code, ts.view()));
 }
 
 TEST_CASE("synthetic: warm blocks (AOT fast copies) log exactly what the interpreter logs", "[trace][synthetic]") {
@@ -227,6 +227,6 @@ TEST_CASE("synthetic: warm blocks (AOT fast copies) log exactly what the interpr
     CHECK(ta.info.total_steps == ti.info.total_steps);
     CHECK(std::vector<std::uint64_t>(ta.log.begin(), ta.log.end()) == std::vector<std::uint64_t>(ti.log.begin(), ti.log.end()));
     CHECK(ta.checkpoints == ti.checkpoints);
-    REQUIRE_NOTHROW(check_chunks(interp.code, ta.view(), {.threads = 2}));
+    REQUIRE_NOTHROW(check_chunks_both(interp.code, ta.view(), {.threads = 2}));
   }
 }

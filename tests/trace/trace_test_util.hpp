@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "rvtrace/guest/elf.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/program.hpp"
@@ -70,23 +72,52 @@ P sequential(const GuestCase& g, P p, const std::string& flavour = "rv64imac",
   return p;
 }
 
-// Proves `t` is a run of guest `g` (a freshly loaded process: verify uses up its memory).
-inline void verify_run(const GuestCase& g, const TraceView& t, unsigned threads = 1,
-                       const std::string& flavour = "rv64imac") {
-  Guest x = load(g, flavour);
-  InputStream in(g.input);
-  RunStart start = run_start(*x.proc, in);
-  ReplayOptions o;
-  o.threads = threads;
-  verify(x.code, t, start, o);
+// f(engine)'s InputError message ("" if it passes) on the interpreter (the reference) and on the
+// AOT; they must agree. Throws the reference's error, so callers check it as before.
+template <class F>
+void on_both_engines(F&& f) {
+  auto message = [&](Engine e) -> std::string {
+    try {
+      f(e);
+      return "";
+    } catch (const InputError& x) {
+      return x.what();
+    }
+  };
+  const std::string interp = message(Engine::interp);
+  const std::string aot = message(Engine::aot);
+  CHECK(aot == interp);
+  if (!interp.empty()) throw InputError(interp);
 }
 
-// check_chunks()'s error message for a trace ("" if it passes).
+// check_chunks on both engines (on_both_engines).
+inline void check_chunks_both(const DecodedProgram& code, const TraceView& t, ReplayOptions o = {}) {
+  on_both_engines([&](Engine e) {
+    o.engine = e;
+    check_chunks(code, t, o);
+  });
+}
+
+// Proves `t` is a run of guest `g` (a freshly loaded process: verify uses up its memory), on both engines.
+inline void verify_run(const GuestCase& g, const TraceView& t, unsigned threads = 1,
+                       const std::string& flavour = "rv64imac") {
+  on_both_engines([&](Engine e) {
+    Guest x = load(g, flavour);
+    InputStream in(g.input);
+    RunStart start = run_start(*x.proc, in);
+    ReplayOptions o;
+    o.threads = threads;
+    o.engine = e;
+    verify(x.code, t, start, o);
+  });
+}
+
+// check_chunks()'s error message for a trace ("" if it passes), the same on both engines.
 inline std::string verify_error(const DecodedProgram& code, const TraceView& t, unsigned threads = 1) {
   try {
     ReplayOptions o;
     o.threads = threads;
-    check_chunks(code, t, o);
+    check_chunks_both(code, t, o);
     return "";
   } catch (const InputError& e) {
     return e.what();

@@ -58,6 +58,25 @@ struct Context {
   std::uint8_t* mem_base = nullptr;            // guest memory host base (r15)
   std::uint64_t (*ecall)(Context*) = nullptr;  // runtime thunk: 0 = continue, else exit (exit_kind set)
   void* runner = nullptr;                      // the runtime object behind the thunk
+  const std::uint64_t* log_end = nullptr;      // replay mode: the end of the chunk's log
+  std::uint64_t* reads = nullptr;              // replay_effects mode: where the next first-touch read goes
+  std::uint64_t exhausted = 0;                 // replay mode: a first touch found the log used up
+};
+
+// What the code does with the memory-read log (one emitter, four modes; the first-touch rule is
+// log_words/first_touch in every mode). record: trace mode, appends each word's value at its first
+// touch in the chunk. replay: the mirror, takes that value from the log into the guest word
+// (memoryless replay, trace/replay_memory.hpp). replay_effects: replay that also collects verify's
+// memory effects: the first-touch reads as (address, value) pairs, and a "written" bit (WordMarks)
+// per word stored to.
+struct LogMode {
+  enum Kind : std::uint8_t { none, record, replay, replay_effects };
+  Kind kind = none;
+  constexpr LogMode(bool trace = false) : kind(trace ? record : none) {}  // (the traced flag of old)
+  constexpr LogMode(Kind k) : kind(k) {}
+  constexpr bool logs() const { return kind != none; }
+  constexpr bool replays() const { return kind == replay || kind == replay_effects; }
+  friend constexpr bool operator==(LogMode, LogMode) = default;
 };
 
 enum class ExitKind : std::uint64_t {
@@ -84,6 +103,9 @@ inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
 inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
 inline constexpr int mem_base = static_cast<int>(offsetof(Context, mem_base));
 inline constexpr int ecall = static_cast<int>(offsetof(Context, ecall));
+inline constexpr int log_end = static_cast<int>(offsetof(Context, log_end));
+inline constexpr int reads = static_cast<int>(offsetof(Context, reads));
+inline constexpr int exhausted = static_cast<int>(offsetof(Context, exhausted));
 }  // namespace ctx_off
 
 // Guest memory windows baked into the code (GuestMemory::read_lo/write_lo/size).
@@ -165,8 +187,9 @@ class Emitter {
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
   // map: the global register map (map id 0), the convention of every entry through the pc table.
-  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
+  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, LogMode mode, LabelOf label_of)
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(mode.logs()), mode_(mode), label_of_(std::move(label_of)) {
+    const bool traced = traced_;
     if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
       throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
     maps_.push_back(map);
@@ -626,6 +649,8 @@ class Emitter {
     if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
     hulls_.clear();
     store_mapped();
+    // replay: the thunk needs the ecall's step (= until - budget - exit_aux) for verify's records
+    if (mode_.replays()) g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(n_ - k_));
     g_.mov(g_.rdi, g_.rsp);
     g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
     const unsigned unch = n_ - k_ - 1;  // the ecall retires
@@ -1586,11 +1611,13 @@ class Emitter {
   // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
   // First touches and misaligned accesses go out of line, to a call of a routine shared by the
   // accesses with the same bias, width and kind (touch_routine).
+  // replay_effects: a store's word must also carry the written bit (mark byte 3; 1 = marked only).
   void log_words(unsigned width, bool is_store, int bias) {
     const Ref done = new_ref();
     const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
+    const bool write = is_store && mode_ == LogMode::replay_effects;
     if (width > 1) {
-      const Ref routine = touch_routine(bias, marks, width, true);
+      const Ref routine = touch_routine(bias, marks, width, true, write);
       g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
       jcc(CC::ne, cold([this, routine, done] {
         call(routine);
@@ -1599,10 +1626,10 @@ class Emitter {
     }
     g_.mov(g_.rdx, g_.rax);
     g_.shr(g_.rdx, 3);
-    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], write ? 3 : 0);
     const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
-    const Ref routine = touch_routine(bias, marks, 0, needs_value);
-    jcc(CC::eq, cold([this, routine, done] {
+    const Ref routine = touch_routine(bias, marks, 0, needs_value, write);
+    jcc(write ? CC::ne : CC::eq, cold([this, routine, done] {
       call(routine);
       jmp(done);
     }));
@@ -1610,37 +1637,46 @@ class Emitter {
   }
   // The shared routine (called: the return address is on the stack) for a first touch of the word
   // rdx + bias/8 (width 0), or a misaligned access of `width` bytes at rax + bias (both its words).
-  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 1) | needs_value;
+  // write: also set the written bit (replay_effects stores).
+  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value, bool write = false) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 2) |
+                              (std::uint64_t{write} << 1) | needs_value;
     auto [it, fresh] = touch_routines_.try_emplace(key, Ref{});
     if (!fresh) return it->second;
     constexpr int depth = 8;  // (the return address)
-    it->second = cold([this, bias, marks, width, needs_value] {
-      if (width == 0) {
-        first_touch(bias, marks, needs_value, depth);
+    it->second = cold([this, bias, marks, width, needs_value, write] {
+      if (width == 0) {  // (the caller found the word unmarked, or a store's written bit unset)
+        if (write) touch_word(bias, marks, needs_value, write, depth);
+        else first_touch(bias, marks, needs_value, depth);
         g_.ret();
         return;
       }
-      const Ref second = new_ref(), out = new_ref();
+      const Ref out = new_ref();
       g_.mov(g_.rdx, g_.rax);
       g_.shr(g_.rdx, 3);
-      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-      jcc(CC::ne, second);
-      first_touch(bias, marks, true, depth);
-      bind(second);
+      touch_word(bias, marks, true, write, depth);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.xor_(g_.edx, g_.eax);
       g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
       jcc(CC::eq, out);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.shr(g_.rdx, 3);
-      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-      jcc(CC::ne, out);
-      first_touch(bias, marks, true, depth);
+      touch_word(bias, marks, true, write, depth);
       bind(out);
       g_.ret();
     });
     return it->second;
+  }
+  // The word rdx + bias/8: its first touch if it is not marked; write: set its written bit.
+  void touch_word(int bias, int marks, bool needs_value, bool write, int depth) {
+    const Ref known = new_ref(), out = new_ref();
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    jcc(CC::ne, known);
+    first_touch(bias, marks, needs_value, depth, write);
+    if (write) jmp(out);
+    bind(known);
+    if (write) g_.or_(g_.byte[g_.r15 + g_.rdx + marks], 2);
+    bind(out);
   }
   void call(Ref r) {
     g_.db(0xE8);
@@ -1650,8 +1686,9 @@ class Emitter {
   // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
   // the Context (first touches are rare: no host register is reserved for them); depth: what is on
   // the stack above the Context. Clobbers rdx, flags.
-  void first_touch(int bias, int marks, bool needs_value, int depth) {
-    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
+  // Replay modes: the value comes from the log instead (replay_value).
+  void first_touch(int bias, int marks, bool needs_value, int depth, bool write = false) {
+    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], write ? 3 : 1);
     if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
     g_.push(g_.rcx);                     // below the Context: rsp moves by 8
     const int at = depth + 8;
@@ -1659,7 +1696,9 @@ class Emitter {
     g_.mov(g_.dword[g_.rcx], g_.edx);
     g_.add(g_.rcx, 4);
     g_.mov(g_.qword[g_.rsp + at + ctx_off::touched], g_.rcx);
-    if (needs_value) {
+    if (needs_value && mode_.replays()) {
+      replay_value(at);
+    } else if (needs_value) {
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
       g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
       g_.mov(g_.qword[g_.rcx], g_.rdx);
@@ -1667,6 +1706,35 @@ class Emitter {
       g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
     }
     g_.pop(g_.rcx);
+  }
+  // Replay's first touch of the word rdx (absolute index; rcx saved, `at` = the Context's offset):
+  // the log's next word becomes its value (replay_effects: and is listed as a read). Past the
+  // chunk's log end it sets Context::exhausted and stores 0 (the runtime then reports LogExhausted).
+  void replay_value(int at) {
+    const Ref have = new_ref(), out = new_ref();
+    g_.push(g_.rax);
+    at += 8;
+    g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
+    g_.cmp(g_.rcx, g_.qword[g_.rsp + at + ctx_off::log_end]);
+    jcc(CC::ltu, have);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::exhausted], 1);
+    g_.mov(g_.qword[g_.r15 + g_.rdx * 8], 0);
+    jmp(out);
+    bind(have);
+    g_.mov(g_.rax, g_.qword[g_.rcx]);
+    g_.add(g_.rcx, 8);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
+    g_.mov(g_.qword[g_.r15 + g_.rdx * 8], g_.rax);
+    if (mode_ == LogMode::replay_effects) {  // reads: {address, value} (MemoryEffects::Word)
+      g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::reads]);
+      g_.shl(g_.rdx, 3);
+      g_.mov(g_.qword[g_.rcx], g_.rdx);
+      g_.mov(g_.qword[g_.rcx + 8], g_.rax);
+      g_.add(g_.rcx, 16);
+      g_.mov(g_.qword[g_.rsp + at + ctx_off::reads], g_.rcx);
+    }
+    bind(out);
+    g_.pop(g_.rax);
   }
 
   Xbyak::CodeGenerator& g_;
@@ -1692,7 +1760,8 @@ class Emitter {
   Hulls hulls_;  // proven base registers
   std::uint32_t warm_mask_ = 0;  // trace mode: base registers whose accesses' words are known marked
   MemLayout layout_;
-  bool traced_;
+  bool traced_;   // any log mode
+  LogMode mode_;
   LabelOf label_of_;
 
   std::uint64_t pc_ = 0;

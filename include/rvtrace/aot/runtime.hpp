@@ -17,6 +17,9 @@
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
+// Replay mode (ReplayPolicy: trace::ReplayMemory; compiled with LogMode::replay or replay_effects):
+// the mirror, first touches take the log's next word into the guest word; past the log's end the
+// runner calls the policy's log_exhausted() (which throws).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -49,6 +52,18 @@ concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   m.set_cursor(c);
   { m.marks() } -> std::same_as<WordMarks&>;
 };
+// A memory policy that replays a log (trace::ReplayMemory) needs replay-mode code. reads_cursor():
+// where native code appends first-touch reads (nullptr unless it collects memory effects).
+template <class Memory>
+concept ReplayPolicy = requires(Memory& m, const std::uint64_t* c, std::uint64_t* r) {
+  { m.cursor() } -> std::same_as<const std::uint64_t*>;
+  { m.end() } -> std::same_as<const std::uint64_t*>;
+  m.set_cursor(c);
+  { m.reads_cursor() } -> std::same_as<std::uint64_t*>;
+  m.set_reads_cursor(r);
+  m.log_exhausted();
+  { m.marks() } -> std::same_as<WordMarks&>;
+};
 
 // When to translate. lazy: regions of region_bytes of text (a multiple of 2), each on first entry;
 // otherwise the whole program, as one region, in the constructor. mid_block_stubs: native code for
@@ -69,9 +84,9 @@ inline constexpr std::type_identity<Isa> isa_tag{};
 class CompiledProgram {
  public:
   // Translates `prog` (decoded for instruction set Isa) for guest memories with this layout.
-  // trace: emit the memory-read log.
+  // trace: emit the memory-read log (true: LogMode::record), or replay one (LogMode::replay...).
   template <class Isa = isa::Rv64imac>
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, std::type_identity<Isa> = {},
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, LogMode trace = {}, std::type_identity<Isa> = {},
                   TranslateOptions when = {})
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
         lock_(std::make_unique<std::mutex>()), translate_region_(&translate_region<Isa>) {
@@ -84,18 +99,19 @@ class CompiledProgram {
     });
   }
   template <class Isa = isa::Rv64imac>
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, std::type_identity<Isa> i = {},
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, LogMode trace = {}, std::type_identity<Isa> i = {},
                   TranslateOptions when = {})
       : CompiledProgram(std::move(prog), layout_of(mem), trace, i, when) {}
   // The base instruction set, translated `when`.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace, TranslateOptions when)
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, LogMode trace, TranslateOptions when)
       : CompiledProgram(std::move(prog), layout, trace, isa_tag<isa::Rv64imac>, when) {}
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace, TranslateOptions when)
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, LogMode trace, TranslateOptions when)
       : CompiledProgram(std::move(prog), layout_of(mem), trace, isa_tag<isa::Rv64imac>, when) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
-  bool traced() const { return trace_; }
+  bool traced() const { return trace_ == LogMode::record; }
+  LogMode mode() const { return trace_; }
   // Time spent translating so far (the constructor and every lazy region), and what it produced.
   double translate_seconds() const { return locked([&] { return seconds_; }); }
   std::size_t code_bytes() const { return locked([&] { return tr_.code_bytes(); }); }
@@ -150,10 +166,10 @@ class CompiledProgram {
 
   std::shared_ptr<const DecodedProgram> prog_;
   MemLayout layout_;
-  bool trace_;
+  LogMode trace_;
   std::unique_ptr<std::mutex> lock_;
   // translate_region for the instruction set the program was compiled for
-  void (*translate_region_)(const DecodedProgram&, const MemLayout&, bool, Translation&, std::size_t);
+  void (*translate_region_)(const DecodedProgram&, const MemLayout&, LogMode, Translation&, std::size_t);
   mutable Translation tr_;
   mutable std::unique_ptr<std::atomic<bool>[]> ready_;  // per region: translated (tr_ complete for it)
   mutable double seconds_ = 0;
@@ -162,6 +178,8 @@ class CompiledProgram {
 template <class Memory, class Isa = isa::Rv64imac>
 class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
+  static constexpr bool replays = ReplayPolicy<Memory>;
+  static constexpr bool marks = traced || replays;  // the code tests and sets word marks
 
  public:
   using instruction_set = Isa;
@@ -170,6 +188,9 @@ class AotRunner {
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
+    if (code.mode().replays() != replays)
+      throw std::invalid_argument(replays ? "aot: a replay memory needs a program compiled in a replay mode"
+                                          : "aot: a program compiled in a replay mode needs a replay memory");
     if (!(layout_of(mem.memory()) == code.layout()))
       throw std::invalid_argument("aot: guest memory windows differ from the ones the program was compiled for");
   }
@@ -194,20 +215,27 @@ class AotRunner {
     ctx.mem_base = mem_.memory().host_base();
     ctx.ecall = &ecall_thunk;
     ctx.runner = this;
-    if constexpr (traced) {
-      ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
-      ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
+    if constexpr (marks) {
+      load_cursors(ctx);
+      ctx.generation = mem_.marks().generation();
+    }
+    if constexpr (replays) {
+      ctx.log_end = mem_.end();
+      if ((mem_.reads_cursor() != nullptr) != (code_.mode() == LogMode::replay_effects))
+        throw std::logic_error("aot: memory effects need a program compiled for replay_effects (and only they do)");
     }
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
     const void* target = code_.entry_for(cpu.pc);  // (translates its region, lazily)
-    if constexpr (traced) {
+    if constexpr (marks) {
       if (warm_.size() < code_.warm_words()) warm_.resize(code_.warm_words(), 0);
       ctx.warm = warm_.data();
     }
     if (target && code_.enters_natively(cpu.pc)) code_.enter(ctx, target);  // (else: the interpreter)
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
-    if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
+    if constexpr (marks) store_cursors(ctx);
+    if constexpr (replays)
+      if (ctx.exhausted) mem_.log_exhausted();
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
       case ExitKind::to_interp:
         // Into a region not translated yet: translate it, native code continues there.
@@ -239,6 +267,27 @@ class AotRunner {
     throw std::logic_error("aot: unknown exit kind");
   }
 
+  // The policy's cursors (log, touched list, replay's reads) to and from the Context.
+  void load_cursors(Context& c) {
+    if constexpr (traced) c.cursor = mem_.cursor();
+    if constexpr (replays) c.cursor = const_cast<std::uint64_t*>(mem_.cursor()), c.reads = mem_.reads_cursor();  // (only read)
+    c.touched = mem_.marks().cursor();
+  }
+  void store_cursors(const Context& c) {
+    mem_.set_cursor(c.cursor);
+    if constexpr (replays) mem_.set_reads_cursor(c.reads);
+    mem_.marks().set_cursor(c.touched);
+  }
+
+ public:
+  // Replay: the step count the interpreter fallback advances and the ecall thunk sets (for a policy
+  // that records the step of each ecall, e.g. ReplayMemory::collect_effects).
+  std::uint64_t* live_steps() {
+    if (!interp_) interp_.emplace(code_.program(), mem_);
+    return &interp_->steps;
+  }
+
+ private:
   static constexpr std::uint64_t interp_finish_steps = 4096;
   RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (!interp_) interp_.emplace(code_.program(), mem_);
@@ -248,11 +297,13 @@ class AotRunner {
   static std::uint64_t ecall_thunk(Context* c) noexcept {
     auto* self = static_cast<AotRunner*>(c->runner);
     try {
-      if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
+      if constexpr (marks) self->store_cursors(*c);
+      if constexpr (replays)
+        if (self->interp_) self->interp_->steps = c->until - c->budget - c->exit_aux;  // (Emitter::ecall)
       const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
       c->cpu.x[0] = 0;
-      if constexpr (traced) {
-        c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
+      if constexpr (marks) {
+        self->load_cursors(*c);
         c->generation = self->mem_.marks().generation();
       }
       if (!r.exited) return 0;

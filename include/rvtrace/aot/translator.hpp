@@ -721,7 +721,7 @@ inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t reg
 // Translates region `region` of tr (code_size: its code buffer). Throws Xbyak's ERR_CODE_IS_TOO_BIG
 // when the buffer is too small, leaving tr as it was (but for its scratch).
 template <class Isa>
-void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, LogMode mode, Translation& tr,
                            std::size_t region, std::size_t code_size) {
   require_isa<Isa>(prog);
   const detail::FactsScope facts_scope(prog.isa->facts);
@@ -806,7 +806,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   std::vector<const std::uint8_t*>&slot_addr = tr.slot_addr, &body_addr = tr.body_addr;
   std::fill(slot_addr.begin() + static_cast<std::ptrdiff_t>(s0), slot_addr.begin() + static_cast<std::ptrdiff_t>(s1), nullptr);
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
-  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
+  emitter = std::make_unique<Emitter>(g, tr.map, layout, mode, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
     Emitter& e = *emitter;
     const std::size_t i = prog.index(pc);
@@ -962,7 +962,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     };
     const std::size_t last = block.back();
     const std::size_t next = last + prog.slots[last].ops.len / 2;
-    if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
+    if (const auto warm = mode.logs() ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
       // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
       const int rec = static_cast<int>(warm_words);
       warm_words += 1 + warm.size();
@@ -1088,14 +1088,14 @@ inline Translation start_translation(const DecodedProgram& prog, std::size_t reg
 
 // Translates one region (growing its code buffer until it fits).
 template <class Isa = isa::Rv64imac>
-void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+void translate_region(const DecodedProgram& prog, const MemLayout& layout, LogMode mode, Translation& tr,
                       std::size_t region) {
   if (tr.translated[region]) return;
   const std::size_t slots = std::min(tr.region_slots, prog.slots.size() - region * tr.region_slots);
   std::size_t size = 64 * 1024 + slots * 160;
   for (;;) {
     try {
-      return translate_region_once<Isa>(prog, layout, traced, tr, region, size);
+      return translate_region_once<Isa>(prog, layout, mode, tr, region, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
@@ -1105,9 +1105,9 @@ void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool 
 
 // Translates the whole program, as one region.
 template <class Isa = isa::Rv64imac>
-Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+Translation translate(const DecodedProgram& prog, const MemLayout& layout, LogMode mode) {
   Translation tr = start_translation(prog);
-  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region<Isa>(prog, layout, traced, tr, r);
+  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region<Isa>(prog, layout, mode, tr, r);
   return tr;
 }
 

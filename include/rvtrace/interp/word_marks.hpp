@@ -63,6 +63,7 @@ class WordMarks {
     marks_[index] |= written_bit;
     return true;
   }
+  bool written(std::uint64_t index) const { return marks_[index] & written_bit; }
   // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
@@ -73,6 +74,8 @@ class WordMarks {
   // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
   std::uint64_t generation() const { return generation_; }
 
+  // The touched list so far (word indices, in the order they were first marked).
+  const std::uint32_t* begin() const { return list_; }
   // For native code, which appends to the list itself.
   std::uint32_t* cursor() const { return cursor_; }
   void set_cursor(std::uint32_t* c) { cursor_ = c; }

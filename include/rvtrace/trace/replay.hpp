@@ -18,6 +18,8 @@
 // check_chunks() is that replay with no policy: the trace is self-consistent. verify() proves more:
 // the trace is a run of the program from a RunStart (run_start.hpp), with the memory pass
 // (memory_pass.hpp) linking chunks through memory; see its comment and README "What verify proves".
+// Both run on the AOT when it is available (ReplayOptions::engine, native_replay.hpp); policies
+// with a per-step on_step run on the interpreter.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -28,11 +30,14 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "rvtrace/engine.hpp"
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/interp/machine.hpp"
 #include "rvtrace/interp/program.hpp"
@@ -43,6 +48,9 @@
 #include "rvtrace/trace/replay_memory.hpp"
 #include "rvtrace/trace/run_start.hpp"
 #include "rvtrace/trace/trace_view.hpp"
+#if RVTRACE_AOT_ENABLED
+#include "rvtrace/trace/native_replay.hpp"
+#endif
 
 namespace rvtrace::trace {
 
@@ -64,6 +72,9 @@ struct ReplayOptions {
   // The platform the trace must have been recorded on, and its exit rule (which ecall ends the run).
   std::string platform = "linux";
   guest::ExitRule exit_rule = &guest::linux_exit_status;
+  // What runs replays with no per-step policy (check_chunks, verify): the AOT where available (the
+  // interpreter gives the same verdicts and messages; it always runs policies with on_step).
+  Engine engine = default_engine;
 };
 
 // The policy of check_chunks: nothing per step (the interpreter runs untraced).
@@ -84,19 +95,59 @@ namespace detail {
                    std::to_string(b ? b - 1 : 0) + "): " + what);
 }
 
-// One worker's machine, reused for all the chunks it replays.
+// The replay memory as options say (the traced run's windows, MMIO range, exit rule).
+inline void configure(ReplayMemory& mem, const ReplayOptions& opt) {
+  mem.set_windows(opt.read_lo, opt.write_lo);
+  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
+  mem.set_exit_rule(opt.exit_rule);
+}
+
+template <class P>
+inline constexpr bool has_on_step_v = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
+
+#if RVTRACE_AOT_ENABLED
+template <class Isa>
+using NativeReplay = NativeChunkReplay<Isa>;
+using NativeCode = aot::CompiledProgram;
+#else
+template <class Isa>
+struct NativeReplay {  // (never made: no AOT)
+  NativeReplay(const int&, ReplayMemory&) {}
+  std::uint64_t* live_steps() { return nullptr; }
+  bool run(isa::CpuState&, std::uint64_t&, std::uint64_t, RunResult&) { return false; }
+};
+using NativeCode = int;
+#endif
+
+// The native code for replaying P's chunks, if the options choose the AOT and P has no on_step.
+template <class P, class Isa>
+std::optional<NativeCode> native_code_for(const DecodedProgram& code, const ReplayOptions& opt) {
+  if constexpr (!has_on_step_v<P>) {
+    if (opt.engine != Engine::aot) return std::nullopt;
+#if RVTRACE_AOT_ENABLED
+    ReplayMemory probe;
+    configure(probe, opt);
+    return compile_for_replay<Isa>(code, probe, collects_effects_v<P>);
+#else
+    throw std::invalid_argument("replay: the AOT engine is not available in this build");
+#endif
+  }
+  return std::nullopt;
+}
+
+// One worker's machine, reused for all the chunks it replays (native: also the AOT runner).
 template <class P, class Isa>
 class ChunkReplayer {
-  static constexpr bool traced = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
+  static constexpr bool traced = has_on_step_v<P>;
   using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
 
  public:
-  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt)
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt,
+                const std::optional<NativeCode>& native = std::nullopt)
       : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
     mem_.keep_step_words(reads_log_v<P>);
-    mem_.set_windows(opt.read_lo, opt.write_lo);
-    if (opt.mmio_hi > opt.mmio_lo) mem_.set_mmio(opt.mmio_lo, opt.mmio_hi);
-    mem_.set_exit_rule(opt.exit_rule);
+    configure(mem_, opt);
+    if (native) native_.emplace(*native, mem_);
   }
 
   template <class Factory>
@@ -112,17 +163,17 @@ class ChunkReplayer {
     const bool last = i + 1 == info.num_chunks;
     P p = make();
     chunk_begin(p, cp);
-    mem_.reset(log);
     if constexpr (traced) adapter_.bind(&p);
-    m_.state = cp.cpu();
-    m_.steps = cp.step;
-    if constexpr (collects_effects_v<P>) p.set_chunk(i), mem_.collect_effects(&p.effects(), &m_.steps);
+    if constexpr (collects_effects_v<P>) p.set_chunk(i);
     RunResult r;
-    try {
-      r = m_.run(end);
-    } catch (const LogExhausted&) {
-      chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
-                               ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
+    if (!native_ || !run_native(p, cp, log, end, r)) {
+      start(p, cp, log, &m_.steps);
+      try {
+        r = m_.run(end);
+      } catch (const LogExhausted&) {
+        chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
+                                 ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
+      }
     }
     if constexpr (collects_effects_v<P>) mem_.end_chunk(), mem_.collect_effects(nullptr, nullptr);
     if (r.reason == StopReason::fault)
@@ -162,6 +213,19 @@ class ChunkReplayer {
   }
 
  private:
+  // The chunk's start: registers, step count and memory (no known words), effects counted on `steps`.
+  void start(P& p, const Checkpoint& cp, std::span<const std::uint64_t> log, std::uint64_t* steps) {
+    mem_.reset(log);
+    m_.state = cp.cpu();
+    m_.steps = cp.step;
+    *steps = cp.step;
+    if constexpr (collects_effects_v<P>) mem_.collect_effects(&p.effects(), steps);
+  }
+  // false: the chunk faulted or exhausted its log natively; the interpreter replays it again.
+  bool run_native(P& p, const Checkpoint& cp, std::span<const std::uint64_t> log, std::uint64_t end, RunResult& r) {
+    start(p, cp, log, native_->live_steps());
+    return native_->run(m_.state, m_.steps, end, r);
+  }
   Adapter make_adapter() {
     if constexpr (traced) return Adapter(&mem_);
     else return Adapter{};
@@ -170,6 +234,7 @@ class ChunkReplayer {
   ReplayMemory mem_;
   Adapter adapter_;
   Machine<ReplayMemory, Adapter, Isa> m_;
+  std::optional<NativeReplay<Isa>> native_;
 };
 
 class Progress {
@@ -236,9 +301,10 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
   auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
   detail::Progress progress(opt, count, count ? steps_before(last) : 0);
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
+  const std::optional<NativeCode> native = count ? native_code_for<P, Isa>(code, opt) : std::nullopt;  // (shared)
 
   if (threads == 1) {
-    detail::ChunkReplayer<P, Isa> w(code, t, opt);
+    detail::ChunkReplayer<P, Isa> w(code, t, opt, native);
     for (std::uint64_t i = first; i < last; ++i) {
       root.merge(w.run(i, make, opt.check_checksums));
       progress.update(i + 1 - first, steps_before(i + 1));
@@ -269,7 +335,7 @@ void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Fact
       std::optional<P> p;
       std::exception_ptr err;
       try {
-        if (!w) w.emplace(code, t, opt);
+        if (!w) w.emplace(code, t, opt, native);
         p.emplace(w->run(i, make, opt.check_checksums));
       } catch (...) {
         err = std::current_exception();
@@ -388,9 +454,7 @@ void reproduce_fault(const DecodedProgram& code, const TraceView& t, const Repla
   const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
   const Fault want = t.info.fault();
   ReplayMemory mem;
-  mem.set_windows(opt.read_lo, opt.write_lo);
-  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
-  mem.set_exit_rule(opt.exit_rule);
+  configure(mem, opt);
   mem.set_lenient(true);
   mem.reset({});
   Machine<ReplayMemory, NoTrace, Isa> m(code, mem);

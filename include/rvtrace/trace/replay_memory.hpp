@@ -16,6 +16,10 @@
 // traced run, so verify reproduces memory faults.
 //
 // For verify, collect_effects() also records the chunk's memory effects (memory_effects.hpp).
+// Native replay (aot::AotRunner, trace/native_replay.hpp) runs on this object too: its code tests
+// and sets the same marks and advances the same cursors (log, touched list, reads), so it and the
+// interpreter can take turns within a chunk.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -47,7 +51,6 @@ class ReplayMemory {
   // Starts a chunk: its log, and no known words.
   void reset(std::span<const std::uint64_t> log) {
     marks_.clear();
-    written_.clear();
     begin_ = cur_ = log.data();
     end_ = log.data() + log.size();
   }
@@ -56,17 +59,21 @@ class ReplayMemory {
   // all of memory: only the size is checked).
   void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) { words_.set_windows(read_lo, write_lo); }
   // Record the chunk's memory effects into `e` (nullptr: off); `steps` is the machine's step count.
+  // The reads are at most one per log word: they are written in place (reads_cursor()).
   void collect_effects(MemoryEffects* e, const std::uint64_t* steps) {
     effects_ = e;
     steps_ = steps;
-    if (e) e->clear(), open_segment();
+    reads_ = 0;
+    if (e) e->clear(), e->reads.resize(std::max<std::size_t>(end_ - begin_, 1)), open_segment();  // (data() != nullptr)
   }
   // Missing log words read as 0 instead of throwing: replaying a faulting step, whose loaded values
   // do not decide whether (and where) it faults.
   void set_lenient(bool on) { lenient_ = on; }
   // Ends the chunk's last segment (collect_effects).
   void end_chunk() {
-    if (effects_) close_segment(nullptr);
+    if (!effects_) return;
+    close_segment(nullptr);
+    effects_->reads.resize(reads_);
   }
 
   std::uint64_t load(std::uint64_t addr, unsigned width) {
@@ -84,9 +91,7 @@ class ReplayMemory {
     else touch(addr, width);
     std::memcpy(words_.host(addr), &v, width);
     if (effects_) [[unlikely]]
-      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) {
-        if (marks_.mark_written(index)) written_.push_back(index);
-      });
+      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { marks_.mark_written(index); });
   }
   // The platform's exit rule (a pure function of the registers; default: linux's).
   void set_exit_rule(guest::ExitRule rule) { exit_rule_ = rule; }
@@ -123,6 +128,18 @@ class ReplayMemory {
   void keep_step_words(bool on) { keep_words_ = on; }
 
   const std::uint64_t* cursor() const { return cur_; }
+  void set_cursor(const std::uint64_t* c) { cur_ = c; }
+  [[noreturn]] void log_exhausted() const { throw LogExhausted{}; }
+  // Where the next first-touch read goes (MemoryEffects::Word as two words), nullptr when not
+  // collecting effects.
+  std::uint64_t* reads_cursor() {
+    return effects_ ? reinterpret_cast<std::uint64_t*>(effects_->reads.data() + reads_) : nullptr;
+  }
+  void set_reads_cursor(std::uint64_t* r) {
+    if (effects_) reads_ = static_cast<std::size_t>(reinterpret_cast<MemoryEffects::Word*>(r) - effects_->reads.data());
+  }
+  guest::GuestMemory& memory() { return words_; }
+  WordMarks& marks() { return marks_; }
   const std::uint64_t* begin() const { return begin_; }
   const std::uint64_t* end() const { return end_; }
   std::uint64_t consumed() const { return static_cast<std::uint64_t>(cur_ - begin_); }
@@ -139,7 +156,7 @@ class ReplayMemory {
       const std::uint64_t v = take();
       std::memcpy(w, &v, 8);
       if (effects_) [[unlikely]]
-        effects_->reads.push_back({index * 8, v});
+        add_read({index * 8, v});
       if (keep_words_) step_words_.add(v);
     } else if (keep_words_) {
       std::uint64_t v;
@@ -154,21 +171,26 @@ class ReplayMemory {
     }
     return *cur_++;
   }
+  void add_read(MemoryEffects::Word w) {
+    if (reads_ == effects_->reads.size()) effects_->reads.emplace_back();  // (lenient: words past the log)
+    effects_->reads[reads_++] = w;
+  }
   void open_segment() {
     MemoryEffects::Segment seg;
     seg.first_step = *steps_;
     effects_->segments.push_back(seg);
   }
-  // The segment's written words with their final values, and the ecall that ends it.
+  // The segment's written words (in the order of their first touch) with their final values, and
+  // the ecall that ends it. (Every segment ends with the marks cleared: an ecall, or the chunk.)
   void close_segment(const EcallRecord* call) {
-    for (std::uint64_t index : written_) {
+    for (const std::uint32_t* p = marks_.begin(); p != marks_.cursor(); ++p) {
+      if (!marks_.written(*p)) continue;
       std::uint64_t v;
-      std::memcpy(&v, words_.host(index * 8), 8);
-      effects_->writes.push_back({index * 8, v});
+      std::memcpy(&v, words_.host(std::uint64_t{*p} * 8), 8);
+      effects_->writes.push_back({std::uint64_t{*p} * 8, v});
     }
-    written_.clear();
     MemoryEffects::Segment& seg = effects_->segments.back();
-    seg.reads_end = effects_->reads.size();
+    seg.reads_end = reads_;
     seg.writes_end = effects_->writes.size();
     if (call) seg.has_ecall = true, seg.ecall = *call;
   }
@@ -180,7 +202,7 @@ class ReplayMemory {
   bool lenient_ = false;
   MemoryEffects* effects_ = nullptr;
   const std::uint64_t* steps_ = nullptr;
-  std::vector<std::uint64_t> written_;  // word indices the current segment stored to
+  std::size_t reads_ = 0;  // effects_->reads in use (the rest is room for one per log word)
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;
