@@ -65,6 +65,7 @@ class Machine : public isa::ScalarOps {
     limit_ = until_step;
     stop_ = StopReason::paused;
     const std::uint64_t lo = prog_.lo, span = prog_.hi - prog_.lo;
+    const Slot* block = nullptr;  // the block running (untraced: its steps count when it ends)
     try {
       while (steps < limit_) {
         pc_ = state.pc;
@@ -72,15 +73,21 @@ class Machine : public isa::ScalarOps {
         if (off >= span || (off & 1)) [[unlikely]]
           throw AccessFault{(off & 1) ? FaultKind::misaligned_fetch : FaultKind::fetch_out_of_range, pc_};
         const Slot& s = code_[off >> 1];
-        if (limit_ - steps >= s.block) [[likely]] s.run(*this, &s);  // the whole block; sets state.pc
-        else single_step(off >> 1);
+        if (limit_ - steps >= s.block) [[likely]] {
+          block = &s;
+          s.run(*this, &s);  // the whole block; sets state.pc
+          if constexpr (!traced) steps += s.block;
+          block = nullptr;
+        } else {
+          single_step(off >> 1);
+        }
       }
     } catch (const AccessFault& f) {
-      state.pc = pc_;  // the faulting step's pc (a block's steps before it have retired)
+      retire_until_throw(block);
       fault_ = Fault{f.kind, pc_, f.addr, steps};
       stop_ = StopReason::fault;
     } catch (...) {
-      state.pc = pc_;  // as for a fault: the registers and pc of the step that threw
+      retire_until_throw(block);  // as for a fault: the registers, pc and steps of the step that threw
       throw;
     }
     RunResult r{stop_, exit_code_, std::nullopt, steps, stop_ == StopReason::fault ? pc_ : state.pc};
@@ -171,8 +178,10 @@ class Machine : public isa::ScalarOps {
     if constexpr (Len == 0) m.next_pc_ = s->pc + s->ops.len;
     if constexpr (traced) m.begin_step(s->ops);
     Insn::exec(m, s->ops);
-    if constexpr (traced) m.end_step(static_cast<std::size_t>(s - m.code_.data()), Len ? s->pc + Len : m.next_pc_);
-    ++m.steps;
+    if constexpr (traced) {
+      m.end_step(static_cast<std::size_t>(s - m.code_.data()), Len ? s->pc + Len : m.next_pc_);
+      ++m.steps;  // (untraced: the loop counts a block's steps when it ends)
+    }
     if constexpr (Len == 0) {
       m.state.pc = m.next_pc_;
     } else {
@@ -190,9 +199,17 @@ class Machine : public isa::ScalarOps {
         {{&run_slot<typename decltype(t)::type, 0>, &run_slot<typename decltype(t)::type, 2>,
           &run_slot<typename decltype(t)::type, 4>}...}};
   });
+  // A step of `block` threw at pc_: the steps before it retired (the steps from a slot to the end
+  // of its block shrink by one per slot), and it is the next pc.
+  void retire_until_throw(const Slot* block) {
+    state.pc = pc_;
+    if constexpr (!traced)
+      if (block) steps += block->block - code_[(pc_ - prog_.lo) >> 1].block;
+  }
   // The slots, and where blocks end: after an instruction whose facts say it ends a block (control
   // transfer, ebreak, illegal, host call: ecall may stop the run), before a gap or the end of the
-  // code, and at every max_block_bytes boundary.
+  // code, and at every max_block_bytes boundary. An instruction that reads the step count (a
+  // counter, a host call) also starts its block, so that untraced steps, counted per block, are exact there.
   void build_blocks() {
     const auto& facts = isa::facts_of<Isa>;
     const std::size_t n = prog_.slots.size();
@@ -208,7 +225,8 @@ class Machine : public isa::ScalarOps {
       }
       const isa::InsnFacts& f = facts[d.id];
       const std::size_t next = i + d.ops.len / 2;
-      const bool ends = f.ends_block || f.host_call || next >= n || !prog_.executable[next] ||
+      const bool ends = f.ends_block || f.host_call || f.counter || next >= n || !prog_.executable[next] ||
+                        facts[prog_.slots[next].id].host_call || facts[prog_.slots[next].id].counter ||
                         (s.pc / max_block_bytes) != ((s.pc + d.ops.len) / max_block_bytes);
       s.run = run_table[d.id][ends ? 0 : d.ops.len / 2];
       s.block = ends ? 1 : 1 + code_[next].block;
