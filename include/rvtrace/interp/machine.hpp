@@ -1,7 +1,11 @@
 #pragma once
 // The interpreter: runs a pre-decoded program with the same exec() templates as every other
 // backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
-// is a policy too. The loop does no decoding: one indirect call per step.
+// is a policy too. The loop does no decoding, and runs a basic block at a time (threaded code):
+// each pre-decoded slot holds a handler that runs its one instruction's exec() and jumps straight
+// to the next slot's handler, until the slot that ends the block (a control transfer, a host call,
+// a stop: what the facts table says, isa/facts.hpp) returns to the loop. So the fetch check and
+// the step-limit check happen once per block; a block that would pass the limit runs step by step.
 #include <array>
 #include <cstdio>
 #include <stdexcept>
@@ -10,11 +14,14 @@
 #include <optional>
 #include <vector>
 
+#include <boost/hana/unpack.hpp>
+
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/guest/syscalls.hpp"
 #include "rvtrace/interp/program.hpp"
 #include "rvtrace/interp/step.hpp"
 #include "rvtrace/isa/decoder.hpp"
+#include "rvtrace/isa/facts.hpp"
 #include "rvtrace/isa/scalar_ops.hpp"
 #include "rvtrace/isa/vocabulary.hpp"
 
@@ -46,10 +53,7 @@ class Machine : public isa::ScalarOps {
   Machine(const DecodedProgram& prog, Memory& mem, Policy& policy = default_policy())
       : prog_(prog), mem_(mem), policy_(policy) {
     require_isa<Isa>(prog);
-    const auto& table = Isa::template dispatch_table<Machine>;
-    code_.reserve(prog.slots.size());
-    for (std::size_t i = 0; i < prog.slots.size(); ++i)
-      code_.push_back({prog.executable[i] ? table[prog.slots[i].id] : &fetch_fault, prog.slots[i].ops});
+    build_blocks();
     state.pc = prog.entry;
   }
 
@@ -61,6 +65,7 @@ class Machine : public isa::ScalarOps {
     limit_ = until_step;
     stop_ = StopReason::paused;
     const std::uint64_t lo = prog_.lo, span = prog_.hi - prog_.lo;
+    const Slot* block = nullptr;  // the block running (untraced: its steps count when it ends)
     try {
       while (steps < limit_) {
         pc_ = state.pc;
@@ -68,16 +73,22 @@ class Machine : public isa::ScalarOps {
         if (off >= span || (off & 1)) [[unlikely]]
           throw AccessFault{(off & 1) ? FaultKind::misaligned_fetch : FaultKind::fetch_out_of_range, pc_};
         const Slot& s = code_[off >> 1];
-        next_pc_ = pc_ + s.ops.len;
-        if constexpr (traced) begin_step(s.ops);
-        s.handler(*this, s.ops);
-        if constexpr (traced) end_step(off >> 1);
-        state.pc = next_pc_;
-        ++steps;
+        if (limit_ - steps >= s.block) [[likely]] {
+          block = &s;
+          s.run(*this, &s);  // the whole block; sets state.pc
+          if constexpr (!traced) steps += s.block;
+          block = nullptr;
+        } else {
+          single_step(off >> 1);
+        }
       }
     } catch (const AccessFault& f) {
+      retire_until_throw(block);
       fault_ = Fault{f.kind, pc_, f.addr, steps};
       stop_ = StopReason::fault;
+    } catch (...) {
+      retire_until_throw(block);  // as for a fault: the registers, pc and steps of the step that threw
+      throw;
     }
     RunResult r{stop_, exit_code_, std::nullopt, steps, stop_ == StopReason::fault ? pc_ : state.pc};
     if (stop_ == StopReason::fault) r.fault = fault_;
@@ -146,12 +157,91 @@ class Machine : public isa::ScalarOps {
   Policy& policy() { return policy_; }
 
  private:
+  // A pre-decoded instruction: `run` executes it and the rest of its block.
+  struct Slot;
+  using Run = void (*)(Machine&, const Slot*);
   struct Slot {
-    isa::Handler<Machine> handler;
+    Run run;
     isa::Operands ops;
+    std::uint64_t pc;
+    std::uint32_t block;  // steps from this slot to the end of its block, this one included
   };
-  static void fetch_fault(Machine& m, const isa::Operands&) {
-    throw AccessFault{FaultKind::fetch_out_of_range, m.pc_};
+  // Straight-line code is cut into blocks of at most this many bytes, so that a block's handlers
+  // nest at most ~max_block_bytes / 2 deep when the compiler does not turn their jumps into tail calls.
+  static constexpr std::uint64_t max_block_bytes = 256;
+
+  // One step of instruction Insn at slot s; Len = its length when the block goes on after it (the
+  // next slot is s + Len / 2), 0 when it ends the block (it may jump, stop or leave the code).
+  template <class Insn, unsigned Len>
+  static void run_slot(Machine& m, const Slot* s) {
+    m.pc_ = s->pc;
+    if constexpr (Len == 0) m.next_pc_ = s->pc + s->ops.len;
+    if constexpr (traced) m.begin_step(s->ops);
+    Insn::exec(m, s->ops);
+    if constexpr (traced) {
+      m.end_step(static_cast<std::size_t>(s - m.code_.data()), Len ? s->pc + Len : m.next_pc_);
+      ++m.steps;  // (untraced: the loop counts a block's steps when it ends)
+    }
+    if constexpr (Len == 0) {
+      m.state.pc = m.next_pc_;
+    } else {
+      const Slot* next = s + Len / 2;
+      return next->run(m, next);
+    }
+  }
+  static void fetch_fault(Machine& m, const Slot* s) {
+    m.pc_ = s->pc;
+    throw AccessFault{FaultKind::fetch_out_of_range, s->pc};
+  }
+  // run_slot<Insn, 0 / 2 / 4>, by instruction id.
+  static constexpr auto run_table = boost::hana::unpack(Isa::types, [](auto... t) {
+    return std::array<std::array<Run, 3>, sizeof...(t)>{
+        {{&run_slot<typename decltype(t)::type, 0>, &run_slot<typename decltype(t)::type, 2>,
+          &run_slot<typename decltype(t)::type, 4>}...}};
+  });
+  // A step of `block` threw at pc_: the steps before it retired (the steps from a slot to the end
+  // of its block shrink by one per slot), and it is the next pc.
+  void retire_until_throw(const Slot* block) {
+    state.pc = pc_;
+    if constexpr (!traced)
+      if (block) steps += block->block - code_[(pc_ - prog_.lo) >> 1].block;
+  }
+  // The slots, and where blocks end: after an instruction whose facts say it ends a block (control
+  // transfer, ebreak, illegal, host call: ecall may stop the run), before a gap or the end of the
+  // code, and at every max_block_bytes boundary. An instruction that reads the step count (a
+  // counter, a host call) also starts its block, so that untraced steps, counted per block, are exact there.
+  void build_blocks() {
+    const auto& facts = isa::facts_of<Isa>;
+    const std::size_t n = prog_.slots.size();
+    code_.resize(n);
+    for (std::size_t i = n; i-- > 0;) {
+      const isa::Decoded& d = prog_.slots[i];
+      Slot& s = code_[i];
+      s.ops = d.ops;
+      s.pc = prog_.lo + 2 * i;
+      if (!prog_.executable[i]) {
+        s.run = &fetch_fault, s.block = 1;
+        continue;
+      }
+      const isa::InsnFacts& f = facts[d.id];
+      const std::size_t next = i + d.ops.len / 2;
+      const bool ends = f.ends_block || f.host_call || f.counter || next >= n || !prog_.executable[next] ||
+                        facts[prog_.slots[next].id].host_call || facts[prog_.slots[next].id].counter ||
+                        (s.pc / max_block_bytes) != ((s.pc + d.ops.len) / max_block_bytes);
+      s.run = run_table[d.id][ends ? 0 : d.ops.len / 2];
+      s.block = ends ? 1 : 1 + code_[next].block;
+    }
+  }
+  // One step through the plain dispatch table (near the step limit, where a block would pass it).
+  void single_step(std::size_t slot) {
+    if (!prog_.executable[slot]) throw AccessFault{FaultKind::fetch_out_of_range, pc_};
+    const isa::Decoded& d = prog_.slots[slot];
+    next_pc_ = pc_ + d.ops.len;
+    if constexpr (traced) begin_step(d.ops);
+    Isa::template dispatch_table<Machine>[d.id](*this, d.ops);
+    if constexpr (traced) end_step(slot, next_pc_);
+    state.pc = next_pc_;
+    ++steps;
   }
   static Policy& default_policy() {
     static Policy p;
@@ -175,10 +265,11 @@ class Machine : public isa::ScalarOps {
       host_accesses_.clear(), rec_.host_accesses = {};
     if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
   }
-  void end_step(std::size_t slot) {
+  // Out of line: one copy of the policy's step code, not one per handler.
+  [[gnu::noinline]] void end_step(std::size_t slot, std::uint64_t next_pc) {
     rec_.step = steps;
     rec_.pc = pc_;
-    rec_.next_pc = next_pc_;
+    rec_.next_pc = next_pc;
     rec_.insn = &prog_.slots[slot];
     policy_.on_step(static_cast<const StepRecord&>(rec_));
   }

@@ -18,6 +18,10 @@
 // that spills to a temporary file, keeping only the rows before its first group boundary (head) and
 // after its last complete group (tail); merging writes head, groups, tail in order. So a chunk of
 // 2^24 steps costs tens of MB, not 1.6 GB.
+//
+// on_step writes a row into a small column-major stage (stage_rows rows, in cache) and moves the
+// stage to the columns when it is full, or before anything else looks at them: 12 plain stores per
+// step instead of 12 vector appends.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <stdexcept>
@@ -53,12 +58,15 @@ class WitnessPolicy {
   static constexpr std::uint64_t spill_rows = 8 * group_rows;  // a per-chunk instance keeps at most ~this many
 
   WitnessPolicy(WitnessPolicy&& o) noexcept
-      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_),
+      : out_(std::exchange(o.out_, nullptr)), stage_(std::move(o.stage_)), staged_(std::exchange(o.staged_, 0)),
+        cols_(std::move(o.cols_)), first_step_(o.first_step_),
         head_(std::move(o.head_)), head_first_(o.head_first_), groups_(std::move(o.groups_)),
         spilled_(std::exchange(o.spilled_, false)) {}
   WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
     finish_noexcept();
     out_ = std::exchange(o.out_, nullptr);
+    stage_ = std::move(o.stage_);
+    staged_ = std::exchange(o.staged_, 0);
     cols_ = std::move(o.cols_);
     first_step_ = o.first_step_;
     head_ = std::move(o.head_);
@@ -71,27 +79,35 @@ class WitnessPolicy {
 
   template <class Step>
   void on_step(const Step& s) {
-    if (cols_[0].empty()) {
-      first_step_ = s.step;
-      if (cols_[0].capacity() < group_rows)
-        for (auto& col : cols_) col = pool().take();
+    if (staged_ == 0) {
+      if (cols_[0].empty()) first_step_ = s.step;
+      if (!stage_) stage_ = std::make_unique<std::uint64_t[]>(columns_count * stage_rows);
     }
-    const std::uint64_t row[columns_count] = {
-        s.pc, s.insn->word, s.rs1_value, s.rs2_value, s.rd, s.rd_value,
-        static_cast<std::uint64_t>(static_cast<std::int64_t>(s.insn->ops.imm)),
-        s.load.width ? s.load.addr : s.store.addr,
-        std::uint64_t{s.load.width} | std::uint64_t{s.store.width} << 4,
-        s.load.value, s.store.value, s.next_pc};
-    for (std::size_t c = 0; c < columns_count; ++c) cols_[c].push_back(row[c]);
-    if (out_ && cols_[0].size() >= group_rows) drain(false);
-    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
+    std::uint64_t* r = stage_.get() + staged_;
+    r[pc * stage_rows] = s.pc;
+    r[insn * stage_rows] = s.insn->word;
+    r[rs1_value * stage_rows] = s.rs1_value;
+    r[rs2_value * stage_rows] = s.rs2_value;
+    r[rd * stage_rows] = s.rd;
+    r[rd_value * stage_rows] = s.rd_value;
+    r[imm * stage_rows] = static_cast<std::uint64_t>(static_cast<std::int64_t>(s.insn->ops.imm));
+    r[mem_addr * stage_rows] = s.load.width ? s.load.addr : s.store.addr;
+    r[mem_flags * stage_rows] = std::uint64_t{s.load.width} | std::uint64_t{s.store.width} << 4;
+    r[load_value * stage_rows] = s.load.value;
+    r[store_value * stage_rows] = s.store.value;
+    r[next_pc * stage_rows] = s.next_pc;
+    if (++staged_ == stage_rows) [[unlikely]] flow();
   }
   void merge(WitnessPolicy&& later) {
+    unstage();
+    later.unstage();
     if (later.spilled_) return merge_spilled(std::move(later));
     merge_rows(std::move(later));
   }
   // Appends `later`'s kept rows (no spilled groups).
   void merge_rows(WitnessPolicy&& later) {
+    unstage();
+    later.unstage();
     if (later.cols_[0].empty()) return;
     if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
       // Nothing pending and the chunk starts a group: write its full groups straight from it.
@@ -112,6 +128,7 @@ class WitnessPolicy {
   }
   // Writes the remaining rows (streaming instances).
   void finish() {
+    unstage();
     if (out_) drain(true);
     if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
   }
@@ -120,6 +137,7 @@ class WitnessPolicy {
   static constexpr const char* partial_name = "witness";
   template <class W>
   void save_partial(W& w) const {
+    unstage();
     w.put(first_step_);
     w.put(cols_[0].size());
     for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
@@ -136,11 +154,31 @@ class WitnessPolicy {
     return p;
   }
 
-  std::uint64_t rows() const { return cols_[0].size(); }
+  std::uint64_t rows() const { return cols_[0].size() + staged_; }
   std::uint64_t first_step() const { return first_step_; }
-  const std::vector<std::uint64_t>& column(Column c) const { return cols_[c]; }
+  const std::vector<std::uint64_t>& column(Column c) const {
+    unstage();
+    return cols_[c];
+  }
 
  private:
+  static constexpr std::size_t stage_rows = 256;  // 24 KiB of stage: stays in L1
+  // Moves the staged rows to the columns (const: the staged rows already belong to the value, so
+  // cols_ and staged_ are mutable).
+  void unstage() const {
+    if (staged_ == 0) return;
+    if (cols_[0].empty() && cols_[0].capacity() < group_rows)
+      for (auto& col : cols_) col = pool().take();
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), stage_.get() + c * stage_rows, stage_.get() + c * stage_rows + staged_);
+    staged_ = 0;
+  }
+  // A full stage: to the columns, then stream or spill complete groups as on_step did after each row.
+  void flow() {
+    unstage();
+    if (out_ && cols_[0].size() >= group_rows) drain(false);
+    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
+  }
   // Column buffers of merged chunks are reused by later chunks (any thread): no page-fault churn.
   class Pool {
    public:
@@ -257,7 +295,9 @@ class WitnessPolicy {
   }
 
   std::FILE* out_ = nullptr;
-  std::array<std::vector<std::uint64_t>, columns_count> cols_;
+  std::unique_ptr<std::uint64_t[]> stage_;  // column c's staged rows at [c * stage_rows, ...)
+  mutable std::size_t staged_ = 0;
+  mutable std::array<std::vector<std::uint64_t>, columns_count> cols_;
   std::uint64_t first_step_ = 0;
   // Per-chunk instances of long chunks (spill_groups): head rows, complete groups as bytes.
   std::array<std::vector<std::uint64_t>, columns_count> head_;
