@@ -32,8 +32,7 @@ class WordMarks {
     void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
     list_ = cursor_ = static_cast<std::uint32_t*>(p);
-    guest::advise_huge_pages(p, bytes_);  // both are touched sparsely, page faults are their cost
-    guest::advise_huge_pages(marks_, static_cast<std::size_t>(words_));
+    guest::advise_huge_pages(p, bytes_);  // touched sparsely: page faults are its cost (the marks: GuestMemory)
     generation_ = next_generation();
   }
   ~WordMarks() {
