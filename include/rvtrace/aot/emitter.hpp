@@ -34,9 +34,11 @@
 #include <functional>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "rvtrace/aot/perf_map.hpp"
 #include "rvtrace/guest/fault.hpp"
 #include "rvtrace/isa/operands.hpp"
 #include "rvtrace/isa/scalar_ops.hpp"
@@ -404,12 +406,19 @@ class Emitter {
   // The fast copy: accesses through these base registers (until written) skip their mark tests.
   void set_warm(std::uint32_t mask) { warm_mask_ = mask; }
 
+  // RVTRACE_PERF_MAP (perf_map.hpp): names for the code emitted from here on.
+  void set_perf_map(PerfMap* p) { perf_ = p; }
+  void perf_mark(std::string name) {
+    if (perf_) perf_->mark(g_.getSize(), std::move(name));
+  }
+
   // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
   void emit_cold() {
     for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
       Cold c = std::move(cold_[i]);
       use_map(c.map);  // the piece runs in the state of the code that jumps to it
       bind(c.at);
+      perf_mark(cold_names[static_cast<int>(c.kind)]);
       switch (c.kind) {
         case ColdKind::fn: c.f(); break;
         case ColdKind::interp:
@@ -438,6 +447,7 @@ class Emitter {
     }
     cold_.clear();
     g_.align(8);
+    perf_mark("rv:constants");
     for (auto& [v, lbl] : pool_) {
       g_.L(lbl);
       g_.dq(v);
@@ -1645,6 +1655,7 @@ class Emitter {
     if (!fresh) return it->second;
     constexpr int depth = 8;  // (the return address)
     it->second = cold([this, bias, marks, width, needs_value, write] {
+      perf_mark("rv:first touch");
       if (width == 0) {  // (the caller found the word unmarked, or a store's written bit unset)
         if (write) touch_word(bias, marks, needs_value, write, depth);
         else first_touch(bias, marks, needs_value, depth);
@@ -1808,6 +1819,8 @@ class Emitter {
   std::vector<Site> sites_;
   std::map<std::uint64_t, Xbyak::Label> pool_;
   std::map<std::uint64_t, Ref> touch_routines_;  // trace mode: shared first-touch routines (touch_routine)
+  PerfMap* perf_ = nullptr;
+  static constexpr const char* cold_names[] = {"rv:cold", "rv:cold exit to interpreter", "rv:cold fault", "rv:cold entry"};
 };
 
 }  // namespace rvtrace::aot

@@ -826,6 +826,9 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     });
   });
   Emitter& em = *emitter;
+  PerfMap perf;
+  if (PerfMap::enabled()) em.set_perf_map(&perf);
+  em.perf_mark("rv:glue");
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
   std::map<RegMap, int> local_maps;
@@ -930,6 +933,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
     const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
+    if (PerfMap::enabled()) em.perf_mark(PerfMap::block_name(pc_of(b)));
     em.use_map(m);
     const detail::LocalAlloc la =
         m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m)) : detail::LocalAlloc{};
@@ -1013,6 +1017,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   // Other slots (the middle of 4-byte instructions) continue in the interpreter: only a direct jump
   // there (an entry Ref) needs code, every other entry is through the pc table.
   em.use_map(0);
+  em.perf_mark("rv:entries");
   for (std::size_t i = s0; i < s1; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
     tr.interp_entry[i] = true;
@@ -1046,6 +1051,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
       throw std::logic_error("aot translator: slot without code");
     tr.table[i] = at;
   }
+  if (PerfMap::enabled()) perf.write(g.getCode(), g.getSize());
   g.setProtectModeRE();
   if (!tr.enter) {  // the first region: its glue serves every region (they share the frame and map 0)
     tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));

@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "rvtrace/guest/huge_pages.hpp"
 #include "rvtrace/guest/memory.hpp"
 
 namespace rvtrace {
@@ -31,6 +32,7 @@ class WordMarks {
     void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
     list_ = cursor_ = static_cast<std::uint32_t*>(p);
+    guest::advise_huge_pages(p, bytes_);  // touched sparsely: page faults are its cost (the marks: GuestMemory)
     generation_ = next_generation();
   }
   ~WordMarks() {

@@ -49,6 +49,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "rvtrace/guest/huge_pages.hpp"
 #include "rvtrace/guest/process.hpp"
 #include "rvtrace/interp/logging_memory.hpp"
 #include "rvtrace/interp/machine.hpp"
@@ -149,6 +150,7 @@ class ChunkPipeline {
         throw std::runtime_error("recorder: cannot reserve " + std::to_string(ring_words() * 8 >> 20) +
                                  " MiB for the log of chunks of this size: " + std::strerror(errno));
       ring_ = static_cast<std::uint64_t*>(p);
+      guest::advise_huge_pages(p, ring_words() * 8);  // its 4 KiB page faults cost as much as the run
     }
     worker_ = std::thread([this] { work(); });
   }
