@@ -572,7 +572,7 @@ inline Program load_elf_file(const std::string& path,
 // are two windows whose limits it can bake into code as immediates:
 //   readable [read_lo, size)   -- below read_lo (the null page and below the program) faults
 //   writable [write_lo, size)  -- below write_lo is the read-only text/rodata
-// The range is mapped MAP_NORESERVE, so untouched pages cost nothing.
+// The range is mapped MAP_NORESERVE, so untouched pages cost nothing (and advised to huge pages).
 //
 // Just below the base lie the word marks: one byte per aligned 8-byte guest word (size/8 bytes,
 // also MAP_NORESERVE), used by tracing to know which words the current chunk already logged
@@ -590,6 +590,33 @@ inline Program load_elf_file(const std::string& path,
 #include <utility>
 
 
+// ---- rvtrace/guest/huge_pages.hpp ----
+// Asks the kernel to back a range of anonymous memory with transparent huge pages (2 MiB) when it
+// first touches it. For the memory a recording writes once, far and wide (the log ring, the word
+// marks, their touched list): on a VM a 4 KiB page fault costs ~25 us (measured: 64 MiB in 450 ms,
+// against 8 ms with huge pages), which made page faults the largest cost of recording a program
+// that streams through memory. Only the 2 MiB-aligned part of the range can get huge pages; where
+// THP is off ("never") this is a no-op and the pages stay 4 KiB.
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace rvtrace::guest {
+
+inline constexpr std::size_t huge_page_size = std::size_t{2} << 20;
+
+inline void advise_huge_pages(void* p, std::size_t bytes) {
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t lo = (a + huge_page_size - 1) & ~(huge_page_size - 1);
+  const std::uintptr_t hi = (a + bytes) & ~(huge_page_size - 1);
+#ifdef MADV_HUGEPAGE
+  if (lo < hi) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);  // advice: failure is harmless
+#endif
+}
+
+}  // namespace rvtrace::guest
+
 namespace rvtrace::guest {
 
 class GuestMemory {
@@ -606,6 +633,10 @@ class GuestMemory {
       throw std::runtime_error("cannot reserve 0x" + hex(size + marks_span()) +
                                " bytes for guest memory: " + std::strerror(errno));
     base_ = static_cast<std::uint8_t*>(p) + marks_span();
+    // Guests touch their memory sparsely but in runs (heap, stack, data); in trace mode a store's
+    // first touch also reads the word (a zero-page fault, then the write fault): 2 MiB pages take
+    // 1/512 of the faults.
+    advise_huge_pages(p, size + marks_span());
   }
   ~GuestMemory() { release(); }
 
@@ -1620,6 +1651,7 @@ class WordMarks {
     void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::runtime_error(std::string("WordMarks: cannot reserve the touched list: ") + std::strerror(errno));
     list_ = cursor_ = static_cast<std::uint32_t*>(p);
+    guest::advise_huge_pages(p, bytes_);  // touched sparsely: page faults are its cost (the marks: GuestMemory)
     generation_ = next_generation();
   }
   ~WordMarks() {
@@ -1652,6 +1684,7 @@ class WordMarks {
     marks_[index] |= written_bit;
     return true;
   }
+  bool written(std::uint64_t index) const { return marks_[index] & written_bit; }
   // Forgets every mark (a new chunk, or memory changed behind the log's back: a syscall).
   void clear() {
     for (const std::uint32_t* p = list_; p != cursor_; ++p) marks_[*p] = 0;
@@ -1662,6 +1695,8 @@ class WordMarks {
   // per-block facts ("these words are marked") tagged with it (aot/emitter.hpp, warm blocks).
   std::uint64_t generation() const { return generation_; }
 
+  // The touched list so far (word indices, in the order they were first marked).
+  const std::uint32_t* begin() const { return list_; }
   // For native code, which appends to the list itself.
   std::uint32_t* cursor() const { return cursor_; }
   void set_cursor(std::uint32_t* c) { cursor_ = c; }
@@ -1759,7 +1794,11 @@ class LoggingMemory : public FlatMemory {
 // ---- rvtrace/interp/machine.hpp ----
 // The interpreter: runs a pre-decoded program with the same exec() templates as every other
 // backend. Memory is a policy (flat reference memory, trace logging, memoryless replay); tracing
-// is a policy too. The loop does no decoding: one indirect call per step.
+// is a policy too. The loop does no decoding, and runs a basic block at a time (threaded code):
+// each pre-decoded slot holds a handler that runs its one instruction's exec() and jumps straight
+// to the next slot's handler, until the slot that ends the block (a control transfer, a host call,
+// a stop: what the facts table says, isa/facts.hpp) returns to the loop. So the fetch check and
+// the step-limit check happen once per block; a block that would pass the limit runs step by step.
 #include <array>
 #include <cstdio>
 #include <stdexcept>
@@ -1767,6 +1806,8 @@ class LoggingMemory : public FlatMemory {
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include <boost/hana/unpack.hpp>
 
 
 // ---- rvtrace/interp/program.hpp ----
@@ -3164,10 +3205,7 @@ class Machine : public isa::ScalarOps {
   Machine(const DecodedProgram& prog, Memory& mem, Policy& policy = default_policy())
       : prog_(prog), mem_(mem), policy_(policy) {
     require_isa<Isa>(prog);
-    const auto& table = Isa::template dispatch_table<Machine>;
-    code_.reserve(prog.slots.size());
-    for (std::size_t i = 0; i < prog.slots.size(); ++i)
-      code_.push_back({prog.executable[i] ? table[prog.slots[i].id] : &fetch_fault, prog.slots[i].ops});
+    build_blocks();
     state.pc = prog.entry;
   }
 
@@ -3179,6 +3217,7 @@ class Machine : public isa::ScalarOps {
     limit_ = until_step;
     stop_ = StopReason::paused;
     const std::uint64_t lo = prog_.lo, span = prog_.hi - prog_.lo;
+    const Slot* block = nullptr;  // the block running (untraced: its steps count when it ends)
     try {
       while (steps < limit_) {
         pc_ = state.pc;
@@ -3186,16 +3225,22 @@ class Machine : public isa::ScalarOps {
         if (off >= span || (off & 1)) [[unlikely]]
           throw AccessFault{(off & 1) ? FaultKind::misaligned_fetch : FaultKind::fetch_out_of_range, pc_};
         const Slot& s = code_[off >> 1];
-        next_pc_ = pc_ + s.ops.len;
-        if constexpr (traced) begin_step(s.ops);
-        s.handler(*this, s.ops);
-        if constexpr (traced) end_step(off >> 1);
-        state.pc = next_pc_;
-        ++steps;
+        if (limit_ - steps >= s.block) [[likely]] {
+          block = &s;
+          s.run(*this, &s);  // the whole block; sets state.pc
+          if constexpr (!traced) steps += s.block;
+          block = nullptr;
+        } else {
+          single_step(off >> 1);
+        }
       }
     } catch (const AccessFault& f) {
+      retire_until_throw(block);
       fault_ = Fault{f.kind, pc_, f.addr, steps};
       stop_ = StopReason::fault;
+    } catch (...) {
+      retire_until_throw(block);  // as for a fault: the registers, pc and steps of the step that threw
+      throw;
     }
     RunResult r{stop_, exit_code_, std::nullopt, steps, stop_ == StopReason::fault ? pc_ : state.pc};
     if (stop_ == StopReason::fault) r.fault = fault_;
@@ -3264,12 +3309,91 @@ class Machine : public isa::ScalarOps {
   Policy& policy() { return policy_; }
 
  private:
+  // A pre-decoded instruction: `run` executes it and the rest of its block.
+  struct Slot;
+  using Run = void (*)(Machine&, const Slot*);
   struct Slot {
-    isa::Handler<Machine> handler;
+    Run run;
     isa::Operands ops;
+    std::uint64_t pc;
+    std::uint32_t block;  // steps from this slot to the end of its block, this one included
   };
-  static void fetch_fault(Machine& m, const isa::Operands&) {
-    throw AccessFault{FaultKind::fetch_out_of_range, m.pc_};
+  // Straight-line code is cut into blocks of at most this many bytes, so that a block's handlers
+  // nest at most ~max_block_bytes / 2 deep when the compiler does not turn their jumps into tail calls.
+  static constexpr std::uint64_t max_block_bytes = 256;
+
+  // One step of instruction Insn at slot s; Len = its length when the block goes on after it (the
+  // next slot is s + Len / 2), 0 when it ends the block (it may jump, stop or leave the code).
+  template <class Insn, unsigned Len>
+  static void run_slot(Machine& m, const Slot* s) {
+    m.pc_ = s->pc;
+    if constexpr (Len == 0) m.next_pc_ = s->pc + s->ops.len;
+    if constexpr (traced) m.begin_step(s->ops);
+    Insn::exec(m, s->ops);
+    if constexpr (traced) {
+      m.end_step(static_cast<std::size_t>(s - m.code_.data()), Len ? s->pc + Len : m.next_pc_);
+      ++m.steps;  // (untraced: the loop counts a block's steps when it ends)
+    }
+    if constexpr (Len == 0) {
+      m.state.pc = m.next_pc_;
+    } else {
+      const Slot* next = s + Len / 2;
+      return next->run(m, next);
+    }
+  }
+  static void fetch_fault(Machine& m, const Slot* s) {
+    m.pc_ = s->pc;
+    throw AccessFault{FaultKind::fetch_out_of_range, s->pc};
+  }
+  // run_slot<Insn, 0 / 2 / 4>, by instruction id.
+  static constexpr auto run_table = boost::hana::unpack(Isa::types, [](auto... t) {
+    return std::array<std::array<Run, 3>, sizeof...(t)>{
+        {{&run_slot<typename decltype(t)::type, 0>, &run_slot<typename decltype(t)::type, 2>,
+          &run_slot<typename decltype(t)::type, 4>}...}};
+  });
+  // A step of `block` threw at pc_: the steps before it retired (the steps from a slot to the end
+  // of its block shrink by one per slot), and it is the next pc.
+  void retire_until_throw(const Slot* block) {
+    state.pc = pc_;
+    if constexpr (!traced)
+      if (block) steps += block->block - code_[(pc_ - prog_.lo) >> 1].block;
+  }
+  // The slots, and where blocks end: after an instruction whose facts say it ends a block (control
+  // transfer, ebreak, illegal, host call: ecall may stop the run), before a gap or the end of the
+  // code, and at every max_block_bytes boundary. An instruction that reads the step count (a
+  // counter, a host call) also starts its block, so that untraced steps, counted per block, are exact there.
+  void build_blocks() {
+    const auto& facts = isa::facts_of<Isa>;
+    const std::size_t n = prog_.slots.size();
+    code_.resize(n);
+    for (std::size_t i = n; i-- > 0;) {
+      const isa::Decoded& d = prog_.slots[i];
+      Slot& s = code_[i];
+      s.ops = d.ops;
+      s.pc = prog_.lo + 2 * i;
+      if (!prog_.executable[i]) {
+        s.run = &fetch_fault, s.block = 1;
+        continue;
+      }
+      const isa::InsnFacts& f = facts[d.id];
+      const std::size_t next = i + d.ops.len / 2;
+      const bool ends = f.ends_block || f.host_call || f.counter || next >= n || !prog_.executable[next] ||
+                        facts[prog_.slots[next].id].host_call || facts[prog_.slots[next].id].counter ||
+                        (s.pc / max_block_bytes) != ((s.pc + d.ops.len) / max_block_bytes);
+      s.run = run_table[d.id][ends ? 0 : d.ops.len / 2];
+      s.block = ends ? 1 : 1 + code_[next].block;
+    }
+  }
+  // One step through the plain dispatch table (near the step limit, where a block would pass it).
+  void single_step(std::size_t slot) {
+    if (!prog_.executable[slot]) throw AccessFault{FaultKind::fetch_out_of_range, pc_};
+    const isa::Decoded& d = prog_.slots[slot];
+    next_pc_ = pc_ + d.ops.len;
+    if constexpr (traced) begin_step(d.ops);
+    Isa::template dispatch_table<Machine>[d.id](*this, d.ops);
+    if constexpr (traced) end_step(slot, next_pc_);
+    state.pc = next_pc_;
+    ++steps;
   }
   static Policy& default_policy() {
     static Policy p;
@@ -3293,10 +3417,11 @@ class Machine : public isa::ScalarOps {
       host_accesses_.clear(), rec_.host_accesses = {};
     if constexpr (reads_operands_v<Policy>) rec_.rs1_value = state.x[o.rs1], rec_.rs2_value = state.x[o.rs2];
   }
-  void end_step(std::size_t slot) {
+  // Out of line: one copy of the policy's step code, not one per handler.
+  [[gnu::noinline]] void end_step(std::size_t slot, std::uint64_t next_pc) {
     rec_.step = steps;
     rec_.pc = pc_;
-    rec_.next_pc = next_pc_;
+    rec_.next_pc = next_pc;
     rec_.insn = &prog_.slots[slot];
     policy_.on_step(static_cast<const StepRecord&>(rec_));
   }
@@ -5220,6 +5345,10 @@ struct MemoryTrace {
 // traced run, so verify reproduces memory faults.
 //
 // For verify, collect_effects() also records the chunk's memory effects (memory_effects.hpp).
+// Native replay (aot::AotRunner, trace/native_replay.hpp) runs on this object too: its code tests
+// and sets the same marks and advances the same cursors (log, touched list, reads), so it and the
+// interpreter can take turns within a chunk.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -5291,7 +5420,6 @@ class ReplayMemory {
   // Starts a chunk: its log, and no known words.
   void reset(std::span<const std::uint64_t> log) {
     marks_.clear();
-    written_.clear();
     begin_ = cur_ = log.data();
     end_ = log.data() + log.size();
   }
@@ -5300,17 +5428,21 @@ class ReplayMemory {
   // all of memory: only the size is checked).
   void set_windows(std::uint64_t read_lo, std::uint64_t write_lo) { words_.set_windows(read_lo, write_lo); }
   // Record the chunk's memory effects into `e` (nullptr: off); `steps` is the machine's step count.
+  // The reads are at most one per log word: they are written in place (reads_cursor()).
   void collect_effects(MemoryEffects* e, const std::uint64_t* steps) {
     effects_ = e;
     steps_ = steps;
-    if (e) e->clear(), open_segment();
+    reads_ = 0;
+    if (e) e->clear(), e->reads.resize(std::max<std::size_t>(end_ - begin_, 1)), open_segment();  // (data() != nullptr)
   }
   // Missing log words read as 0 instead of throwing: replaying a faulting step, whose loaded values
   // do not decide whether (and where) it faults.
   void set_lenient(bool on) { lenient_ = on; }
   // Ends the chunk's last segment (collect_effects).
   void end_chunk() {
-    if (effects_) close_segment(nullptr);
+    if (!effects_) return;
+    close_segment(nullptr);
+    effects_->reads.resize(reads_);
   }
 
   std::uint64_t load(std::uint64_t addr, unsigned width) {
@@ -5328,9 +5460,7 @@ class ReplayMemory {
     else touch(addr, width);
     std::memcpy(words_.host(addr), &v, width);
     if (effects_) [[unlikely]]
-      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) {
-        if (marks_.mark_written(index)) written_.push_back(index);
-      });
+      WordMarks::for_each_word(addr, width, [&](std::uint64_t index) { marks_.mark_written(index); });
   }
   // The platform's exit rule (a pure function of the registers; default: linux's).
   void set_exit_rule(guest::ExitRule rule) { exit_rule_ = rule; }
@@ -5367,6 +5497,18 @@ class ReplayMemory {
   void keep_step_words(bool on) { keep_words_ = on; }
 
   const std::uint64_t* cursor() const { return cur_; }
+  void set_cursor(const std::uint64_t* c) { cur_ = c; }
+  [[noreturn]] void log_exhausted() const { throw LogExhausted{}; }
+  // Where the next first-touch read goes (MemoryEffects::Word as two words), nullptr when not
+  // collecting effects.
+  std::uint64_t* reads_cursor() {
+    return effects_ ? reinterpret_cast<std::uint64_t*>(effects_->reads.data() + reads_) : nullptr;
+  }
+  void set_reads_cursor(std::uint64_t* r) {
+    if (effects_) reads_ = static_cast<std::size_t>(reinterpret_cast<MemoryEffects::Word*>(r) - effects_->reads.data());
+  }
+  guest::GuestMemory& memory() { return words_; }
+  WordMarks& marks() { return marks_; }
   const std::uint64_t* begin() const { return begin_; }
   const std::uint64_t* end() const { return end_; }
   std::uint64_t consumed() const { return static_cast<std::uint64_t>(cur_ - begin_); }
@@ -5383,7 +5525,7 @@ class ReplayMemory {
       const std::uint64_t v = take();
       std::memcpy(w, &v, 8);
       if (effects_) [[unlikely]]
-        effects_->reads.push_back({index * 8, v});
+        add_read({index * 8, v});
       if (keep_words_) step_words_.add(v);
     } else if (keep_words_) {
       std::uint64_t v;
@@ -5398,21 +5540,26 @@ class ReplayMemory {
     }
     return *cur_++;
   }
+  void add_read(MemoryEffects::Word w) {
+    if (reads_ == effects_->reads.size()) effects_->reads.emplace_back();  // (lenient: words past the log)
+    effects_->reads[reads_++] = w;
+  }
   void open_segment() {
     MemoryEffects::Segment seg;
     seg.first_step = *steps_;
     effects_->segments.push_back(seg);
   }
-  // The segment's written words with their final values, and the ecall that ends it.
+  // The segment's written words (in the order of their first touch) with their final values, and
+  // the ecall that ends it. (Every segment ends with the marks cleared: an ecall, or the chunk.)
   void close_segment(const EcallRecord* call) {
-    for (std::uint64_t index : written_) {
+    for (const std::uint32_t* p = marks_.begin(); p != marks_.cursor(); ++p) {
+      if (!marks_.written(*p)) continue;
       std::uint64_t v;
-      std::memcpy(&v, words_.host(index * 8), 8);
-      effects_->writes.push_back({index * 8, v});
+      std::memcpy(&v, words_.host(std::uint64_t{*p} * 8), 8);
+      effects_->writes.push_back({std::uint64_t{*p} * 8, v});
     }
-    written_.clear();
     MemoryEffects::Segment& seg = effects_->segments.back();
-    seg.reads_end = effects_->reads.size();
+    seg.reads_end = reads_;
     seg.writes_end = effects_->writes.size();
     if (call) seg.has_ecall = true, seg.ecall = *call;
   }
@@ -5424,7 +5571,7 @@ class ReplayMemory {
   bool lenient_ = false;
   MemoryEffects* effects_ = nullptr;
   const std::uint64_t* steps_ = nullptr;
-  std::vector<std::uint64_t> written_;  // word indices the current segment stored to
+  std::size_t reads_ = 0;  // effects_->reads in use (the rest is room for one per log word)
   const std::uint64_t* begin_ = nullptr;
   const std::uint64_t* cur_ = nullptr;
   const std::uint64_t* end_ = nullptr;
@@ -5521,6 +5668,7 @@ class ChunkPipeline {
         throw std::runtime_error("recorder: cannot reserve " + std::to_string(ring_words() * 8 >> 20) +
                                  " MiB for the log of chunks of this size: " + std::strerror(errno));
       ring_ = static_cast<std::uint64_t*>(p);
+      guest::advise_huge_pages(p, ring_words() * 8);  // its 4 KiB page faults cost as much as the run
     }
     worker_ = std::thread([this] { work(); });
   }
@@ -5789,6 +5937,8 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 // check_chunks() is that replay with no policy: the trace is self-consistent. verify() proves more:
 // the trace is a run of the program from a RunStart (run_start.hpp), with the memory pass
 // (memory_pass.hpp) linking chunks through memory; see its comment and README "What verify proves".
+// Both run on the AOT when it is available (ReplayOptions::engine, native_replay.hpp); policies
+// with a per-step on_step run on the interpreter.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -5799,11 +5949,33 @@ RunResult record(guest::Process& proc, const DecodedProgram& code, Sink& sink, c
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+
+// ---- rvtrace/engine.hpp ----
+// Which engine runs guest code: the interpreter (the reference, on any host) or the x86-64 AOT
+// (rvtrace/aot/). The AOT is available when compiled on x86-64 with xbyak on the include path
+// (RVTRACE_AOT_ENABLED = 1; define it to 0 to leave the AOT code out everywhere in a program);
+// otherwise the default is the interpreter.
+#ifndef RVTRACE_AOT_ENABLED
+#if defined(__x86_64__) && __has_include(<xbyak/xbyak.h>)
+#define RVTRACE_AOT_ENABLED 1
+#else
+#define RVTRACE_AOT_ENABLED 0
+#endif
+#endif
+
+namespace rvtrace {
+
+enum class Engine { interp, aot };
+inline constexpr Engine default_engine = RVTRACE_AOT_ENABLED ? Engine::aot : Engine::interp;
+
+}  // namespace rvtrace
 
 // ---- rvtrace/trace/memory_pass.hpp ----
 // verify's memory pass: the chunks' memory effects (memory_effects.hpp), applied in trace order to
@@ -6086,819 +6258,17 @@ class VerifyPolicy {
 };
 
 }  // namespace rvtrace::trace
+#if RVTRACE_AOT_ENABLED
 
-namespace rvtrace::trace {
-
-struct ReplayOptions {
-  unsigned threads = 1;
-  bool progress = false;          // progress line on stderr
-  // Called instead (when set) after each merged chunk, on the caller's thread: steps replayed so
-  // far and in all (the CLI draws its own progress line with it).
-  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress = {};
-  bool check_checksums = true;    // check each chunk's checksum before replaying it
-  std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
-                                  // (those of them the view holds: see chunk_range.hpp)
-  std::uint64_t chunk_count = ~std::uint64_t{0};
-  std::uint64_t max_steps = ~std::uint64_t{0};  // refuse (LimitError) to replay more steps than this
-  // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
-  // every access faults as it did in the run (verify sets them).
-  std::uint64_t read_lo = 0, write_lo = 0;
-  std::uint64_t mmio_lo = 0, mmio_hi = 0;  // and its MMIO range (stores there are plain stores)
-  // The platform the trace must have been recorded on, and its exit rule (which ecall ends the run).
-  std::string platform = "linux";
-  guest::ExitRule exit_rule = &guest::linux_exit_status;
-};
-
-// The policy of check_chunks: nothing per step (the interpreter runs untraced).
-struct NoPolicy {
-  void merge(NoPolicy&&) {}
-};
-
-// Policies that declare collects_effects get each chunk's memory effects (memory_effects.hpp).
-template <class P>
-inline constexpr bool collects_effects_v = requires { requires P::collects_effects; };
-
-namespace detail {
-
-
-[[noreturn]] inline void chunk_error(const TraceInfo& info, std::uint64_t i, const std::string& what) {
-  const std::uint64_t a = info.chunk_first_step(i), b = info.chunk_end_step(i);
-  throw InputError("chunk " + std::to_string(i) + " (steps " + std::to_string(a) + ".." +
-                   std::to_string(b ? b - 1 : 0) + "): " + what);
-}
-
-// One worker's machine, reused for all the chunks it replays.
-template <class P, class Isa>
-class ChunkReplayer {
-  static constexpr bool traced = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
-  using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
-
- public:
-  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt)
-      : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
-    mem_.keep_step_words(reads_log_v<P>);
-    mem_.set_windows(opt.read_lo, opt.write_lo);
-    if (opt.mmio_hi > opt.mmio_lo) mem_.set_mmio(opt.mmio_lo, opt.mmio_hi);
-    mem_.set_exit_rule(opt.exit_rule);
-  }
-
-  template <class Factory>
-  P run(std::uint64_t i, Factory& make, bool check_checksums) {
-    const TraceInfo& info = t_.info;
-    const Checkpoint& cp = t_.checkpoint(i);
-    const Checkpoint& next = t_.checkpoint(i + 1);
-    if (!t_.log_in_view(i)) chunk_error(info, i, "log range out of bounds");
-    const auto log = t_.chunk_log(i);
-    if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
-      chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
-    const std::uint64_t end = next.step;
-    const bool last = i + 1 == info.num_chunks;
-    P p = make();
-    chunk_begin(p, cp);
-    mem_.reset(log);
-    if constexpr (traced) adapter_.bind(&p);
-    m_.state = cp.cpu();
-    m_.steps = cp.step;
-    if constexpr (collects_effects_v<P>) p.set_chunk(i), mem_.collect_effects(&p.effects(), &m_.steps);
-    RunResult r;
-    try {
-      r = m_.run(end);
-    } catch (const LogExhausted&) {
-      chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
-                               ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
-    }
-    if constexpr (collects_effects_v<P>) mem_.end_chunk(), mem_.collect_effects(nullptr, nullptr);
-    if (r.reason == StopReason::fault)
-      chunk_error(info, i, "replay faulted: " + r.fault->message());
-    if (r.reason != StopReason::paused) {
-      const char* how = r.reason == StopReason::exited ? "exited" : "stopped at ebreak";
-      if (!last || r.steps != end)
-        chunk_error(info, i, std::string("the program ") + how + " at step " + std::to_string(r.steps - 1) +
-                                 ", but the trace goes on to step " + std::to_string(end));
-      if (r.reason == StopReason::exited && !(info.stop == TraceStop::exited && info.exit_code == r.exit_code))
-        chunk_error(info, i, "the program exited with code " + std::to_string(r.exit_code) + " at step " +
-                                 std::to_string(r.steps - 1) + ", but the trace says " + stop_name(info.stop) +
-                                 (info.stop == TraceStop::exited ? " with code " + std::to_string(info.exit_code) : ""));
-      if (r.reason == StopReason::ebreak && info.stop != TraceStop::ebreak)
-        chunk_error(info, i, "the program stopped at ebreak at step " + std::to_string(r.steps - 1) +
-                                 ", but the trace says " + stop_name(info.stop));
-    } else if (last && (info.stop == TraceStop::exited || info.stop == TraceStop::ebreak)) {
-      chunk_error(info, i, std::string("the trace says the program ") + stop_name(info.stop) + " at step " +
-                               std::to_string(end - 1) + ", but replay did not stop there");
-    }
-    const isa::CpuState want = next.cpu();
-    const std::string at = " after step " + std::to_string(end - 1) + " (checkpoint " + std::to_string(i + 1) + ")";
-    if (m_.state.pc != want.pc)
-      chunk_error(info, i, "pc is " + hex64(m_.state.pc) + " but the checkpoint has " + hex64(want.pc) + at);
-    for (unsigned reg = 1; reg < 32; ++reg)
-      if (m_.state.x[reg] != want.x[reg])
-        chunk_error(info, i, "register x" + std::to_string(reg) + " is " + hex64(m_.state.x[reg]) +
-                                 " but the checkpoint has " + hex64(want.x[reg]) + at);
-    if (m_.state.reservation != want.reservation)
-      chunk_error(info, i, "LR/SC reservation is " + hex64(m_.state.reservation) + " but the checkpoint has " +
-                               hex64(want.reservation) + at);
-    if (mem_.consumed() != log.size())
-      chunk_error(info, i, "replay consumed " + std::to_string(mem_.consumed()) + " log words, the chunk has " +
-                               std::to_string(log.size()));
-    chunk_end(p, next);
-    return p;
-  }
-
- private:
-  Adapter make_adapter() {
-    if constexpr (traced) return Adapter(&mem_);
-    else return Adapter{};
-  }
-  const TraceView& t_;
-  ReplayMemory mem_;
-  Adapter adapter_;
-  Machine<ReplayMemory, Adapter, Isa> m_;
-};
-
-class Progress {
- public:
-  Progress(const ReplayOptions& opt, std::uint64_t total, std::uint64_t total_steps)
-      : on_(opt.progress), total_(total), total_steps_(total_steps), callback_(opt.on_progress), t0_(clock::now()),
-        last_(t0_) {}
-  void update(std::uint64_t done, std::uint64_t steps) {
-    if (callback_) return callback_(steps, total_steps_);
-    if (!on_) return;
-    const auto now = clock::now();
-    if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
-    last_ = now;
-    const double s = std::chrono::duration<double>(now - t0_).count();
-    const double eta = steps > 0 && total_steps_ > steps ? s * double(total_steps_ - steps) / double(steps) : 0.0;
-    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s, ETA %.0f s\033[K",
-                 (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
-                 s > 0 ? steps / s / 1e6 : 0.0, eta);
-    drawn_ = done != total_;
-    if (done == total_) std::fputc('\n', stderr);
-  }
-  // An error ends the replay early: end the line, so that the error message starts its own.
-  ~Progress() {
-    if (drawn_) std::fputc('\n', stderr);
-  }
-
- private:
-  using clock = std::chrono::steady_clock;
-  bool on_, drawn_ = false;
-  std::uint64_t total_, total_steps_;
-  const std::function<void(std::uint64_t, std::uint64_t)>& callback_;
-  clock::time_point t0_, last_;
-};
-
-inline void check_trace_program(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
-  if (t.is_slice()) validate_slice(t);
-  else validate_structure(t);
-  if (t.info.platform != opt.platform)
-    throw InputError("the trace was recorded on platform '" + t.info.platform + "', not '" + opt.platform +
-                     "' (--platform)");
-  if (t.info.isa != code.isa->name)
-    throw InputError("the trace was recorded for ISA '" + t.info.isa + "', but the program is decoded as '" +
-                     std::string(code.isa->name) + "' (--isa)");
-  if (code.program_hash != t.info.program_hash)
-    throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
-                     ", this ELF has " + hex64(code.program_hash) + ")");
-  if (t.base_chunk == 0 && t.end_chunk() > 0 && t.checkpoints[0].pc != code.entry)
-    throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
-                     hex64(code.entry));
-}
-
-// replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
-template <class Isa, class P, class Factory>
-void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
-  require_isa<Isa>(code);
-  detail::check_trace_program(code, t, opt);
-  const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
-  const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
-  const std::uint64_t count = last - first;
-  if (count > 0 && t.checkpoint(last).step - t.checkpoint(first).step > opt.max_steps)
-    throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
-                     " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
-                     " (--max-steps)");
-  auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
-  detail::Progress progress(opt, count, count ? steps_before(last) : 0);
-  const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
-
-  if (threads == 1) {
-    detail::ChunkReplayer<P, Isa> w(code, t, opt);
-    for (std::uint64_t i = first; i < last; ++i) {
-      root.merge(w.run(i, make, opt.check_checksums));
-      progress.update(i + 1 - first, steps_before(i + 1));
-    }
-    return;
-  }
-
-  const std::uint64_t window = 4 * std::uint64_t{threads};
-  std::mutex mu;
-  std::condition_variable cv_done, cv_space;
-  // Chunk i's result waits in slot i % window: workers never run more than `window` chunks ahead
-  // of the merge, so memory does not grow with the number of chunks.
-  std::vector<std::optional<P>> results(window);
-  std::vector<std::exception_ptr> errors(window);
-  std::uint64_t next_task = first, merged = first;
-  bool abort = false;
-
-  auto worker = [&] {
-    std::optional<detail::ChunkReplayer<P, Isa>> w;
-    for (;;) {
-      std::uint64_t i;
-      {
-        std::unique_lock lk(mu);
-        cv_space.wait(lk, [&] { return abort || next_task >= last || next_task < merged + window; });
-        if (abort || next_task >= last) return;
-        i = next_task++;
-      }
-      std::optional<P> p;
-      std::exception_ptr err;
-      try {
-        if (!w) w.emplace(code, t, opt);
-        p.emplace(w->run(i, make, opt.check_checksums));
-      } catch (...) {
-        err = std::current_exception();
-      }
-      {
-        std::lock_guard lk(mu);
-        if (err) errors[i % window] = err;
-        else results[i % window] = std::move(p);
-      }
-      cv_done.notify_all();
-    }
-  };
-
-  std::vector<std::thread> pool;
-  auto stop_pool = [&] {
-    {
-      std::lock_guard lk(mu);
-      abort = true;
-    }
-    cv_space.notify_all();
-    for (auto& th : pool) th.join();
-    pool.clear();
-  };
-  try {
-    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
-    for (std::uint64_t i = first; i < last; ++i) {
-      std::optional<P> p;
-      {
-        std::unique_lock lk(mu);
-        cv_done.wait(lk, [&] { return results[i % window].has_value() || errors[i % window]; });
-        if (errors[i % window]) std::rethrow_exception(errors[i % window]);
-        p = std::move(results[i % window]);
-        results[i % window].reset();
-        merged = i + 1;
-      }
-      cv_space.notify_all();
-      root.merge(std::move(*p));
-      progress.update(i + 1 - first, steps_before(i + 1));
-    }
-  } catch (...) {
-    stop_pool();
-    throw;
-  }
-  stop_pool();
-}
-
-}  // namespace detail
-
-// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
-// Isa: the instruction set `code` was decoded for (default RV64IMAC).
-template <class Isa = isa::Rv64imac, class P, class Factory>
-void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
-  static_assert(check_trace_policy<P>());
-  static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
-                "rvtrace: replay_into(root, ...): make() must return the root's policy type");
-  detail::replay_chunks<Isa>(root, code, t, make, opt);
-}
-
-// Replays the trace and returns the merged policy: make() for the root, then once per chunk.
-template <class Isa = isa::Rv64imac, class Factory>
-auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
-  static_assert(std::is_invocable_v<Factory&>,
-                "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
-                "called once per chunk");
-  auto root = make();
-  replay_into<Isa>(root, code, t, make, opt);
-  return root;
-}
-template <class Isa = isa::Rv64imac, class Factory>
-auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsigned threads) {
-  ReplayOptions o;
-  o.threads = threads;
-  return replay<Isa>(code, t, make, o);
-}
-
-// Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
-// consumption, stop); throws InputError naming the first failing chunk. This says the trace is
-// self-consistent, NOT that it is a run of the program: verify() below proves that.
-template <class Isa = isa::Rv64imac>
-void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
-  NoPolicy root;
-  detail::replay_chunks<Isa>(root, code, t, [] { return NoPolicy{}; }, opt);
-}
-
-namespace detail {
-[[noreturn]] inline void verify_error(const std::string& what) { throw InputError(what); }
-
-// The trace belongs to this run: platform, ISA, arguments; checkpoint 0 is the initial state.
-inline void check_run_identity(const TraceView& t, const RunStart& start) {
-  const TraceInfo& in = t.info;
-  if (in.platform != start.platform)
-    verify_error("the trace was recorded on platform '" + in.platform + "', not '" + start.platform + "'");
-  if (in.isa != start.isa) verify_error("the trace was recorded for ISA '" + in.isa + "', not '" + start.isa + "'");
-  if (in.args_hash != start.args_hash)
-    verify_error("the trace was recorded with other program arguments (argument hash " + hex64(in.args_hash) +
-                 ", these give " + hex64(start.args_hash) + "; argv[0] is the ELF path as given to trace)");
-  const isa::CpuState have = t.checkpoints[0].cpu();
-  const std::string at = "checkpoint 0 (the initial state): ";
-  if (have.pc != start.cpu.pc)
-    verify_error(at + "pc is " + hex64(have.pc) + ", the program starts at " + hex64(start.cpu.pc));
-  for (unsigned r = 1; r < 32; ++r)
-    if (have.x[r] != start.cpu.x[r])
-      verify_error(at + "register x" + std::to_string(r) + " is " + hex64(have.x[r]) + ", the initial state has " +
-                   hex64(start.cpu.x[r]));
-  if (have.reservation != start.cpu.reservation)
-    verify_error(at + "LR/SC reservation is " + hex64(have.reservation) + ", the initial state has none");
-  if ((in.stop == TraceStop::exited || in.stop == TraceStop::ebreak) && in.total_steps == 0)
-    verify_error(std::string("the trace says the program ") + stop_name(in.stop) +
-                 " after 0 steps, but stopping is a step (the exiting ecall or the ebreak)");
-}
-
-// A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
-// windows; the values it would load do not decide the fault) must fault the same way.
-template <class Isa>
-void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
-  const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
-  const Fault want = t.info.fault();
-  ReplayMemory mem;
-  mem.set_windows(opt.read_lo, opt.write_lo);
-  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
-  mem.set_exit_rule(opt.exit_rule);
-  mem.set_lenient(true);
-  mem.reset({});
-  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
-  m.state = final_state.cpu();
-  m.steps = final_state.step;
-  const RunResult r = m.run(final_state.step + 1);
-  const std::string claim = "the trace says step " + std::to_string(want.step) + " faults (" + want.message() + ")";
-  if (r.reason != StopReason::fault)
-    verify_error(claim + ", but replaying it from the final checkpoint " +
-                 (r.reason == StopReason::paused ? std::string("retires it") : std::string("stops without a fault")));
-  if (r.fault->kind != want.kind || r.fault->pc != want.pc || r.fault->addr != want.addr)
-    verify_error(claim + ", but replaying it gives " + r.fault->message());
-}
-}  // namespace detail
-
-// Proves the trace is a run of the program `code` from `start` (its registers, memory image,
-// platform and input): every check of check_chunks, plus checkpoint 0 = the initial state, the
-// recorded stop reproduced (exit/ebreak as the last step, a fault by replaying the faulting step),
-// and the memory pass (memory_pass.hpp) linking every chunk's first-touch reads to the initial
-// image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
-// A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
-// the run's final memory). Throws InputError naming the check, and the chunk and word.
-template <class Isa = isa::Rv64imac>
-void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
-  opt.platform = start.platform;
-  opt.exit_rule = start.exit_rule;
-  detail::check_trace_program(code, t, opt);
-  detail::check_run_identity(t, start);
-  opt.read_lo = start.memory->read_lo();
-  opt.write_lo = start.memory->write_lo();
-  opt.mmio_lo = start.memory->mmio_lo();
-  opt.mmio_hi = start.memory->mmio_hi();
-  opt.first_chunk = 0;
-  opt.chunk_count = ~std::uint64_t{0};
-  if (t.info.stop == TraceStop::fault) detail::reproduce_fault<Isa>(code, t, opt);
-  MemoryPass pass(start, t.info);
-  VerifyPolicy root(&pass);
-  detail::replay_chunks<Isa>(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
-  if (start.input_fixed && (start.input_hash != t.info.input_hash || start.input_bytes != t.info.input_bytes))
-    detail::verify_error("input: the trace was recorded with other input (" + std::to_string(t.info.input_bytes) +
-                         " bytes hashing to " + hex64(t.info.input_hash) + "; the given input has " +
-                         std::to_string(start.input_bytes) + " bytes hashing to " + hex64(start.input_hash) + ")");
-  if (start.input) {
-    const ByteStreamHash& h = start.input->hash();
-    if (h.bytes() != t.info.input_bytes)
-      detail::verify_error("the run read " + std::to_string(h.bytes()) + " input bytes, the trace header says " +
-                           std::to_string(t.info.input_bytes));
-    if (h.digest() != t.info.input_hash)
-      detail::verify_error("input: the trace was recorded with other input (input hash " + hex64(t.info.input_hash) +
-                           ", the given input's first " + std::to_string(h.bytes()) + " bytes hash to " +
-                           hex64(h.digest()) + ")");
-  }
-}
-
-}  // namespace rvtrace::trace
-
-// ---- rvtrace/trace/sequential.hpp ----
-// A trace policy on a plain sequential interpreter run (no trace file, no chunks): the reference
-// the replayed results are compared with, and `rvtrace witness --policy`. The policy sees one
-// on_chunk_begin (the initial state, step 0), every step, and one on_chunk_end (the final state).
-#include <algorithm>
+// ---- rvtrace/trace/native_replay.hpp ----
+// Native replay: a chunk of check_chunks or verify (replays with no per-step policy) run by
+// AOT-compiled code on the chunk's ReplayMemory (aot::AotRunner in a replay LogMode: first touches
+// take the log's next word into the guest word, as ReplayMemory does). Host calls, MMIO stores,
+// chunk-boundary stops and untranslatable code fall back to the interpreter on the same memory
+// object, so marks and cursors stay in step. A chunk that faults or runs out of log words is
+// replayed again by the interpreter from its checkpoint: its verdict and message are the reference's.
 #include <cstdint>
-#include <functional>
-#include <vector>
 
-
-namespace rvtrace::trace {
-
-template <class P, class Isa = isa::Rv64imac>
-RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
-                         std::uint64_t max_steps = ~std::uint64_t{0},
-                         const std::function<void(std::uint64_t steps)>& on_progress = {}) {
-  static_assert(check_trace_policy<P>());
-  chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
-  RunResult r;
-  if constexpr (reads_log_v<P>) {
-    // The words of each step come from a LoggingMemory; its log goes to a small buffer that is
-    // rewound between slices of steps (nobody reads it).
-    constexpr std::uint64_t slice = 4096;
-    std::vector<std::uint64_t> buf(code.isa->max_log_words_per_step * slice + 16);
-    LoggingMemory mem(proc.memory, proc.environment(), buf.data());
-    StepAdapter<P, LoggingMemory> adapter(&mem);
-    adapter.bind(&policy);
-    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>, Isa> m(code, mem, adapter);
-    m.state = initial_state(proc);
-    do {
-      mem.set_cursor(buf.data());
-      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
-      if (on_progress && m.steps % (std::uint64_t{1} << 20) < slice) on_progress(m.steps);
-    } while (r.reason == StopReason::paused && m.steps < max_steps);
-    chunk_end(policy, Checkpoint::at(m.state, m.steps));
-  } else {
-    FlatMemory mem(proc.memory, proc.environment());
-    StepAdapter<P, FlatMemory> adapter(&mem);
-    adapter.bind(&policy);
-    Machine<FlatMemory, StepAdapter<P, FlatMemory>, Isa> m(code, mem, adapter);
-    m.state = initial_state(proc);
-    const std::uint64_t slice = on_progress ? std::uint64_t{1} << 20 : max_steps;
-    do {
-      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
-      if (on_progress) on_progress(m.steps);
-    } while (r.reason == StopReason::paused && m.steps < max_steps);
-    chunk_end(policy, Checkpoint::at(m.state, m.steps));
-  }
-  return r;
-}
-
-}  // namespace rvtrace::trace
-
-// ---- rvtrace/trace/text_policy.hpp ----
-// The text witness: one line per retired step, the contract for diffing against other tools:
-//   STEP PC INSN[ xRD=VALUE]      e.g. "12 0000000000010074 00a585b3 x11=0000000000000007"
-// STEP decimal from 0; PC 16 hex digits; INSN 8 hex digits (4 for a compressed instruction, as
-// stored in memory); " xRD=VALUE" (16 hex digits) when the step wrote a register other than x0.
-#include <cstdint>
-#include <cstdio>
-#include <string>
-
-
-namespace rvtrace {
-
-class TextWitness {
- public:
-  explicit TextWitness(std::FILE* out) : out_(out) { buf_.reserve(1 << 20); }
-  TextWitness(const TextWitness&) = delete;
-  ~TextWitness() { flush(); }
-
-  static void format(std::string& line, const StepRecord& s) {
-    char tmp[24];
-    int n = std::snprintf(tmp, sizeof tmp, "%llu ", static_cast<unsigned long long>(s.step));
-    line.append(tmp, static_cast<std::size_t>(n));
-    hex(line, s.pc, 16);
-    line.push_back(' ');
-    hex(line, s.insn->word, s.insn->ops.len == 2 ? 4 : 8);
-    if (s.rd != 0) {
-      line.append(" x");
-      n = std::snprintf(tmp, sizeof tmp, "%u=", unsigned{s.rd});
-      line.append(tmp, static_cast<std::size_t>(n));
-      hex(line, s.rd_value, 16);
-    }
-    line.push_back('\n');
-  }
-
-  void on_step(const StepRecord& s) {
-    format(buf_, s);
-    if (buf_.size() > (1 << 20) - 128) flush();
-  }
-  void flush() {
-    if (!buf_.empty() && out_) std::fwrite(buf_.data(), 1, buf_.size(), out_);
-    buf_.clear();
-  }
-
- private:
-  static void hex(std::string& out, std::uint64_t v, int digits) {
-    static constexpr char d[] = "0123456789abcdef";
-    for (int i = digits - 1; i >= 0; --i) out.push_back(d[(v >> (4 * i)) & 15]);
-  }
-  std::FILE* out_;
-  std::string buf_;
-};
-
-}  // namespace rvtrace
-
-namespace rvtrace::trace {
-
-// The text witness as a trace policy (same format as TextWitness, byte for byte). A default-made
-// instance buffers its lines (per-chunk instances of a replay); one made with a FILE* streams
-// them, and writes what it merges, in order.
-class TextPolicy {
- public:
-  TextPolicy() = default;
-  explicit TextPolicy(std::FILE* out) : out_(out) {}
-
-  void on_step(const StepRecord& s) {
-    TextWitness::format(out_.buf(), s);
-    out_.maybe_flush();
-  }
-  void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
-  void flush() { out_.flush(); }
-  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
-
-  // Partial results (partial.hpp) of a buffering instance: its text.
-  static constexpr const char* partial_name = "text";
-  template <class W>
-  void save_partial(W& w) const { w.put_bytes(out_.str()); }
-  template <class R>
-  static TextPolicy load_partial(R& r) {
-    TextPolicy p;
-    p.out_.buf() = r.get_bytes();
-    return p;
-  }
-
- private:
-  OutputBuffer out_;
-};
-
-}  // namespace rvtrace::trace
-
-// ---- rvtrace/trace/witness_policy.hpp ----
-// The witness policy: the full per-step witness as columns (column-major, like a prover's main
-// table): one row per step, 12 uint64_t columns
-//
-//   pc, insn (word as stored: 16 bits if compressed), rs1_value, rs2_value (before the step),
-//   rd (0: none), rd_value, imm (sign-extended decoded immediate), mem_addr, mem_flags
-//   (load width | store width << 4; an AMO has both, same address), load_value (raw, zero-extended),
-//   store_value (the stored low bytes), next_pc.
-//
-// A default-made instance keeps its columns (columns()); one made with a FILE* streams them as a
-// binary file: a 16-byte header (uint64 magic "RVWT" | version 1 << 32, uint64 column count 12),
-// then row groups of up to 65536 rows: uint64 first step, uint64 rows, then each column's values
-// (rows uint64 each, little-endian) in the order above. Groups are cut every 65536 rows from the
-// first step, so the bytes do not depend on chunk size or threads.
-//
-// A per-chunk instance of a long chunk does not keep all its rows: past spill_rows it serializes
-// its complete row groups (they are aligned to steps, so already final bytes) into an OutputBuffer
-// that spills to a temporary file, keeping only the rows before its first group boundary (head) and
-// after its last complete group (tail); merging writes head, groups, tail in order. So a chunk of
-// 2^24 steps costs tens of MB, not 1.6 GB.
-#include <algorithm>
-#include <array>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <string_view>
-#include <mutex>
-#include <span>
-#include <stdexcept>
-#include <utility>
-#include <vector>
-
-
-namespace rvtrace::trace {
-
-class WitnessPolicy {
- public:
-  static constexpr bool reads_operands = true;
-  static constexpr std::size_t columns_count = 12;
-  enum Column : unsigned { pc, insn, rs1_value, rs2_value, rd, rd_value, imm, mem_addr, mem_flags, load_value, store_value, next_pc };
-  static constexpr const char* column_names[columns_count] = {
-      "pc", "insn", "rs1_value", "rs2_value", "rd", "rd_value", "imm", "mem_addr", "mem_flags", "load_value", "store_value", "next_pc"};
-  static constexpr std::uint64_t group_rows = 65536;
-
-  WitnessPolicy() = default;
-  explicit WitnessPolicy(std::FILE* out) : out_(out) {
-    const std::uint64_t h[2] = {0x54575652ull | std::uint64_t{1} << 32, columns_count};
-    write(h, sizeof h);
-  }
-  static constexpr std::uint64_t spill_rows = 8 * group_rows;  // a per-chunk instance keeps at most ~this many
-
-  WitnessPolicy(WitnessPolicy&& o) noexcept
-      : out_(std::exchange(o.out_, nullptr)), cols_(std::move(o.cols_)), first_step_(o.first_step_),
-        head_(std::move(o.head_)), head_first_(o.head_first_), groups_(std::move(o.groups_)),
-        spilled_(std::exchange(o.spilled_, false)) {}
-  WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
-    finish_noexcept();
-    out_ = std::exchange(o.out_, nullptr);
-    cols_ = std::move(o.cols_);
-    first_step_ = o.first_step_;
-    head_ = std::move(o.head_);
-    head_first_ = o.head_first_;
-    groups_ = std::move(o.groups_);
-    spilled_ = std::exchange(o.spilled_, false);
-    return *this;
-  }
-  ~WitnessPolicy() { finish_noexcept(); }
-
-  template <class Step>
-  void on_step(const Step& s) {
-    if (cols_[0].empty()) {
-      first_step_ = s.step;
-      if (cols_[0].capacity() < group_rows)
-        for (auto& col : cols_) col = pool().take();
-    }
-    const std::uint64_t row[columns_count] = {
-        s.pc, s.insn->word, s.rs1_value, s.rs2_value, s.rd, s.rd_value,
-        static_cast<std::uint64_t>(static_cast<std::int64_t>(s.insn->ops.imm)),
-        s.load.width ? s.load.addr : s.store.addr,
-        std::uint64_t{s.load.width} | std::uint64_t{s.store.width} << 4,
-        s.load.value, s.store.value, s.next_pc};
-    for (std::size_t c = 0; c < columns_count; ++c) cols_[c].push_back(row[c]);
-    if (out_ && cols_[0].size() >= group_rows) drain(false);
-    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
-  }
-  void merge(WitnessPolicy&& later) {
-    if (later.spilled_) return merge_spilled(std::move(later));
-    merge_rows(std::move(later));
-  }
-  // Appends `later`'s kept rows (no spilled groups).
-  void merge_rows(WitnessPolicy&& later) {
-    if (later.cols_[0].empty()) return;
-    if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
-      // Nothing pending and the chunk starts a group: write its full groups straight from it.
-      first_step_ = later.first_step_;
-      const std::size_t full = later.cols_[0].size() / group_rows * group_rows;
-      write_groups(later.cols_, 0, full);
-      first_step_ += full;
-      for (std::size_t c = 0; c < columns_count; ++c)
-        cols_[c].assign(later.cols_[c].begin() + static_cast<std::ptrdiff_t>(full), later.cols_[c].end());
-      later.recycle();
-      return;
-    }
-    if (cols_[0].empty()) first_step_ = later.first_step_;
-    for (std::size_t c = 0; c < columns_count; ++c)
-      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
-    later.recycle();
-    if (out_) drain(false);
-  }
-  // Writes the remaining rows (streaming instances).
-  void finish() {
-    if (out_) drain(true);
-    if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
-  }
-
-  // Partial results (partial.hpp) of a kept instance: first step, rows, then each column.
-  static constexpr const char* partial_name = "witness";
-  template <class W>
-  void save_partial(W& w) const {
-    w.put(first_step_);
-    w.put(cols_[0].size());
-    for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
-  }
-  template <class R>
-  static WitnessPolicy load_partial(R& r) {
-    WitnessPolicy p;
-    p.first_step_ = r.get();
-    const std::uint64_t rows = r.get_size(r.remaining() / columns_count, "row count");
-    for (auto& col : p.cols_) {
-      const auto words = r.get(rows);
-      col.assign(words.begin(), words.end());
-    }
-    return p;
-  }
-
-  std::uint64_t rows() const { return cols_[0].size(); }
-  std::uint64_t first_step() const { return first_step_; }
-  const std::vector<std::uint64_t>& column(Column c) const { return cols_[c]; }
-
- private:
-  // Column buffers of merged chunks are reused by later chunks (any thread): no page-fault churn.
-  class Pool {
-   public:
-    std::vector<std::uint64_t> take() {
-      {
-        std::lock_guard lk(mu_);
-        if (!free_.empty()) {
-          auto v = std::move(free_.back());
-          free_.pop_back();
-          return v;
-        }
-      }
-      std::vector<std::uint64_t> v;
-      v.reserve(group_rows);
-      return v;
-    }
-    void give(std::vector<std::uint64_t>&& v) {
-      v.clear();
-      std::lock_guard lk(mu_);
-      if (free_.size() < 512 && v.capacity() >= group_rows) free_.push_back(std::move(v));
-    }
-
-   private:
-    std::mutex mu_;
-    std::vector<std::vector<std::uint64_t>> free_;
-  };
-  static Pool& pool() {
-    static Pool p;
-    return p;
-  }
-  // Per-chunk instance: moves its complete, step-aligned row groups to groups_ as final bytes.
-  void spill_groups() {
-    if (!spilled_) {  // the rows before the first group boundary stay apart, as the head
-      const std::uint64_t boundary = (first_step_ + group_rows - 1) / group_rows * group_rows;
-      const auto n = static_cast<std::ptrdiff_t>(boundary - first_step_);
-      for (std::size_t c = 0; c < columns_count; ++c) {
-        head_[c].assign(cols_[c].begin(), cols_[c].begin() + n);
-        cols_[c].erase(cols_[c].begin(), cols_[c].begin() + n);
-      }
-      head_first_ = first_step_;
-      first_step_ = boundary;
-      spilled_ = true;
-    }
-    const std::size_t full = cols_[0].size() / group_rows * group_rows;
-    for (std::size_t at = 0; at < full; at += group_rows) {
-      const std::uint64_t h[2] = {first_step_ + at, group_rows};
-      groups_.append({reinterpret_cast<const char*>(h), sizeof h});
-      for (const auto& col : cols_) groups_.append({reinterpret_cast<const char*>(col.data() + at), group_rows * 8});
-      groups_.maybe_flush();
-    }
-    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(full));
-    first_step_ += full;
-  }
-  // Appends a spilled chunk: its head rows, its groups (bytes), its tail rows.
-  void merge_spilled(WitnessPolicy&& later) {
-    WitnessPolicy head;
-    head.cols_ = std::move(later.head_);
-    head.first_step_ = later.head_first_;
-    merge_rows(std::move(head));
-    if (out_ && (cols_[0].empty() || first_step_ % group_rows == 0)) {
-      drain(true);  // whole groups: the pending rows end at later's first group boundary
-      later.groups_.consume([&](std::string_view piece) { write(piece.data(), piece.size()); });
-    } else {  // an in-memory root, or one whose groups are not step-aligned: read the groups back
-      std::string bytes;
-      later.groups_.consume([&](std::string_view piece) { bytes.append(piece); });
-      for (std::size_t at = 0; at < bytes.size();) {
-        std::uint64_t h[2];
-        std::memcpy(h, bytes.data() + at, sizeof h);
-        at += sizeof h;
-        if (cols_[0].empty()) first_step_ = h[0];
-        for (auto& col : cols_) {
-          const std::size_t old = col.size();
-          col.resize(old + h[1]);
-          std::memcpy(col.data() + old, bytes.data() + at, h[1] * 8);
-          at += h[1] * 8;
-        }
-      }
-    }
-    if (cols_[0].empty()) first_step_ = later.first_step_;
-    for (std::size_t c = 0; c < columns_count; ++c)
-      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
-    later.recycle();
-    if (out_) drain(false);
-  }
-  void recycle() {
-    for (auto& col : cols_) pool().give(std::move(col));
-    for (auto& col : cols_) col = {};
-  }
-  void write(const void* p, std::size_t n) {
-    if (std::fwrite(p, 1, n, out_) != n) throw std::runtime_error("write error on the witness output");
-  }
-  void drain(bool all) {
-    const std::size_t n = cols_[0].size();
-    const std::size_t at = all ? n : n / group_rows * group_rows;
-    write_groups(cols_, 0, at);
-    if (at == 0) return;
-    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(at));
-    first_step_ += at;
-  }
-  // Row groups of rows [from, to) of `cols` (whose row 0 is first_step_).
-  void write_groups(const std::array<std::vector<std::uint64_t>, columns_count>& cols, std::size_t from, std::size_t to) {
-    for (std::size_t at = from; at < to; at += group_rows) {
-      const std::size_t rows = std::min<std::size_t>(group_rows, to - at);
-      const std::uint64_t h[2] = {first_step_ + at, rows};
-      write(h, sizeof h);
-      for (const auto& col : cols) write(col.data() + at, rows * 8);
-    }
-  }
-  void finish_noexcept() {
-    try {
-      finish();
-    } catch (...) {
-    }
-  }
-
-  std::FILE* out_ = nullptr;
-  std::array<std::vector<std::uint64_t>, columns_count> cols_;
-  std::uint64_t first_step_ = 0;
-  // Per-chunk instances of long chunks (spill_groups): head rows, complete groups as bytes.
-  std::array<std::vector<std::uint64_t>, columns_count> head_;
-  std::uint64_t head_first_ = 0;
-  OutputBuffer groups_;
-  bool spilled_ = false;
-};
-
-}  // namespace rvtrace::trace
 
 // ---- rvtrace/aot/runtime.hpp ----
 // The AOT runtime: CompiledProgram (translate once, own the read+execute code) and AotRunner (run it
@@ -6919,6 +6289,9 @@ class WitnessPolicy {
 // Trace mode (LoggingMemory): the code appends the memory-read log at the policy's cursor (kept in a
 // host register) and hands it back through cursor()/set_cursor(); it tests and sets the policy's
 // word marks (first-touch logging) and appends to their touched list (marks().cursor()).
+// Replay mode (ReplayPolicy: trace::ReplayMemory; compiled with LogMode::replay or replay_effects):
+// the mirror, first touches take the log's next word into the guest word; past the log's end the
+// runner calls the policy's log_exhausted() (which throws).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -6968,9 +6341,70 @@ class WitnessPolicy {
 #include <functional>
 #include <map>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
+
+// ---- rvtrace/aot/perf_map.hpp ----
+// Opt-in symbols for translated code, for `perf report` (which reads /tmp/perf-PID.map: one line
+// "START SIZE name" per symbol, hex addresses). Set RVTRACE_PERF_MAP=1 in the environment: every
+// translated region then appends a line per guest block ("rv:0xPC", its fast and checked copies
+// together), per kind of out-of-line code ("rv:cold ...", "rv:first touch") and for the glue.
+// Off by default: the names cost memory and the file grows with every translation.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+namespace rvtrace::aot {
+
+class PerfMap {
+ public:
+  static bool enabled() {
+    static const bool on = [] {
+      const char* v = std::getenv("RVTRACE_PERF_MAP");
+      return v && *v && std::string(v) != "0";
+    }();
+    return on;
+  }
+  static std::string block_name(std::uint64_t pc) {
+    char b[32];
+    std::snprintf(b, sizeof b, "rv:0x%llx", static_cast<unsigned long long>(pc));
+    return b;
+  }
+  // Code offsets where a named piece starts, in emission order (a piece ends where the next starts).
+  void mark(std::size_t offset, std::string name) {
+    if (!marks_.empty() && marks_.back().first == offset) marks_.back().second = std::move(name);
+    else marks_.emplace_back(offset, std::move(name));
+  }
+  // Appends the pieces of the code at `base`, of `size` bytes, to /tmp/perf-PID.map.
+  void write(const void* base, std::size_t size) const {
+    static std::mutex lock;
+    std::lock_guard<std::mutex> hold(lock);
+    const std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+    std::FILE* f = std::fopen(path.c_str(), "a");
+    if (!f) return;  // a diagnostic aid: never fails the translation
+    const auto start = reinterpret_cast<std::uintptr_t>(base);
+    for (std::size_t i = 0; i < marks_.size(); ++i) {
+      const std::size_t end = i + 1 < marks_.size() ? marks_[i + 1].first : size;
+      if (end > marks_[i].first)
+        std::fprintf(f, "%zx %zx %s\n", static_cast<std::size_t>(start + marks_[i].first), end - marks_[i].first,
+                     marks_[i].second.c_str());
+    }
+    std::fclose(f);
+  }
+
+ private:
+  std::vector<std::pair<std::size_t, std::string>> marks_;
+};
+
+}  // namespace rvtrace::aot
 
 namespace rvtrace::aot {
 
@@ -6989,6 +6423,25 @@ struct Context {
   std::uint8_t* mem_base = nullptr;            // guest memory host base (r15)
   std::uint64_t (*ecall)(Context*) = nullptr;  // runtime thunk: 0 = continue, else exit (exit_kind set)
   void* runner = nullptr;                      // the runtime object behind the thunk
+  const std::uint64_t* log_end = nullptr;      // replay mode: the end of the chunk's log
+  std::uint64_t* reads = nullptr;              // replay_effects mode: where the next first-touch read goes
+  std::uint64_t exhausted = 0;                 // replay mode: a first touch found the log used up
+};
+
+// What the code does with the memory-read log (one emitter, four modes; the first-touch rule is
+// log_words/first_touch in every mode). record: trace mode, appends each word's value at its first
+// touch in the chunk. replay: the mirror, takes that value from the log into the guest word
+// (memoryless replay, trace/replay_memory.hpp). replay_effects: replay that also collects verify's
+// memory effects: the first-touch reads as (address, value) pairs, and a "written" bit (WordMarks)
+// per word stored to.
+struct LogMode {
+  enum Kind : std::uint8_t { none, record, replay, replay_effects };
+  Kind kind = none;
+  constexpr LogMode(bool trace = false) : kind(trace ? record : none) {}  // (the traced flag of old)
+  constexpr LogMode(Kind k) : kind(k) {}
+  constexpr bool logs() const { return kind != none; }
+  constexpr bool replays() const { return kind == replay || kind == replay_effects; }
+  friend constexpr bool operator==(LogMode, LogMode) = default;
 };
 
 enum class ExitKind : std::uint64_t {
@@ -7015,6 +6468,9 @@ inline constexpr int exit_addr = static_cast<int>(offsetof(Context, exit_addr));
 inline constexpr int exit_aux = static_cast<int>(offsetof(Context, exit_aux));
 inline constexpr int mem_base = static_cast<int>(offsetof(Context, mem_base));
 inline constexpr int ecall = static_cast<int>(offsetof(Context, ecall));
+inline constexpr int log_end = static_cast<int>(offsetof(Context, log_end));
+inline constexpr int reads = static_cast<int>(offsetof(Context, reads));
+inline constexpr int exhausted = static_cast<int>(offsetof(Context, exhausted));
 }  // namespace ctx_off
 
 // Guest memory windows baked into the code (GuestMemory::read_lo/write_lo/size).
@@ -7096,8 +6552,9 @@ class Emitter {
   using LabelOf = std::function<Ref(std::uint64_t pc)>;
 
   // map: the global register map (map id 0), the convention of every entry through the pc table.
-  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, bool traced, LabelOf label_of)
-      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(traced), label_of_(std::move(label_of)) {
+  Emitter(Xbyak::CodeGenerator& g, const RegMap& map, const MemLayout& layout, LogMode mode, LabelOf label_of)
+      : g_(g), base_map_(map), map_(map), layout_(layout), traced_(mode.logs()), mode_(mode), label_of_(std::move(label_of)) {
+    const bool traced = traced_;
     if (traced && layout.size / 8 > 0x70000000u)  // the word marks' displacement must fit in 32 bits
       throw std::invalid_argument("aot: trace mode supports guest memories up to 14 GiB");
     maps_.push_back(map);
@@ -7110,6 +6567,36 @@ class Emitter {
   Xbyak::Label exit_nostore;   // leave native code (register file already current)
   Xbyak::Label to_interp_rax;  // cpu.pc = rax, exit to the interpreter
   Xbyak::Label dispatch_rax;   // dynamic jump to guest pc rax
+
+  // The pc -> host code table of dynamic jumps (set by the translator). Each jalr of the global map
+  // looks its target up itself (dispatch_inline) so that the CPU predicts every indirect jump site on
+  // its own: through one shared lookup, all the returns and switches of a loop were one site.
+  struct PcTable {
+    std::uint64_t lo = 0, span = 0;        // guest pcs [lo, lo + span), one entry per 2 bytes
+    const void* const* entries = nullptr;  // nullptr: no table yet (jumps go through dispatch_rax)
+  } pc_table;
+  // Jump to the host code of guest pc rax (outside the table, odd, or no code: the interpreter).
+  // Clobbers rcx, rdx.
+  void dispatch_inline() {
+    const std::uint64_t lo = pc_table.lo, span = pc_table.span;
+    if (lo <= 0x7fffffffULL) {
+      g_.lea(g_.rdx, g_.ptr[g_.rax - static_cast<int>(lo)]);
+    } else {
+      g_.mov(g_.rdx, static_cast<std::uint64_t>(0) - lo);
+      g_.add(g_.rdx, g_.rax);
+    }
+    if (span <= 0x7fffffffULL) {
+      g_.cmp(g_.rdx, static_cast<std::uint32_t>(span));
+    } else {
+      g_.mov(g_.rcx, span);
+      g_.cmp(g_.rdx, g_.rcx);
+    }
+    g_.jae(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+    g_.shr(g_.rdx, 1);
+    g_.jc(to_interp_label(), Xbyak::CodeGenerator::T_NEAR);
+    g_.mov(g_.rcx, reinterpret_cast<std::uint64_t>(pc_table.entries));
+    g_.jmp(g_.qword[g_.rcx + g_.rdx * 8]);
+  }
 
   // ---- register maps ----
   // Besides the global map (id 0), a loop region may have its own map. Code under map M is entered
@@ -7282,12 +6769,19 @@ class Emitter {
   // The fast copy: accesses through these base registers (until written) skip their mark tests.
   void set_warm(std::uint32_t mask) { warm_mask_ = mask; }
 
+  // RVTRACE_PERF_MAP (perf_map.hpp): names for the code emitted from here on.
+  void set_perf_map(PerfMap* p) { perf_ = p; }
+  void perf_mark(std::string name) {
+    if (perf_) perf_->mark(g_.getSize(), std::move(name));
+  }
+
   // Out-of-line code collected while emitting (fault exits, constants); the translator calls this once.
   void emit_cold() {
     for (std::size_t i = 0; i < cold_.size(); ++i) {  // a cold piece may add another while being emitted
       Cold c = std::move(cold_[i]);
       use_map(c.map);  // the piece runs in the state of the code that jumps to it
       bind(c.at);
+      perf_mark(cold_names[static_cast<int>(c.kind)]);
       switch (c.kind) {
         case ColdKind::fn: c.f(); break;
         case ColdKind::interp:
@@ -7316,6 +6810,7 @@ class Emitter {
     }
     cold_.clear();
     g_.align(8);
+    perf_mark("rv:constants");
     for (auto& [v, lbl] : pool_) {
       g_.L(lbl);
       g_.dq(v);
@@ -7527,6 +7022,8 @@ class Emitter {
     if (!borrowed_.empty()) throw std::logic_error("aot emitter: ecall with borrowed registers");
     hulls_.clear();
     store_mapped();
+    // replay: the thunk needs the ecall's step (= until - budget - exit_aux) for verify's records
+    if (mode_.replays()) g_.mov(g_.qword[g_.rsp + ctx_off::exit_aux], static_cast<std::uint32_t>(n_ - k_));
     g_.mov(g_.rdi, g_.rsp);
     g_.call(g_.qword[g_.rsp + ctx_off::ecall]);
     const unsigned unch = n_ - k_ - 1;  // the ecall retires
@@ -8346,7 +7843,8 @@ class Emitter {
       }
       return;
     }
-    g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);
+    if (map_id_ == 0 && pc_table.entries) dispatch_inline();
+    else g_.jmp(dispatch_label(), Xbyak::CodeGenerator::T_NEAR);  // (a loop map: back to the global one first)
   }
 
   // -- memory --
@@ -8486,11 +7984,13 @@ class Emitter {
   // bits, the word's mark (GuestMemory::word_marks(), at [r15 + (addr >> 3) - size/8]) and a branch.
   // First touches and misaligned accesses go out of line, to a call of a routine shared by the
   // accesses with the same bias, width and kind (touch_routine).
+  // replay_effects: a store's word must also carry the written bit (mark byte 3; 1 = marked only).
   void log_words(unsigned width, bool is_store, int bias) {
     const Ref done = new_ref();
     const int marks = bias / 8 - static_cast<int>(layout_.size / 8);
+    const bool write = is_store && mode_ == LogMode::replay_effects;
     if (width > 1) {
-      const Ref routine = touch_routine(bias, marks, width, true);
+      const Ref routine = touch_routine(bias, marks, width, true, write);
       g_.test(g_.al, static_cast<std::uint8_t>(width - 1));
       jcc(CC::ne, cold([this, routine, done] {
         call(routine);
@@ -8499,10 +7999,10 @@ class Emitter {
     }
     g_.mov(g_.rdx, g_.rax);
     g_.shr(g_.rdx, 3);
-    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], write ? 3 : 0);
     const bool needs_value = !(is_store && width == 8);  // an aligned 8-byte store defines its word
-    const Ref routine = touch_routine(bias, marks, 0, needs_value);
-    jcc(CC::eq, cold([this, routine, done] {
+    const Ref routine = touch_routine(bias, marks, 0, needs_value, write);
+    jcc(write ? CC::ne : CC::eq, cold([this, routine, done] {
       call(routine);
       jmp(done);
     }));
@@ -8510,37 +8010,47 @@ class Emitter {
   }
   // The shared routine (called: the return address is on the stack) for a first touch of the word
   // rdx + bias/8 (width 0), or a misaligned access of `width` bytes at rax + bias (both its words).
-  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 1) | needs_value;
+  // write: also set the written bit (replay_effects stores).
+  Ref touch_routine(int bias, int marks, unsigned width, bool needs_value, bool write = false) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(bias)) << 8) | (width << 2) |
+                              (std::uint64_t{write} << 1) | needs_value;
     auto [it, fresh] = touch_routines_.try_emplace(key, Ref{});
     if (!fresh) return it->second;
     constexpr int depth = 8;  // (the return address)
-    it->second = cold([this, bias, marks, width, needs_value] {
-      if (width == 0) {
-        first_touch(bias, marks, needs_value, depth);
+    it->second = cold([this, bias, marks, width, needs_value, write] {
+      perf_mark("rv:first touch");
+      if (width == 0) {  // (the caller found the word unmarked, or a store's written bit unset)
+        if (write) touch_word(bias, marks, needs_value, write, depth);
+        else first_touch(bias, marks, needs_value, depth);
         g_.ret();
         return;
       }
-      const Ref second = new_ref(), out = new_ref();
+      const Ref out = new_ref();
       g_.mov(g_.rdx, g_.rax);
       g_.shr(g_.rdx, 3);
-      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-      jcc(CC::ne, second);
-      first_touch(bias, marks, true, depth);
-      bind(second);
+      touch_word(bias, marks, true, write, depth);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.xor_(g_.edx, g_.eax);
       g_.test(g_.dl, 8);  // the last byte is in the next word: bit 3 of the word address flips
       jcc(CC::eq, out);
       g_.lea(g_.rdx, g_.ptr[g_.rax + static_cast<int>(width - 1)]);
       g_.shr(g_.rdx, 3);
-      g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
-      jcc(CC::ne, out);
-      first_touch(bias, marks, true, depth);
+      touch_word(bias, marks, true, write, depth);
       bind(out);
       g_.ret();
     });
     return it->second;
+  }
+  // The word rdx + bias/8: its first touch if it is not marked; write: set its written bit.
+  void touch_word(int bias, int marks, bool needs_value, bool write, int depth) {
+    const Ref known = new_ref(), out = new_ref();
+    g_.cmp(g_.byte[g_.r15 + g_.rdx + marks], 0);
+    jcc(CC::ne, known);
+    first_touch(bias, marks, needs_value, depth, write);
+    if (write) jmp(out);
+    bind(known);
+    if (write) g_.or_(g_.byte[g_.r15 + g_.rdx + marks], 2);
+    bind(out);
   }
   void call(Ref r) {
     g_.db(0xE8);
@@ -8550,8 +8060,9 @@ class Emitter {
   // it in WordMarks' touched list, and log its value if the access needs it. Both cursors live in
   // the Context (first touches are rare: no host register is reserved for them); depth: what is on
   // the stack above the Context. Clobbers rdx, flags.
-  void first_touch(int bias, int marks, bool needs_value, int depth) {
-    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], 1);
+  // Replay modes: the value comes from the log instead (replay_value).
+  void first_touch(int bias, int marks, bool needs_value, int depth, bool write = false) {
+    g_.mov(g_.byte[g_.r15 + g_.rdx + marks], write ? 3 : 1);
     if (bias) g_.add(g_.rdx, bias / 8);  // the absolute word index
     g_.push(g_.rcx);                     // below the Context: rsp moves by 8
     const int at = depth + 8;
@@ -8559,7 +8070,9 @@ class Emitter {
     g_.mov(g_.dword[g_.rcx], g_.edx);
     g_.add(g_.rcx, 4);
     g_.mov(g_.qword[g_.rsp + at + ctx_off::touched], g_.rcx);
-    if (needs_value) {
+    if (needs_value && mode_.replays()) {
+      replay_value(at);
+    } else if (needs_value) {
       g_.mov(g_.rdx, g_.qword[g_.r15 + g_.rdx * 8]);
       g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
       g_.mov(g_.qword[g_.rcx], g_.rdx);
@@ -8567,6 +8080,35 @@ class Emitter {
       g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
     }
     g_.pop(g_.rcx);
+  }
+  // Replay's first touch of the word rdx (absolute index; rcx saved, `at` = the Context's offset):
+  // the log's next word becomes its value (replay_effects: and is listed as a read). Past the
+  // chunk's log end it sets Context::exhausted and stores 0 (the runtime then reports LogExhausted).
+  void replay_value(int at) {
+    const Ref have = new_ref(), out = new_ref();
+    g_.push(g_.rax);
+    at += 8;
+    g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::cursor]);
+    g_.cmp(g_.rcx, g_.qword[g_.rsp + at + ctx_off::log_end]);
+    jcc(CC::ltu, have);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::exhausted], 1);
+    g_.mov(g_.qword[g_.r15 + g_.rdx * 8], 0);
+    jmp(out);
+    bind(have);
+    g_.mov(g_.rax, g_.qword[g_.rcx]);
+    g_.add(g_.rcx, 8);
+    g_.mov(g_.qword[g_.rsp + at + ctx_off::cursor], g_.rcx);
+    g_.mov(g_.qword[g_.r15 + g_.rdx * 8], g_.rax);
+    if (mode_ == LogMode::replay_effects) {  // reads: {address, value} (MemoryEffects::Word)
+      g_.mov(g_.rcx, g_.qword[g_.rsp + at + ctx_off::reads]);
+      g_.shl(g_.rdx, 3);
+      g_.mov(g_.qword[g_.rcx], g_.rdx);
+      g_.mov(g_.qword[g_.rcx + 8], g_.rax);
+      g_.add(g_.rcx, 16);
+      g_.mov(g_.qword[g_.rsp + at + ctx_off::reads], g_.rcx);
+    }
+    bind(out);
+    g_.pop(g_.rax);
   }
 
   Xbyak::CodeGenerator& g_;
@@ -8592,7 +8134,8 @@ class Emitter {
   Hulls hulls_;  // proven base registers
   std::uint32_t warm_mask_ = 0;  // trace mode: base registers whose accesses' words are known marked
   MemLayout layout_;
-  bool traced_;
+  bool traced_;   // any log mode
+  LogMode mode_;
   LabelOf label_of_;
 
   std::uint64_t pc_ = 0;
@@ -8639,6 +8182,8 @@ class Emitter {
   std::vector<Site> sites_;
   std::map<std::uint64_t, Xbyak::Label> pool_;
   std::map<std::uint64_t, Ref> touch_routines_;  // trace mode: shared first-touch routines (touch_routine)
+  PerfMap* perf_ = nullptr;
+  static constexpr const char* cold_names[] = {"rv:cold", "rv:cold exit to interpreter", "rv:cold fault", "rv:cold entry"};
 };
 
 }  // namespace rvtrace::aot
@@ -9447,7 +8992,7 @@ inline StreamAnalysis analyze_stream(const DecodedProgram& prog, std::size_t reg
 // Translates region `region` of tr (code_size: its code buffer). Throws Xbyak's ERR_CODE_IS_TOO_BIG
 // when the buffer is too small, leaving tr as it was (but for its scratch).
 template <class Isa>
-void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, LogMode mode, Translation& tr,
                            std::size_t region, std::size_t code_size) {
   require_isa<Isa>(prog);
   const detail::FactsScope facts_scope(prog.isa->facts);
@@ -9532,7 +9077,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   std::vector<const std::uint8_t*>&slot_addr = tr.slot_addr, &body_addr = tr.body_addr;
   std::fill(slot_addr.begin() + static_cast<std::ptrdiff_t>(s0), slot_addr.begin() + static_cast<std::ptrdiff_t>(s1), nullptr);
   std::unique_ptr<Emitter> emitter;  // its label callback needs it for the rare unlabelled target
-  emitter = std::make_unique<Emitter>(g, tr.map, layout, traced, [&](std::uint64_t pc) -> Emitter::Ref {
+  emitter = std::make_unique<Emitter>(g, tr.map, layout, mode, [&](std::uint64_t pc) -> Emitter::Ref {
     if (!prog.fetchable(pc)) return Emitter::Ref{};
     Emitter& e = *emitter;
     const std::size_t i = prog.index(pc);
@@ -9552,6 +9097,9 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     });
   });
   Emitter& em = *emitter;
+  PerfMap perf;
+  if (PerfMap::enabled()) em.set_perf_map(&perf);
+  em.perf_mark("rv:glue");
   for (const auto& [m, w] : extra_maps) em.add_map(m, w);
   constexpr std::size_t kMaxMaps = 4096;  // (block-local maps: each has its exit code)
   std::map<RegMap, int> local_maps;
@@ -9600,25 +9148,9 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   g.mov(g.qword[g.rsp + ctx_off::exit_kind], static_cast<std::uint32_t>(ExitKind::to_interp));
   g.jmp(em.exit_common, N);
 
+  em.pc_table = {lo, prog.hi - prog.lo, tr.table.data()};
   g.L(em.dispatch_rax);  // rax = guest target pc
-  if (lo <= 0x7fffffffULL) {
-    g.lea(g.rdx, g.ptr[g.rax - static_cast<int>(lo)]);
-  } else {
-    g.mov(g.rdx, static_cast<std::uint64_t>(0) - lo);
-    g.add(g.rdx, g.rax);
-  }
-  const std::uint64_t span = prog.hi - prog.lo;
-  if (span <= 0x7fffffffULL) {
-    g.cmp(g.rdx, static_cast<std::uint32_t>(span));
-  } else {
-    g.mov(g.rcx, span);
-    g.cmp(g.rdx, g.rcx);
-  }
-  g.jae(em.to_interp_rax, N);
-  g.shr(g.rdx, 1);
-  g.jc(em.to_interp_rax, N);
-  g.mov(g.rcx, reinterpret_cast<std::uint64_t>(tr.table.data()));
-  g.jmp(g.qword[g.rcx + g.rdx * 8]);
+  em.dispatch_inline();
 
 
   // ---- instructions ----
@@ -9672,6 +9204,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     const std::vector<Emitter::Hulls> plan = detail::plan_hulls(prog, block);
     const detail::BlockPlan bp = detail::plan_block(prog, block, plan, layout);
     const int m = block_map[bi];
+    if (PerfMap::enabled()) em.perf_mark(PerfMap::block_name(pc_of(b)));
     em.use_map(m);
     const detail::LocalAlloc la =
         m != 0 && n >= 3 && em.map_count() < kMaxMaps ? detail::allocate_block(bp, em.map_of(m)) : detail::LocalAlloc{};
@@ -9704,7 +9237,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
     };
     const std::size_t last = block.back();
     const std::size_t next = last + prog.slots[last].ops.len / 2;
-    if (const auto warm = traced ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
+    if (const auto warm = mode.logs() ? detail::plan_warm(prog, block) : std::vector<std::uint8_t>{}; !warm.empty()) {
       // The fast copy (no mid-block entries), then the checked copy, which records the block warm.
       const int rec = static_cast<int>(warm_words);
       warm_words += 1 + warm.size();
@@ -9755,6 +9288,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
   // Other slots (the middle of 4-byte instructions) continue in the interpreter: only a direct jump
   // there (an entry Ref) needs code, every other entry is through the pc table.
   em.use_map(0);
+  em.perf_mark("rv:entries");
   for (std::size_t i = s0; i < s1; ++i) {
     if (!prog.executable[i] || primary[i]) continue;
     tr.interp_entry[i] = true;
@@ -9788,6 +9322,7 @@ void translate_region_once(const DecodedProgram& prog, const MemLayout& layout, 
       throw std::logic_error("aot translator: slot without code");
     tr.table[i] = at;
   }
+  if (PerfMap::enabled()) perf.write(g.getCode(), g.getSize());
   g.setProtectModeRE();
   if (!tr.enter) {  // the first region: its glue serves every region (they share the frame and map 0)
     tr.enter = reinterpret_cast<Translation::EnterFn>(const_cast<void*>(enter));
@@ -9830,14 +9365,14 @@ inline Translation start_translation(const DecodedProgram& prog, std::size_t reg
 
 // Translates one region (growing its code buffer until it fits).
 template <class Isa = isa::Rv64imac>
-void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool traced, Translation& tr,
+void translate_region(const DecodedProgram& prog, const MemLayout& layout, LogMode mode, Translation& tr,
                       std::size_t region) {
   if (tr.translated[region]) return;
   const std::size_t slots = std::min(tr.region_slots, prog.slots.size() - region * tr.region_slots);
   std::size_t size = 64 * 1024 + slots * 160;
   for (;;) {
     try {
-      return translate_region_once<Isa>(prog, layout, traced, tr, region, size);
+      return translate_region_once<Isa>(prog, layout, mode, tr, region, size);
     } catch (const Xbyak::Error& e) {
       if (static_cast<int>(e) != Xbyak::ERR_CODE_IS_TOO_BIG) throw;
       size *= 2;
@@ -9847,9 +9382,9 @@ void translate_region(const DecodedProgram& prog, const MemLayout& layout, bool 
 
 // Translates the whole program, as one region.
 template <class Isa = isa::Rv64imac>
-Translation translate(const DecodedProgram& prog, const MemLayout& layout, bool traced) {
+Translation translate(const DecodedProgram& prog, const MemLayout& layout, LogMode mode) {
   Translation tr = start_translation(prog);
-  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region<Isa>(prog, layout, traced, tr, r);
+  for (std::size_t r = 0; r < tr.regions(); ++r) translate_region<Isa>(prog, layout, mode, tr, r);
   return tr;
 }
 
@@ -9864,6 +9399,18 @@ template <class Memory>
 concept LoggingPolicy = requires(Memory& m, std::uint64_t* c) {
   { m.cursor() } -> std::convertible_to<std::uint64_t*>;
   m.set_cursor(c);
+  { m.marks() } -> std::same_as<WordMarks&>;
+};
+// A memory policy that replays a log (trace::ReplayMemory) needs replay-mode code. reads_cursor():
+// where native code appends first-touch reads (nullptr unless it collects memory effects).
+template <class Memory>
+concept ReplayPolicy = requires(Memory& m, const std::uint64_t* c, std::uint64_t* r) {
+  { m.cursor() } -> std::same_as<const std::uint64_t*>;
+  { m.end() } -> std::same_as<const std::uint64_t*>;
+  m.set_cursor(c);
+  { m.reads_cursor() } -> std::same_as<std::uint64_t*>;
+  m.set_reads_cursor(r);
+  m.log_exhausted();
   { m.marks() } -> std::same_as<WordMarks&>;
 };
 
@@ -9886,9 +9433,9 @@ inline constexpr std::type_identity<Isa> isa_tag{};
 class CompiledProgram {
  public:
   // Translates `prog` (decoded for instruction set Isa) for guest memories with this layout.
-  // trace: emit the memory-read log.
+  // trace: emit the memory-read log (true: LogMode::record), or replay one (LogMode::replay...).
   template <class Isa = isa::Rv64imac>
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace = false, std::type_identity<Isa> = {},
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, LogMode trace = {}, std::type_identity<Isa> = {},
                   TranslateOptions when = {})
       : prog_(std::make_shared<const DecodedProgram>(std::move(prog))), layout_(layout), trace_(trace),
         lock_(std::make_unique<std::mutex>()), translate_region_(&translate_region<Isa>) {
@@ -9901,18 +9448,19 @@ class CompiledProgram {
     });
   }
   template <class Isa = isa::Rv64imac>
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace = false, std::type_identity<Isa> i = {},
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, LogMode trace = {}, std::type_identity<Isa> i = {},
                   TranslateOptions when = {})
       : CompiledProgram(std::move(prog), layout_of(mem), trace, i, when) {}
   // The base instruction set, translated `when`.
-  CompiledProgram(DecodedProgram prog, const MemLayout& layout, bool trace, TranslateOptions when)
+  CompiledProgram(DecodedProgram prog, const MemLayout& layout, LogMode trace, TranslateOptions when)
       : CompiledProgram(std::move(prog), layout, trace, isa_tag<isa::Rv64imac>, when) {}
-  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, bool trace, TranslateOptions when)
+  CompiledProgram(DecodedProgram prog, const guest::GuestMemory& mem, LogMode trace, TranslateOptions when)
       : CompiledProgram(std::move(prog), layout_of(mem), trace, isa_tag<isa::Rv64imac>, when) {}
 
   const DecodedProgram& program() const { return *prog_; }
   const MemLayout& layout() const { return layout_; }
-  bool traced() const { return trace_; }
+  bool traced() const { return trace_ == LogMode::record; }
+  LogMode mode() const { return trace_; }
   // Time spent translating so far (the constructor and every lazy region), and what it produced.
   double translate_seconds() const { return locked([&] { return seconds_; }); }
   std::size_t code_bytes() const { return locked([&] { return tr_.code_bytes(); }); }
@@ -9967,10 +9515,10 @@ class CompiledProgram {
 
   std::shared_ptr<const DecodedProgram> prog_;
   MemLayout layout_;
-  bool trace_;
+  LogMode trace_;
   std::unique_ptr<std::mutex> lock_;
   // translate_region for the instruction set the program was compiled for
-  void (*translate_region_)(const DecodedProgram&, const MemLayout&, bool, Translation&, std::size_t);
+  void (*translate_region_)(const DecodedProgram&, const MemLayout&, LogMode, Translation&, std::size_t);
   mutable Translation tr_;
   mutable std::unique_ptr<std::atomic<bool>[]> ready_;  // per region: translated (tr_ complete for it)
   mutable double seconds_ = 0;
@@ -9979,6 +9527,8 @@ class CompiledProgram {
 template <class Memory, class Isa = isa::Rv64imac>
 class AotRunner {
   static constexpr bool traced = LoggingPolicy<Memory>;
+  static constexpr bool replays = ReplayPolicy<Memory>;
+  static constexpr bool marks = traced || replays;  // the code tests and sets word marks
 
  public:
   using instruction_set = Isa;
@@ -9987,6 +9537,9 @@ class AotRunner {
     if (code.traced() != traced)
       throw std::invalid_argument(traced ? "aot: a logging memory needs a program compiled in trace mode"
                                          : "aot: a program compiled in trace mode needs a logging memory");
+    if (code.mode().replays() != replays)
+      throw std::invalid_argument(replays ? "aot: a replay memory needs a program compiled in a replay mode"
+                                          : "aot: a program compiled in a replay mode needs a replay memory");
     if (!(layout_of(mem.memory()) == code.layout()))
       throw std::invalid_argument("aot: guest memory windows differ from the ones the program was compiled for");
   }
@@ -10011,20 +9564,27 @@ class AotRunner {
     ctx.mem_base = mem_.memory().host_base();
     ctx.ecall = &ecall_thunk;
     ctx.runner = this;
-    if constexpr (traced) {
-      ctx.cursor = mem_.cursor(), ctx.touched = mem_.marks().cursor();
-      ctx.generation = mem_.marks().generation(), ctx.warm = warm_.data();
+    if constexpr (marks) {
+      load_cursors(ctx);
+      ctx.generation = mem_.marks().generation();
+    }
+    if constexpr (replays) {
+      ctx.log_end = mem_.end();
+      if ((mem_.reads_cursor() != nullptr) != (code_.mode() == LogMode::replay_effects))
+        throw std::logic_error("aot: memory effects need a program compiled for replay_effects (and only they do)");
     }
     ctx.exit_kind = static_cast<std::uint64_t>(ExitKind::to_interp);
     const void* target = code_.entry_for(cpu.pc);  // (translates its region, lazily)
-    if constexpr (traced) {
+    if constexpr (marks) {
       if (warm_.size() < code_.warm_words()) warm_.resize(code_.warm_words(), 0);
       ctx.warm = warm_.data();
     }
     if (target && code_.enters_natively(cpu.pc)) code_.enter(ctx, target);  // (else: the interpreter)
     cpu = ctx.cpu;
     steps = until_step - ctx.budget;
-    if constexpr (traced) mem_.set_cursor(ctx.cursor), mem_.marks().set_cursor(ctx.touched);
+    if constexpr (marks) store_cursors(ctx);
+    if constexpr (replays)
+      if (ctx.exhausted) mem_.log_exhausted();
     switch (static_cast<ExitKind>(ctx.exit_kind)) {
       case ExitKind::to_interp:
         // Into a region not translated yet: translate it, native code continues there.
@@ -10056,6 +9616,27 @@ class AotRunner {
     throw std::logic_error("aot: unknown exit kind");
   }
 
+  // The policy's cursors (log, touched list, replay's reads) to and from the Context.
+  void load_cursors(Context& c) {
+    if constexpr (traced) c.cursor = mem_.cursor();
+    if constexpr (replays) c.cursor = const_cast<std::uint64_t*>(mem_.cursor()), c.reads = mem_.reads_cursor();  // (only read)
+    c.touched = mem_.marks().cursor();
+  }
+  void store_cursors(const Context& c) {
+    mem_.set_cursor(c.cursor);
+    if constexpr (replays) mem_.set_reads_cursor(c.reads);
+    mem_.marks().set_cursor(c.touched);
+  }
+
+ public:
+  // Replay: the step count the interpreter fallback advances and the ecall thunk sets (for a policy
+  // that records the step of each ecall, e.g. ReplayMemory::collect_effects).
+  std::uint64_t* live_steps() {
+    if (!interp_) interp_.emplace(code_.program(), mem_);
+    return &interp_->steps;
+  }
+
+ private:
   static constexpr std::uint64_t interp_finish_steps = 4096;
   RunResult interpret(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until_step) {
     if (!interp_) interp_.emplace(code_.program(), mem_);
@@ -10065,11 +9646,13 @@ class AotRunner {
   static std::uint64_t ecall_thunk(Context* c) noexcept {
     auto* self = static_cast<AotRunner*>(c->runner);
     try {
-      if constexpr (traced) self->mem_.set_cursor(c->cursor), self->mem_.marks().set_cursor(c->touched);
+      if constexpr (marks) self->store_cursors(*c);
+      if constexpr (replays)
+        if (self->interp_) self->interp_->steps = c->until - c->budget - c->exit_aux;  // (Emitter::ecall)
       const guest::SyscallResult r = self->mem_.ecall(c->cpu.x);
       c->cpu.x[0] = 0;
-      if constexpr (traced) {
-        c->cursor = self->mem_.cursor(), c->touched = self->mem_.marks().cursor();
+      if constexpr (marks) {
+        self->load_cursors(*c);
         c->generation = self->mem_.marks().generation();
       }
       if (!r.exited) return 0;
@@ -10099,6 +9682,948 @@ RunResult run(const CompiledProgram& code, isa::CpuState& cpu, std::uint64_t& st
 }
 
 }  // namespace rvtrace::aot
+
+namespace rvtrace::trace {
+
+// The code for replays on memories with `probe`'s windows; effects: for verify (collect_effects).
+template <class Isa>
+aot::CompiledProgram compile_for_replay(const DecodedProgram& code, ReplayMemory& probe, bool effects) {
+  const aot::LogMode mode = effects ? aot::LogMode::replay_effects : aot::LogMode::replay;
+  return aot::CompiledProgram(code, probe.memory(), mode, aot::isa_tag<Isa>, aot::translate_lazily);
+}
+
+template <class Isa>
+class NativeChunkReplay {
+ public:
+  NativeChunkReplay(const aot::CompiledProgram& code, ReplayMemory& mem) : runner_(code, mem) {}
+  // The step count to give ReplayMemory::collect_effects (set to the chunk's first step).
+  std::uint64_t* live_steps() { return runner_.live_steps(); }
+  // Runs natively until `until`; false: the chunk needs the interpreter (it faulted or exhausted
+  // the log; state and memory are then undefined).
+  bool run(isa::CpuState& cpu, std::uint64_t& steps, std::uint64_t until, RunResult& r) {
+    try {
+      r = runner_.run(cpu, steps, until);
+    } catch (const LogExhausted&) {
+      return false;
+    }
+    return r.reason != StopReason::fault;
+  }
+
+ private:
+  aot::AotRunner<ReplayMemory, Isa> runner_;
+};
+
+}  // namespace rvtrace::trace
+#endif
+
+namespace rvtrace::trace {
+
+struct ReplayOptions {
+  unsigned threads = 1;
+  bool progress = false;          // progress line on stderr
+  // Called instead (when set) after each merged chunk, on the caller's thread: steps replayed so
+  // far and in all (the CLI draws its own progress line with it).
+  std::function<void(std::uint64_t done_steps, std::uint64_t total_steps)> on_progress = {};
+  bool check_checksums = true;    // check each chunk's checksum before replaying it
+  std::uint64_t first_chunk = 0;  // replay only chunks [first_chunk, first_chunk + chunk_count)
+                                  // (those of them the view holds: see chunk_range.hpp)
+  std::uint64_t chunk_count = ~std::uint64_t{0};
+  std::uint64_t max_steps = ~std::uint64_t{0};  // refuse (LimitError) to replay more steps than this
+  // The traced run's memory windows (GuestMemory::read_lo/write_lo); 0/0 = all of memory. With them
+  // every access faults as it did in the run (verify sets them).
+  std::uint64_t read_lo = 0, write_lo = 0;
+  std::uint64_t mmio_lo = 0, mmio_hi = 0;  // and its MMIO range (stores there are plain stores)
+  // The platform the trace must have been recorded on, and its exit rule (which ecall ends the run).
+  std::string platform = "linux";
+  guest::ExitRule exit_rule = &guest::linux_exit_status;
+  // What runs replays with no per-step policy (check_chunks, verify): the AOT where available (the
+  // interpreter gives the same verdicts and messages; it always runs policies with on_step).
+  Engine engine = default_engine;
+};
+
+// The policy of check_chunks: nothing per step (the interpreter runs untraced).
+struct NoPolicy {
+  void merge(NoPolicy&&) {}
+};
+
+// Policies that declare collects_effects get each chunk's memory effects (memory_effects.hpp).
+template <class P>
+inline constexpr bool collects_effects_v = requires { requires P::collects_effects; };
+
+namespace detail {
+
+
+[[noreturn]] inline void chunk_error(const TraceInfo& info, std::uint64_t i, const std::string& what) {
+  const std::uint64_t a = info.chunk_first_step(i), b = info.chunk_end_step(i);
+  throw InputError("chunk " + std::to_string(i) + " (steps " + std::to_string(a) + ".." +
+                   std::to_string(b ? b - 1 : 0) + "): " + what);
+}
+
+// The replay memory as options say (the traced run's windows, MMIO range, exit rule).
+inline void configure(ReplayMemory& mem, const ReplayOptions& opt) {
+  mem.set_windows(opt.read_lo, opt.write_lo);
+  if (opt.mmio_hi > opt.mmio_lo) mem.set_mmio(opt.mmio_lo, opt.mmio_hi);
+  mem.set_exit_rule(opt.exit_rule);
+}
+
+template <class P>
+inline constexpr bool has_on_step_v = requires(P& p, const step_type_t<P>& s) { p.on_step(s); };
+
+#if RVTRACE_AOT_ENABLED
+template <class Isa>
+using NativeReplay = NativeChunkReplay<Isa>;
+using NativeCode = aot::CompiledProgram;
+#else
+template <class Isa>
+struct NativeReplay {  // (never made: no AOT)
+  NativeReplay(const int&, ReplayMemory&) {}
+  std::uint64_t* live_steps() { return nullptr; }
+  bool run(isa::CpuState&, std::uint64_t&, std::uint64_t, RunResult&) { return false; }
+};
+using NativeCode = int;
+#endif
+
+// The native code for replaying P's chunks, if the options choose the AOT and P has no on_step.
+template <class P, class Isa>
+std::optional<NativeCode> native_code_for(const DecodedProgram& code, const ReplayOptions& opt) {
+  if constexpr (!has_on_step_v<P>) {
+    if (opt.engine != Engine::aot) return std::nullopt;
+#if RVTRACE_AOT_ENABLED
+    ReplayMemory probe;
+    configure(probe, opt);
+    return compile_for_replay<Isa>(code, probe, collects_effects_v<P>);
+#else
+    throw std::invalid_argument("replay: the AOT engine is not available in this build");
+#endif
+  }
+  return std::nullopt;
+}
+
+// One worker's machine, reused for all the chunks it replays (native: also the AOT runner).
+template <class P, class Isa>
+class ChunkReplayer {
+  static constexpr bool traced = has_on_step_v<P>;
+  using Adapter = std::conditional_t<traced, StepAdapter<P, ReplayMemory>, NoTrace>;
+
+ public:
+  ChunkReplayer(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt,
+                const std::optional<NativeCode>& native = std::nullopt)
+      : t_(t), adapter_(make_adapter()), m_(code, mem_, adapter_) {
+    mem_.keep_step_words(reads_log_v<P>);
+    configure(mem_, opt);
+    if (native) native_.emplace(*native, mem_);
+  }
+
+  template <class Factory>
+  P run(std::uint64_t i, Factory& make, bool check_checksums) {
+    const TraceInfo& info = t_.info;
+    const Checkpoint& cp = t_.checkpoint(i);
+    const Checkpoint& next = t_.checkpoint(i + 1);
+    if (!t_.log_in_view(i)) chunk_error(info, i, "log range out of bounds");
+    const auto log = t_.chunk_log(i);
+    if (check_checksums && chunk_checksum(cp, log) != cp.checksum)
+      chunk_error(info, i, "checksum mismatch: its checkpoint or log words are corrupted");
+    const std::uint64_t end = next.step;
+    const bool last = i + 1 == info.num_chunks;
+    P p = make();
+    chunk_begin(p, cp);
+    if constexpr (traced) adapter_.bind(&p);
+    if constexpr (collects_effects_v<P>) p.set_chunk(i);
+    RunResult r;
+    if (!native_ || !run_native(p, cp, log, end, r)) {
+      start(p, cp, log, &m_.steps);
+      try {
+        r = m_.run(end);
+      } catch (const LogExhausted&) {
+        chunk_error(info, i, "step " + std::to_string(m_.steps) + " (pc " + hex64(m_.state.pc) +
+                                 ") needs more log words than the chunk has (" + std::to_string(log.size()) + ")");
+      }
+    }
+    if constexpr (collects_effects_v<P>) mem_.end_chunk(), mem_.collect_effects(nullptr, nullptr);
+    if (r.reason == StopReason::fault)
+      chunk_error(info, i, "replay faulted: " + r.fault->message());
+    if (r.reason != StopReason::paused) {
+      const char* how = r.reason == StopReason::exited ? "exited" : "stopped at ebreak";
+      if (!last || r.steps != end)
+        chunk_error(info, i, std::string("the program ") + how + " at step " + std::to_string(r.steps - 1) +
+                                 ", but the trace goes on to step " + std::to_string(end));
+      if (r.reason == StopReason::exited && !(info.stop == TraceStop::exited && info.exit_code == r.exit_code))
+        chunk_error(info, i, "the program exited with code " + std::to_string(r.exit_code) + " at step " +
+                                 std::to_string(r.steps - 1) + ", but the trace says " + stop_name(info.stop) +
+                                 (info.stop == TraceStop::exited ? " with code " + std::to_string(info.exit_code) : ""));
+      if (r.reason == StopReason::ebreak && info.stop != TraceStop::ebreak)
+        chunk_error(info, i, "the program stopped at ebreak at step " + std::to_string(r.steps - 1) +
+                                 ", but the trace says " + stop_name(info.stop));
+    } else if (last && (info.stop == TraceStop::exited || info.stop == TraceStop::ebreak)) {
+      chunk_error(info, i, std::string("the trace says the program ") + stop_name(info.stop) + " at step " +
+                               std::to_string(end - 1) + ", but replay did not stop there");
+    }
+    const isa::CpuState want = next.cpu();
+    const std::string at = " after step " + std::to_string(end - 1) + " (checkpoint " + std::to_string(i + 1) + ")";
+    if (m_.state.pc != want.pc)
+      chunk_error(info, i, "pc is " + hex64(m_.state.pc) + " but the checkpoint has " + hex64(want.pc) + at);
+    for (unsigned reg = 1; reg < 32; ++reg)
+      if (m_.state.x[reg] != want.x[reg])
+        chunk_error(info, i, "register x" + std::to_string(reg) + " is " + hex64(m_.state.x[reg]) +
+                                 " but the checkpoint has " + hex64(want.x[reg]) + at);
+    if (m_.state.reservation != want.reservation)
+      chunk_error(info, i, "LR/SC reservation is " + hex64(m_.state.reservation) + " but the checkpoint has " +
+                               hex64(want.reservation) + at);
+    if (mem_.consumed() != log.size())
+      chunk_error(info, i, "replay consumed " + std::to_string(mem_.consumed()) + " log words, the chunk has " +
+                               std::to_string(log.size()));
+    chunk_end(p, next);
+    return p;
+  }
+
+ private:
+  // The chunk's start: registers, step count and memory (no known words), effects counted on `steps`.
+  void start(P& p, const Checkpoint& cp, std::span<const std::uint64_t> log, std::uint64_t* steps) {
+    mem_.reset(log);
+    m_.state = cp.cpu();
+    m_.steps = cp.step;
+    *steps = cp.step;
+    if constexpr (collects_effects_v<P>) mem_.collect_effects(&p.effects(), steps);
+  }
+  // false: the chunk faulted or exhausted its log natively; the interpreter replays it again.
+  bool run_native(P& p, const Checkpoint& cp, std::span<const std::uint64_t> log, std::uint64_t end, RunResult& r) {
+    start(p, cp, log, native_->live_steps());
+    return native_->run(m_.state, m_.steps, end, r);
+  }
+  Adapter make_adapter() {
+    if constexpr (traced) return Adapter(&mem_);
+    else return Adapter{};
+  }
+  const TraceView& t_;
+  ReplayMemory mem_;
+  Adapter adapter_;
+  Machine<ReplayMemory, Adapter, Isa> m_;
+  std::optional<NativeReplay<Isa>> native_;
+};
+
+class Progress {
+ public:
+  Progress(const ReplayOptions& opt, std::uint64_t total, std::uint64_t total_steps)
+      : on_(opt.progress), total_(total), total_steps_(total_steps), callback_(opt.on_progress), t0_(clock::now()),
+        last_(t0_) {}
+  void update(std::uint64_t done, std::uint64_t steps) {
+    if (callback_) return callback_(steps, total_steps_);
+    if (!on_) return;
+    const auto now = clock::now();
+    if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - t0_).count();
+    const double eta = steps > 0 && total_steps_ > steps ? s * double(total_steps_ - steps) / double(steps) : 0.0;
+    std::fprintf(stderr, "\rrvtrace: replayed %llu/%llu chunks (%.0f%%), %.1f M steps/s, ETA %.0f s\033[K",
+                 (unsigned long long)done, (unsigned long long)total_, total_ ? 100.0 * done / total_ : 100.0,
+                 s > 0 ? steps / s / 1e6 : 0.0, eta);
+    drawn_ = done != total_;
+    if (done == total_) std::fputc('\n', stderr);
+  }
+  // An error ends the replay early: end the line, so that the error message starts its own.
+  ~Progress() {
+    if (drawn_) std::fputc('\n', stderr);
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  bool on_, drawn_ = false;
+  std::uint64_t total_, total_steps_;
+  const std::function<void(std::uint64_t, std::uint64_t)>& callback_;
+  clock::time_point t0_, last_;
+};
+
+inline void check_trace_program(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+  if (t.is_slice()) validate_slice(t);
+  else validate_structure(t);
+  if (t.info.platform != opt.platform)
+    throw InputError("the trace was recorded on platform '" + t.info.platform + "', not '" + opt.platform +
+                     "' (--platform)");
+  if (t.info.isa != code.isa->name)
+    throw InputError("the trace was recorded for ISA '" + t.info.isa + "', but the program is decoded as '" +
+                     std::string(code.isa->name) + "' (--isa)");
+  if (code.program_hash != t.info.program_hash)
+    throw InputError("the trace was recorded for a different program (program hash " + hex64(t.info.program_hash) +
+                     ", this ELF has " + hex64(code.program_hash) + ")");
+  if (t.base_chunk == 0 && t.end_chunk() > 0 && t.checkpoints[0].pc != code.entry)
+    throw InputError("chunk 0 starts at pc " + hex64(t.checkpoints[0].pc) + ", not at the program entry " +
+                     hex64(code.entry));
+}
+
+// replay_into without the policy check (verify's NoPolicy has no on_step: nothing per step).
+template <class Isa, class P, class Factory>
+void replay_chunks(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt) {
+  require_isa<Isa>(code);
+  detail::check_trace_program(code, t, opt);
+  const std::uint64_t first = std::clamp(opt.first_chunk, t.base_chunk, t.end_chunk());
+  const std::uint64_t last = first + std::min(opt.chunk_count, t.end_chunk() - first);
+  const std::uint64_t count = last - first;
+  if (count > 0 && t.checkpoint(last).step - t.checkpoint(first).step > opt.max_steps)
+    throw LimitError("the trace has " + std::to_string(t.checkpoint(last).step - t.checkpoint(first).step) +
+                     " steps to replay, more than the step budget of " + std::to_string(opt.max_steps) +
+                     " (--max-steps)");
+  auto steps_before = [&](std::uint64_t i) { return t.checkpoint(i).step - t.checkpoint(first).step; };
+  detail::Progress progress(opt, count, count ? steps_before(last) : 0);
+  const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(opt.threads, 1, std::max<std::uint64_t>(count, 1)));
+  const std::optional<NativeCode> native = count ? native_code_for<P, Isa>(code, opt) : std::nullopt;  // (shared)
+
+  if (threads == 1) {
+    detail::ChunkReplayer<P, Isa> w(code, t, opt, native);
+    for (std::uint64_t i = first; i < last; ++i) {
+      root.merge(w.run(i, make, opt.check_checksums));
+      progress.update(i + 1 - first, steps_before(i + 1));
+    }
+    return;
+  }
+
+  const std::uint64_t window = 4 * std::uint64_t{threads};
+  std::mutex mu;
+  std::condition_variable cv_done, cv_space;
+  // Chunk i's result waits in slot i % window: workers never run more than `window` chunks ahead
+  // of the merge, so memory does not grow with the number of chunks.
+  std::vector<std::optional<P>> results(window);
+  std::vector<std::exception_ptr> errors(window);
+  std::uint64_t next_task = first, merged = first;
+  bool abort = false;
+
+  auto worker = [&] {
+    std::optional<detail::ChunkReplayer<P, Isa>> w;
+    for (;;) {
+      std::uint64_t i;
+      {
+        std::unique_lock lk(mu);
+        cv_space.wait(lk, [&] { return abort || next_task >= last || next_task < merged + window; });
+        if (abort || next_task >= last) return;
+        i = next_task++;
+      }
+      std::optional<P> p;
+      std::exception_ptr err;
+      try {
+        if (!w) w.emplace(code, t, opt, native);
+        p.emplace(w->run(i, make, opt.check_checksums));
+      } catch (...) {
+        err = std::current_exception();
+      }
+      {
+        std::lock_guard lk(mu);
+        if (err) errors[i % window] = err;
+        else results[i % window] = std::move(p);
+      }
+      cv_done.notify_all();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  auto stop_pool = [&] {
+    {
+      std::lock_guard lk(mu);
+      abort = true;
+    }
+    cv_space.notify_all();
+    for (auto& th : pool) th.join();
+    pool.clear();
+  };
+  try {
+    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
+    for (std::uint64_t i = first; i < last; ++i) {
+      std::optional<P> p;
+      {
+        std::unique_lock lk(mu);
+        cv_done.wait(lk, [&] { return results[i % window].has_value() || errors[i % window]; });
+        if (errors[i % window]) std::rethrow_exception(errors[i % window]);
+        p = std::move(results[i % window]);
+        results[i % window].reset();
+        merged = i + 1;
+      }
+      cv_space.notify_all();
+      root.merge(std::move(*p));
+      progress.update(i + 1 - first, steps_before(i + 1));
+    }
+  } catch (...) {
+    stop_pool();
+    throw;
+  }
+  stop_pool();
+}
+
+}  // namespace detail
+
+// Replays the trace's chunks, merging the per-chunk policies (from `make()`) into `root` in order.
+// Isa: the instruction set `code` was decoded for (default RV64IMAC).
+template <class Isa = isa::Rv64imac, class P, class Factory>
+void replay_into(P& root, const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(check_trace_policy<P>());
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(make())>, P>,
+                "rvtrace: replay_into(root, ...): make() must return the root's policy type");
+  detail::replay_chunks<Isa>(root, code, t, make, opt);
+}
+
+// Replays the trace and returns the merged policy: make() for the root, then once per chunk.
+template <class Isa = isa::Rv64imac, class Factory>
+auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, const ReplayOptions& opt = {}) {
+  static_assert(std::is_invocable_v<Factory&>,
+                "rvtrace: replay(code, trace, make, ...): `make` must be a factory, e.g. [] { return MyPolicy{}; }, "
+                "called once per chunk");
+  auto root = make();
+  replay_into<Isa>(root, code, t, make, opt);
+  return root;
+}
+template <class Isa = isa::Rv64imac, class Factory>
+auto replay(const DecodedProgram& code, const TraceView& t, Factory&& make, unsigned threads) {
+  ReplayOptions o;
+  o.threads = threads;
+  return replay<Isa>(code, t, make, o);
+}
+
+// Checks that every chunk replays from its checkpoint to the next one (checksum, registers, log
+// consumption, stop); throws InputError naming the first failing chunk. This says the trace is
+// self-consistent, NOT that it is a run of the program: verify() below proves that.
+template <class Isa = isa::Rv64imac>
+void check_chunks(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt = {}) {
+  NoPolicy root;
+  detail::replay_chunks<Isa>(root, code, t, [] { return NoPolicy{}; }, opt);
+}
+
+namespace detail {
+[[noreturn]] inline void verify_error(const std::string& what) { throw InputError(what); }
+
+// The trace belongs to this run: platform, ISA, arguments; checkpoint 0 is the initial state.
+inline void check_run_identity(const TraceView& t, const RunStart& start) {
+  const TraceInfo& in = t.info;
+  if (in.platform != start.platform)
+    verify_error("the trace was recorded on platform '" + in.platform + "', not '" + start.platform + "'");
+  if (in.isa != start.isa) verify_error("the trace was recorded for ISA '" + in.isa + "', not '" + start.isa + "'");
+  if (in.args_hash != start.args_hash)
+    verify_error("the trace was recorded with other program arguments (argument hash " + hex64(in.args_hash) +
+                 ", these give " + hex64(start.args_hash) + "; argv[0] is the ELF path as given to trace)");
+  const isa::CpuState have = t.checkpoints[0].cpu();
+  const std::string at = "checkpoint 0 (the initial state): ";
+  if (have.pc != start.cpu.pc)
+    verify_error(at + "pc is " + hex64(have.pc) + ", the program starts at " + hex64(start.cpu.pc));
+  for (unsigned r = 1; r < 32; ++r)
+    if (have.x[r] != start.cpu.x[r])
+      verify_error(at + "register x" + std::to_string(r) + " is " + hex64(have.x[r]) + ", the initial state has " +
+                   hex64(start.cpu.x[r]));
+  if (have.reservation != start.cpu.reservation)
+    verify_error(at + "LR/SC reservation is " + hex64(have.reservation) + ", the initial state has none");
+  if ((in.stop == TraceStop::exited || in.stop == TraceStop::ebreak) && in.total_steps == 0)
+    verify_error(std::string("the trace says the program ") + stop_name(in.stop) +
+                 " after 0 steps, but stopping is a step (the exiting ecall or the ebreak)");
+}
+
+// A recorded fault is the step after the final checkpoint: replaying it (with the run's memory
+// windows; the values it would load do not decide the fault) must fault the same way.
+template <class Isa>
+void reproduce_fault(const DecodedProgram& code, const TraceView& t, const ReplayOptions& opt) {
+  const Checkpoint& final_state = t.checkpoints[t.info.num_chunks];
+  const Fault want = t.info.fault();
+  ReplayMemory mem;
+  configure(mem, opt);
+  mem.set_lenient(true);
+  mem.reset({});
+  Machine<ReplayMemory, NoTrace, Isa> m(code, mem);
+  m.state = final_state.cpu();
+  m.steps = final_state.step;
+  const RunResult r = m.run(final_state.step + 1);
+  const std::string claim = "the trace says step " + std::to_string(want.step) + " faults (" + want.message() + ")";
+  if (r.reason != StopReason::fault)
+    verify_error(claim + ", but replaying it from the final checkpoint " +
+                 (r.reason == StopReason::paused ? std::string("retires it") : std::string("stops without a fault")));
+  if (r.fault->kind != want.kind || r.fault->pc != want.pc || r.fault->addr != want.addr)
+    verify_error(claim + ", but replaying it gives " + r.fault->message());
+}
+}  // namespace detail
+
+// Proves the trace is a run of the program `code` from `start` (its registers, memory image,
+// platform and input): every check of check_chunks, plus checkpoint 0 = the initial state, the
+// recorded stop reproduced (exit/ebreak as the last step, a fault by replaying the faulting step),
+// and the memory pass (memory_pass.hpp) linking every chunk's first-touch reads to the initial
+// image, earlier chunks' writes and the ecalls' results, including the input's bytes and hash.
+// A step-limit trace is proved to be a prefix of the run. `start.memory` is used up (it becomes
+// the run's final memory). Throws InputError naming the check, and the chunk and word.
+template <class Isa = isa::Rv64imac>
+void verify(const DecodedProgram& code, const TraceView& t, RunStart& start, ReplayOptions opt = {}) {
+  opt.platform = start.platform;
+  opt.exit_rule = start.exit_rule;
+  detail::check_trace_program(code, t, opt);
+  detail::check_run_identity(t, start);
+  opt.read_lo = start.memory->read_lo();
+  opt.write_lo = start.memory->write_lo();
+  opt.mmio_lo = start.memory->mmio_lo();
+  opt.mmio_hi = start.memory->mmio_hi();
+  opt.first_chunk = 0;
+  opt.chunk_count = ~std::uint64_t{0};
+  if (t.info.stop == TraceStop::fault) detail::reproduce_fault<Isa>(code, t, opt);
+  MemoryPass pass(start, t.info);
+  VerifyPolicy root(&pass);
+  detail::replay_chunks<Isa>(root, code, t, [] { return VerifyPolicy{}; }, opt);  // no on_step: unchecked
+  if (start.input_fixed && (start.input_hash != t.info.input_hash || start.input_bytes != t.info.input_bytes))
+    detail::verify_error("input: the trace was recorded with other input (" + std::to_string(t.info.input_bytes) +
+                         " bytes hashing to " + hex64(t.info.input_hash) + "; the given input has " +
+                         std::to_string(start.input_bytes) + " bytes hashing to " + hex64(start.input_hash) + ")");
+  if (start.input) {
+    const ByteStreamHash& h = start.input->hash();
+    if (h.bytes() != t.info.input_bytes)
+      detail::verify_error("the run read " + std::to_string(h.bytes()) + " input bytes, the trace header says " +
+                           std::to_string(t.info.input_bytes));
+    if (h.digest() != t.info.input_hash)
+      detail::verify_error("input: the trace was recorded with other input (input hash " + hex64(t.info.input_hash) +
+                           ", the given input's first " + std::to_string(h.bytes()) + " bytes hash to " +
+                           hex64(h.digest()) + ")");
+  }
+}
+
+}  // namespace rvtrace::trace
+
+// ---- rvtrace/trace/sequential.hpp ----
+// A trace policy on a plain sequential interpreter run (no trace file, no chunks): the reference
+// the replayed results are compared with, and `rvtrace witness --policy`. The policy sees one
+// on_chunk_begin (the initial state, step 0), every step, and one on_chunk_end (the final state).
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+
+namespace rvtrace::trace {
+
+template <class P, class Isa = isa::Rv64imac>
+RunResult run_sequential(guest::Process& proc, const DecodedProgram& code, P& policy,
+                         std::uint64_t max_steps = ~std::uint64_t{0},
+                         const std::function<void(std::uint64_t steps)>& on_progress = {}) {
+  static_assert(check_trace_policy<P>());
+  chunk_begin(policy, Checkpoint::at(initial_state(proc), 0));
+  RunResult r;
+  if constexpr (reads_log_v<P>) {
+    // The words of each step come from a LoggingMemory; its log goes to a small buffer that is
+    // rewound between slices of steps (nobody reads it).
+    constexpr std::uint64_t slice = 4096;
+    std::vector<std::uint64_t> buf(code.isa->max_log_words_per_step * slice + 16);
+    LoggingMemory mem(proc.memory, proc.environment(), buf.data());
+    StepAdapter<P, LoggingMemory> adapter(&mem);
+    adapter.bind(&policy);
+    Machine<LoggingMemory, StepAdapter<P, LoggingMemory>, Isa> m(code, mem, adapter);
+    m.state = initial_state(proc);
+    do {
+      mem.set_cursor(buf.data());
+      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress && m.steps % (std::uint64_t{1} << 20) < slice) on_progress(m.steps);
+    } while (r.reason == StopReason::paused && m.steps < max_steps);
+    chunk_end(policy, Checkpoint::at(m.state, m.steps));
+  } else {
+    FlatMemory mem(proc.memory, proc.environment());
+    StepAdapter<P, FlatMemory> adapter(&mem);
+    adapter.bind(&policy);
+    Machine<FlatMemory, StepAdapter<P, FlatMemory>, Isa> m(code, mem, adapter);
+    m.state = initial_state(proc);
+    const std::uint64_t slice = on_progress ? std::uint64_t{1} << 20 : max_steps;
+    do {
+      r = m.run(std::min(max_steps, m.steps + std::min(slice, max_steps - m.steps)));
+      if (on_progress) on_progress(m.steps);
+    } while (r.reason == StopReason::paused && m.steps < max_steps);
+    chunk_end(policy, Checkpoint::at(m.state, m.steps));
+  }
+  return r;
+}
+
+}  // namespace rvtrace::trace
+
+// ---- rvtrace/trace/text_policy.hpp ----
+// The text witness: one line per retired step, the contract for diffing against other tools:
+//   STEP PC INSN[ xRD=VALUE]      e.g. "12 0000000000010074 00a585b3 x11=0000000000000007"
+// STEP decimal from 0; PC 16 hex digits; INSN 8 hex digits (4 for a compressed instruction, as
+// stored in memory); " xRD=VALUE" (16 hex digits) when the step wrote a register other than x0.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+
+namespace rvtrace {
+
+class TextWitness {
+ public:
+  explicit TextWitness(std::FILE* out) : out_(out) { buf_.reserve(1 << 20); }
+  TextWitness(const TextWitness&) = delete;
+  ~TextWitness() { flush(); }
+
+  static void format(std::string& line, const StepRecord& s) {
+    char tmp[24];
+    int n = std::snprintf(tmp, sizeof tmp, "%llu ", static_cast<unsigned long long>(s.step));
+    line.append(tmp, static_cast<std::size_t>(n));
+    hex(line, s.pc, 16);
+    line.push_back(' ');
+    hex(line, s.insn->word, s.insn->ops.len == 2 ? 4 : 8);
+    if (s.rd != 0) {
+      line.append(" x");
+      n = std::snprintf(tmp, sizeof tmp, "%u=", unsigned{s.rd});
+      line.append(tmp, static_cast<std::size_t>(n));
+      hex(line, s.rd_value, 16);
+    }
+    line.push_back('\n');
+  }
+
+  void on_step(const StepRecord& s) {
+    format(buf_, s);
+    if (buf_.size() > (1 << 20) - 128) flush();
+  }
+  void flush() {
+    if (!buf_.empty() && out_) std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+
+ private:
+  static void hex(std::string& out, std::uint64_t v, int digits) {
+    static constexpr char d[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; --i) out.push_back(d[(v >> (4 * i)) & 15]);
+  }
+  std::FILE* out_;
+  std::string buf_;
+};
+
+}  // namespace rvtrace
+
+namespace rvtrace::trace {
+
+// The text witness as a trace policy (same format as TextWitness, byte for byte). A default-made
+// instance buffers its lines (per-chunk instances of a replay); one made with a FILE* streams
+// them, and writes what it merges, in order.
+class TextPolicy {
+ public:
+  TextPolicy() = default;
+  explicit TextPolicy(std::FILE* out) : out_(out) {}
+
+  void on_step(const StepRecord& s) {
+    TextWitness::format(out_.buf(), s);
+    out_.maybe_flush();
+  }
+  void merge(TextPolicy&& later) { out_.append(std::move(later.out_)); }
+  void flush() { out_.flush(); }
+  const std::string& text() const { return out_.str(); }  // what is kept (not yet written)
+
+  // Partial results (partial.hpp) of a buffering instance: its text.
+  static constexpr const char* partial_name = "text";
+  template <class W>
+  void save_partial(W& w) const { w.put_bytes(out_.str()); }
+  template <class R>
+  static TextPolicy load_partial(R& r) {
+    TextPolicy p;
+    p.out_.buf() = r.get_bytes();
+    return p;
+  }
+
+ private:
+  OutputBuffer out_;
+};
+
+}  // namespace rvtrace::trace
+
+// ---- rvtrace/trace/witness_policy.hpp ----
+// The witness policy: the full per-step witness as columns (column-major, like a prover's main
+// table): one row per step, 12 uint64_t columns
+//
+//   pc, insn (word as stored: 16 bits if compressed), rs1_value, rs2_value (before the step),
+//   rd (0: none), rd_value, imm (sign-extended decoded immediate), mem_addr, mem_flags
+//   (load width | store width << 4; an AMO has both, same address), load_value (raw, zero-extended),
+//   store_value (the stored low bytes), next_pc.
+//
+// A default-made instance keeps its columns (columns()); one made with a FILE* streams them as a
+// binary file: a 16-byte header (uint64 magic "RVWT" | version 1 << 32, uint64 column count 12),
+// then row groups of up to 65536 rows: uint64 first step, uint64 rows, then each column's values
+// (rows uint64 each, little-endian) in the order above. Groups are cut every 65536 rows from the
+// first step, so the bytes do not depend on chunk size or threads.
+//
+// A per-chunk instance of a long chunk does not keep all its rows: past spill_rows it serializes
+// its complete row groups (they are aligned to steps, so already final bytes) into an OutputBuffer
+// that spills to a temporary file, keeping only the rows before its first group boundary (head) and
+// after its last complete group (tail); merging writes head, groups, tail in order. So a chunk of
+// 2^24 steps costs tens of MB, not 1.6 GB.
+//
+// on_step writes a row into a small column-major stage (stage_rows rows, in cache) and moves the
+// stage to the columns when it is full, or before anything else looks at them: 12 plain stores per
+// step instead of 12 vector appends.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+
+namespace rvtrace::trace {
+
+class WitnessPolicy {
+ public:
+  static constexpr bool reads_operands = true;
+  static constexpr std::size_t columns_count = 12;
+  enum Column : unsigned { pc, insn, rs1_value, rs2_value, rd, rd_value, imm, mem_addr, mem_flags, load_value, store_value, next_pc };
+  static constexpr const char* column_names[columns_count] = {
+      "pc", "insn", "rs1_value", "rs2_value", "rd", "rd_value", "imm", "mem_addr", "mem_flags", "load_value", "store_value", "next_pc"};
+  static constexpr std::uint64_t group_rows = 65536;
+
+  WitnessPolicy() = default;
+  explicit WitnessPolicy(std::FILE* out) : out_(out) {
+    const std::uint64_t h[2] = {0x54575652ull | std::uint64_t{1} << 32, columns_count};
+    write(h, sizeof h);
+  }
+  static constexpr std::uint64_t spill_rows = 8 * group_rows;  // a per-chunk instance keeps at most ~this many
+
+  WitnessPolicy(WitnessPolicy&& o) noexcept
+      : out_(std::exchange(o.out_, nullptr)), stage_(std::move(o.stage_)), staged_(std::exchange(o.staged_, 0)),
+        cols_(std::move(o.cols_)), first_step_(o.first_step_),
+        head_(std::move(o.head_)), head_first_(o.head_first_), groups_(std::move(o.groups_)),
+        spilled_(std::exchange(o.spilled_, false)) {}
+  WitnessPolicy& operator=(WitnessPolicy&& o) noexcept {
+    finish_noexcept();
+    out_ = std::exchange(o.out_, nullptr);
+    stage_ = std::move(o.stage_);
+    staged_ = std::exchange(o.staged_, 0);
+    cols_ = std::move(o.cols_);
+    first_step_ = o.first_step_;
+    head_ = std::move(o.head_);
+    head_first_ = o.head_first_;
+    groups_ = std::move(o.groups_);
+    spilled_ = std::exchange(o.spilled_, false);
+    return *this;
+  }
+  ~WitnessPolicy() { finish_noexcept(); }
+
+  template <class Step>
+  void on_step(const Step& s) {
+    if (staged_ == 0) {
+      if (cols_[0].empty()) first_step_ = s.step;
+      if (!stage_) stage_ = std::make_unique<std::uint64_t[]>(columns_count * stage_rows);
+    }
+    std::uint64_t* r = stage_.get() + staged_;
+    r[pc * stage_rows] = s.pc;
+    r[insn * stage_rows] = s.insn->word;
+    r[rs1_value * stage_rows] = s.rs1_value;
+    r[rs2_value * stage_rows] = s.rs2_value;
+    r[rd * stage_rows] = s.rd;
+    r[rd_value * stage_rows] = s.rd_value;
+    r[imm * stage_rows] = static_cast<std::uint64_t>(static_cast<std::int64_t>(s.insn->ops.imm));
+    r[mem_addr * stage_rows] = s.load.width ? s.load.addr : s.store.addr;
+    r[mem_flags * stage_rows] = std::uint64_t{s.load.width} | std::uint64_t{s.store.width} << 4;
+    r[load_value * stage_rows] = s.load.value;
+    r[store_value * stage_rows] = s.store.value;
+    r[next_pc * stage_rows] = s.next_pc;
+    if (++staged_ == stage_rows) [[unlikely]] flow();
+  }
+  void merge(WitnessPolicy&& later) {
+    unstage();
+    later.unstage();
+    if (later.spilled_) return merge_spilled(std::move(later));
+    merge_rows(std::move(later));
+  }
+  // Appends `later`'s kept rows (no spilled groups).
+  void merge_rows(WitnessPolicy&& later) {
+    unstage();
+    later.unstage();
+    if (later.cols_[0].empty()) return;
+    if (out_ && cols_[0].empty() && later.first_step_ % group_rows == 0) {
+      // Nothing pending and the chunk starts a group: write its full groups straight from it.
+      first_step_ = later.first_step_;
+      const std::size_t full = later.cols_[0].size() / group_rows * group_rows;
+      write_groups(later.cols_, 0, full);
+      first_step_ += full;
+      for (std::size_t c = 0; c < columns_count; ++c)
+        cols_[c].assign(later.cols_[c].begin() + static_cast<std::ptrdiff_t>(full), later.cols_[c].end());
+      later.recycle();
+      return;
+    }
+    if (cols_[0].empty()) first_step_ = later.first_step_;
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
+    later.recycle();
+    if (out_) drain(false);
+  }
+  // Writes the remaining rows (streaming instances).
+  void finish() {
+    unstage();
+    if (out_) drain(true);
+    if (out_ && std::fflush(out_) != 0) throw std::runtime_error("write error on the witness output");
+  }
+
+  // Partial results (partial.hpp) of a kept instance: first step, rows, then each column.
+  static constexpr const char* partial_name = "witness";
+  template <class W>
+  void save_partial(W& w) const {
+    unstage();
+    w.put(first_step_);
+    w.put(cols_[0].size());
+    for (const auto& col : cols_) w.put(std::span<const std::uint64_t>(col));
+  }
+  template <class R>
+  static WitnessPolicy load_partial(R& r) {
+    WitnessPolicy p;
+    p.first_step_ = r.get();
+    const std::uint64_t rows = r.get_size(r.remaining() / columns_count, "row count");
+    for (auto& col : p.cols_) {
+      const auto words = r.get(rows);
+      col.assign(words.begin(), words.end());
+    }
+    return p;
+  }
+
+  std::uint64_t rows() const { return cols_[0].size() + staged_; }
+  std::uint64_t first_step() const { return first_step_; }
+  const std::vector<std::uint64_t>& column(Column c) const {
+    unstage();
+    return cols_[c];
+  }
+
+ private:
+  static constexpr std::size_t stage_rows = 256;  // 24 KiB of stage: stays in L1
+  // Moves the staged rows to the columns (const: the staged rows already belong to the value, so
+  // cols_ and staged_ are mutable).
+  void unstage() const {
+    if (staged_ == 0) return;
+    if (cols_[0].empty() && cols_[0].capacity() < group_rows)
+      for (auto& col : cols_) col = pool().take();
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), stage_.get() + c * stage_rows, stage_.get() + c * stage_rows + staged_);
+    staged_ = 0;
+  }
+  // A full stage: to the columns, then stream or spill complete groups as on_step did after each row.
+  void flow() {
+    unstage();
+    if (out_ && cols_[0].size() >= group_rows) drain(false);
+    else if (!out_ && cols_[0].size() >= spill_rows) spill_groups();
+  }
+  // Column buffers of merged chunks are reused by later chunks (any thread): no page-fault churn.
+  class Pool {
+   public:
+    std::vector<std::uint64_t> take() {
+      {
+        std::lock_guard lk(mu_);
+        if (!free_.empty()) {
+          auto v = std::move(free_.back());
+          free_.pop_back();
+          return v;
+        }
+      }
+      std::vector<std::uint64_t> v;
+      v.reserve(group_rows);
+      return v;
+    }
+    void give(std::vector<std::uint64_t>&& v) {
+      v.clear();
+      std::lock_guard lk(mu_);
+      if (free_.size() < 512 && v.capacity() >= group_rows) free_.push_back(std::move(v));
+    }
+
+   private:
+    std::mutex mu_;
+    std::vector<std::vector<std::uint64_t>> free_;
+  };
+  static Pool& pool() {
+    static Pool p;
+    return p;
+  }
+  // Per-chunk instance: moves its complete, step-aligned row groups to groups_ as final bytes.
+  void spill_groups() {
+    if (!spilled_) {  // the rows before the first group boundary stay apart, as the head
+      const std::uint64_t boundary = (first_step_ + group_rows - 1) / group_rows * group_rows;
+      const auto n = static_cast<std::ptrdiff_t>(boundary - first_step_);
+      for (std::size_t c = 0; c < columns_count; ++c) {
+        head_[c].assign(cols_[c].begin(), cols_[c].begin() + n);
+        cols_[c].erase(cols_[c].begin(), cols_[c].begin() + n);
+      }
+      head_first_ = first_step_;
+      first_step_ = boundary;
+      spilled_ = true;
+    }
+    const std::size_t full = cols_[0].size() / group_rows * group_rows;
+    for (std::size_t at = 0; at < full; at += group_rows) {
+      const std::uint64_t h[2] = {first_step_ + at, group_rows};
+      groups_.append({reinterpret_cast<const char*>(h), sizeof h});
+      for (const auto& col : cols_) groups_.append({reinterpret_cast<const char*>(col.data() + at), group_rows * 8});
+      groups_.maybe_flush();
+    }
+    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(full));
+    first_step_ += full;
+  }
+  // Appends a spilled chunk: its head rows, its groups (bytes), its tail rows.
+  void merge_spilled(WitnessPolicy&& later) {
+    WitnessPolicy head;
+    head.cols_ = std::move(later.head_);
+    head.first_step_ = later.head_first_;
+    merge_rows(std::move(head));
+    if (out_ && (cols_[0].empty() || first_step_ % group_rows == 0)) {
+      drain(true);  // whole groups: the pending rows end at later's first group boundary
+      later.groups_.consume([&](std::string_view piece) { write(piece.data(), piece.size()); });
+    } else {  // an in-memory root, or one whose groups are not step-aligned: read the groups back
+      std::string bytes;
+      later.groups_.consume([&](std::string_view piece) { bytes.append(piece); });
+      for (std::size_t at = 0; at < bytes.size();) {
+        std::uint64_t h[2];
+        std::memcpy(h, bytes.data() + at, sizeof h);
+        at += sizeof h;
+        if (cols_[0].empty()) first_step_ = h[0];
+        for (auto& col : cols_) {
+          const std::size_t old = col.size();
+          col.resize(old + h[1]);
+          std::memcpy(col.data() + old, bytes.data() + at, h[1] * 8);
+          at += h[1] * 8;
+        }
+      }
+    }
+    if (cols_[0].empty()) first_step_ = later.first_step_;
+    for (std::size_t c = 0; c < columns_count; ++c)
+      cols_[c].insert(cols_[c].end(), later.cols_[c].begin(), later.cols_[c].end());
+    later.recycle();
+    if (out_) drain(false);
+  }
+  void recycle() {
+    for (auto& col : cols_) pool().give(std::move(col));
+    for (auto& col : cols_) col = {};
+  }
+  void write(const void* p, std::size_t n) {
+    if (std::fwrite(p, 1, n, out_) != n) throw std::runtime_error("write error on the witness output");
+  }
+  void drain(bool all) {
+    const std::size_t n = cols_[0].size();
+    const std::size_t at = all ? n : n / group_rows * group_rows;
+    write_groups(cols_, 0, at);
+    if (at == 0) return;
+    for (auto& col : cols_) col.erase(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(at));
+    first_step_ += at;
+  }
+  // Row groups of rows [from, to) of `cols` (whose row 0 is first_step_).
+  void write_groups(const std::array<std::vector<std::uint64_t>, columns_count>& cols, std::size_t from, std::size_t to) {
+    for (std::size_t at = from; at < to; at += group_rows) {
+      const std::size_t rows = std::min<std::size_t>(group_rows, to - at);
+      const std::uint64_t h[2] = {first_step_ + at, rows};
+      write(h, sizeof h);
+      for (const auto& col : cols) write(col.data() + at, rows * 8);
+    }
+  }
+  void finish_noexcept() {
+    try {
+      finish();
+    } catch (...) {
+    }
+  }
+
+  std::FILE* out_ = nullptr;
+  std::unique_ptr<std::uint64_t[]> stage_;  // column c's staged rows at [c * stage_rows, ...)
+  mutable std::size_t staged_ = 0;
+  mutable std::array<std::vector<std::uint64_t>, columns_count> cols_;
+  std::uint64_t first_step_ = 0;
+  // Per-chunk instances of long chunks (spill_groups): head rows, complete groups as bytes.
+  std::array<std::vector<std::uint64_t>, columns_count> head_;
+  std::uint64_t head_first_ = 0;
+  OutputBuffer groups_;
+  bool spilled_ = false;
+};
+
+}  // namespace rvtrace::trace
 
 // ---- rvtrace/trace/aot_engine.hpp ----
 // The AOT runtime as a recorder engine (see recorder.hpp): native code that appends the
@@ -10156,20 +10681,10 @@ class AotEngine {
 #include <vector>
 
 
-#ifndef RVTRACE_AOT_ENABLED
-#if defined(__x86_64__) && __has_include(<xbyak/xbyak.h>)
-#define RVTRACE_AOT_ENABLED 1
-#else
-#define RVTRACE_AOT_ENABLED 0
-#endif
-#endif
 #if RVTRACE_AOT_ENABLED
 #endif
 
 namespace rvtrace {
-
-enum class Engine { interp, aot };
-inline constexpr Engine default_engine = RVTRACE_AOT_ENABLED ? Engine::aot : Engine::interp;
 
 struct TraceOptions {
   Engine engine = default_engine;
